@@ -1,0 +1,77 @@
+/// The canonical JSON text Tributary hashes and compares: UTF-8, no whitespace, object keys
+/// in UTF-8 byte order, strings escaped minimally (`"`, `\` and U+0000–U+001F only, the
+/// latter as `\u00xx`), integers in decimal, other numbers in ECMAScript's shortest form.
+public enum CanonicalJSON {
+    /// The canonical text of one field value.
+    public static func text(of value: FieldValue) -> String {
+        var bytes: [UInt8] = []
+        write(value, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the canonical form of `value`.
+    public static func write(_ value: FieldValue, to out: inout [UInt8]) {
+        switch value {
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .number(let d): out.append(contentsOf: numberText(d).utf8)
+        case .string(let s): write(string: s, to: &out)
+        }
+    }
+
+    /// Appends a JSON string literal.
+    public static func write(string: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: "\\u00".utf8)
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0xF)])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// The largest magnitude a `number` field holds.
+    public static let numberLimit: Double = 1e12
+
+    /// The canonical text of a number: fixed point with at most six decimals and no trailing
+    /// zeros (`2`, `1.5`, `-0.000125`). Numbers are held to six decimals, so this is exact.
+    public static func numberText(_ d: Double) -> String {
+        // Only finite numbers within the limit reach a replica; anything else (a value
+        // being described in an error message) prints as Swift does.
+        guard d.isFinite, abs(d) < numberLimit * 2 else { return d.description }
+        let (whole, micros) = split(d)
+        guard micros != 0 else { return (d < 0 && whole == 0 ? "" : "") + String(whole) }
+        var fraction = String(micros)
+        fraction = String(repeating: "0", count: 6 - fraction.count) + fraction
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return (d < 0 && whole == 0 ? "-" : "") + String(whole) + "." + fraction
+    }
+
+    /// The whole part (toward zero) and the millionths of `d`'s magnitude, rounded half away
+    /// from zero. Computed apart so that no digit is lost to the product `d × 10⁶`.
+    private static func split(_ d: Double) -> (whole: Int64, micros: Int64) {
+        let truncated = d.rounded(.towardZero)
+        var whole = Int64(truncated)
+        var micros = Int64((abs(d - truncated) * 1_000_000).rounded(.toNearestOrAwayFromZero))
+        if micros == 1_000_000 {
+            micros = 0
+            whole += d < 0 ? -1 : 1
+        }
+        return (whole, micros)
+    }
+
+    /// `d` rounded to the six decimals a `number` field keeps.
+    public static func roundedNumber(_ d: Double) -> Double {
+        let (whole, micros) = split(d)
+        let magnitude = Double(whole.magnitude) + Double(micros) / 1_000_000
+        return d < 0 ? -magnitude : magnitude
+    }
+}

@@ -1,0 +1,67 @@
+/// The record types a deployment syncs, their fields, value kinds and merge policies.
+///
+/// A schema is a JSON document (see Protocol/schema/county-work.json). Every replica that
+/// exchanges changes must hold the same `name` and `version`.
+public struct Schema: Hashable, Sendable {
+    /// The schema's name, e.g. `county-work`.
+    public var name: String
+    /// The schema's version; raised whenever a type, field or policy changes.
+    public var version: Int
+    /// The record types by name.
+    public var types: [String: RecordType]
+
+    /// The name of the field every record type has implicitly: `true` once deleted.
+    public static let deletedField = "_deleted"
+
+    /// Creates a schema and checks that it is consistent.
+    public init(name: String, version: Int, types: [String: RecordType]) throws(SyncError) {
+        self.name = name
+        self.version = version
+        self.types = types
+        try check()
+    }
+
+    /// The specification of `field` of `type`, including the implicit `_deleted`.
+    public func field(_ field: String, of type: String) -> FieldSpec? {
+        guard let recordType = types[type] else { return nil }
+        if field == Schema.deletedField { return FieldSpec.deleted }
+        return recordType.fields[field]
+    }
+
+    /// The policy that decides `key`, or `nil` when the type or field is unknown.
+    public func policy(of key: FieldKey) -> MergePolicy? {
+        types[key.type]?.effectivePolicy(of: key.field)
+    }
+
+    private func check() throws(SyncError) {
+        guard !name.isEmpty, version >= 1 else {
+            throw SyncError(.schemaInvalid, "a schema needs a name and a version of 1 or more")
+        }
+        for (typeName, recordType) in types {
+            guard Identifier.isValidName(typeName), !typeName.hasPrefix("_") else {
+                throw SyncError(.schemaInvalid, "record type name \"\(typeName)\" is not a valid name")
+            }
+            try recordType.check(typeName: typeName)
+        }
+    }
+}
+
+extension Schema: Codable {
+    enum CodingKeys: String, CodingKey { case name, version, types }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(
+            name: c.decode(String.self, forKey: .name),
+            version: c.decode(Int.self, forKey: .version),
+            types: c.decode([String: RecordType].self, forKey: .types)
+        )
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(version, forKey: .version)
+        try c.encode(types, forKey: .types)
+    }
+}

@@ -1,0 +1,110 @@
+/// `GET /v1/pull?cursor=N&limit=L`: changes in the station's scope past the cursor.
+public struct PullResponse: Hashable, Sendable, Codable {
+    /// The changes, in hub log order.
+    public var changes: [Change]
+    /// Records that came into the station's scope since the cursor (moved to a unit it
+    /// sees), whole, as the hub holds them now; installed before `changes` are applied.
+    public var records: [SnapshotRecord]
+    /// Records that left the station's scope since the cursor: the station drops them
+    /// locally (they are not deleted for anyone else).
+    public var removed: [RecordKey]
+    /// The cursor to pull from next time.
+    public var cursor: Int64
+    /// Whether more changes wait past `cursor`.
+    public var more: Bool
+    /// The hub's clock, for the station to adopt.
+    public var hubClock: HLC
+
+    /// Creates a pull response.
+    public init(
+        changes: [Change], records: [SnapshotRecord] = [], removed: [RecordKey] = [], cursor: Int64, more: Bool,
+        hubClock: HLC
+    ) {
+        self.changes = changes
+        self.records = records
+        self.removed = removed
+        self.cursor = cursor
+        self.more = more
+        self.hubClock = hubClock
+    }
+}
+
+/// `GET /v1/snapshot?page=TOKEN&limit=L`: one page of the current state of the station's scope.
+public struct SnapshotPage: Hashable, Sendable, Codable {
+    /// The records of this page, in (type, id) order.
+    public var records: [SnapshotRecord]
+    /// The token of the next page, `nil` on the last page.
+    public var next: String?
+    /// The hub log position the snapshot was taken at: pull from here once every page is in.
+    public var cursor: Int64
+    /// The hub's clock, for the station to adopt.
+    public var hubClock: HLC
+
+    /// Creates a snapshot page.
+    public init(records: [SnapshotRecord], next: String?, cursor: Int64, hubClock: HLC) {
+        self.records = records
+        self.next = next
+        self.cursor = cursor
+        self.hubClock = hubClock
+    }
+}
+
+/// The merged state of one record as the hub holds it, enough for a new replica to hold
+/// exactly what it would after receiving every change of the record.
+public struct SnapshotRecord: Hashable, Sendable, Codable {
+    /// The record type.
+    public var type: String
+    /// The record id.
+    public var id: String
+    /// The record's org unit.
+    public var scope: String
+    /// Each field key's merged state.
+    public var fields: [SnapshotField]
+
+    /// Creates a snapshot record.
+    public init(type: String, id: String, scope: String, fields: [SnapshotField]) {
+        self.type = type
+        self.id = id
+        self.scope = scope
+        self.fields = fields
+    }
+}
+
+/// The merged state of one field (or set element) in a snapshot.
+public struct SnapshotField: Hashable, Sendable, Codable {
+    /// The field name.
+    public var field: String
+    /// The set element, for a set field.
+    public var element: String?
+    /// The heads, greatest version first (one, unless an lww field is in conflict).
+    public var heads: [Head]
+    /// Versions of this field that known writes list as bases (lww fields), so that a late
+    /// copy of a superseded write never becomes a head again.
+    public var superseded: [Version]
+
+    /// Creates a snapshot field.
+    public init(field: String, element: String? = nil, heads: [Head], superseded: [Version] = []) {
+        self.field = field
+        self.element = element
+        self.heads = heads
+        self.superseded = superseded
+    }
+
+    enum CodingKeys: String, CodingKey { case field, element = "elem", heads, superseded }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.field = try c.decode(String.self, forKey: .field)
+        self.element = try c.decodeIfPresent(String.self, forKey: .element)
+        self.heads = try c.decode([Head].self, forKey: .heads)
+        self.superseded = try c.decodeIfPresent([Version].self, forKey: .superseded) ?? []
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(field, forKey: .field)
+        try c.encodeIfPresent(element, forKey: .element)
+        try c.encode(heads, forKey: .heads)
+        if !superseded.isEmpty { try c.encode(superseded, forKey: .superseded) }
+    }
+}

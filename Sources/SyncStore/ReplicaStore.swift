@@ -1,0 +1,110 @@
+public import SyncModel
+import Foundation
+package import GRDB
+
+/// A replica in SQLite: records with per-field merge state, the append-only change log,
+/// conflicts, cursors and the outbox. Station and hub both keep one.
+///
+/// Every public write is one transaction that keeps the replica's invariants: a change is in
+/// the log if and only if it is merged into the records, and a local write, its log entry
+/// and its place in the outbox commit together.
+public struct ReplicaStore: Sendable {
+    /// The schema every change is checked against.
+    public let schema: Schema
+    /// This replica's own site id, drawn once when the file was created.
+    public let siteID: SiteID
+    /// The wall clock used for the clock guard and for stamping local writes.
+    public let wallClock: WallClock
+    /// The database; `package` so that the hub can add its own tables to the same file.
+    package let writer: any DatabaseWriter
+
+    /// Opens the replica at `path`, creating it (and its site id) if the file does not exist.
+    ///
+    /// - Parameters:
+    ///   - busyTimeout: how long to wait for another process holding the write lock before
+    ///     failing with ``SyncErrorCode/busy``.
+    ///   - migrations: further migrations (the hub's tables) registered after the replica's.
+    public static func open(
+        path: String, schema: Schema, wallClock: WallClock = .system, busyTimeout: Double = 5
+    ) throws(SyncError) -> ReplicaStore {
+        try open(path: path, schema: schema, wallClock: wallClock, busyTimeout: busyTimeout, migrations: { _ in })
+    }
+
+    /// Opens the replica at `path` with extra migrations (used by the hub).
+    package static func open(
+        path: String, schema: Schema, wallClock: WallClock = .system, busyTimeout: Double = 5,
+        migrations: (inout DatabaseMigrator) -> Void
+    ) throws(SyncError) -> ReplicaStore {
+        do {
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(busyTimeout)
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            return try make(writer: pool, schema: schema, wallClock: wallClock, migrations: migrations)
+        } catch let error as SyncError {
+            throw error
+        } catch {
+            throw StoreError.map(error, path: path)
+        }
+    }
+
+    /// Creates a replica that lives in memory only (for tests and tools).
+    public static func inMemory(schema: Schema, wallClock: WallClock = .system) throws(SyncError) -> ReplicaStore {
+        try inMemory(schema: schema, wallClock: wallClock, migrations: { _ in })
+    }
+
+    /// Creates an in-memory replica with extra migrations.
+    package static func inMemory(
+        schema: Schema, wallClock: WallClock = .system, migrations: (inout DatabaseMigrator) -> Void
+    ) throws(SyncError) -> ReplicaStore {
+        do {
+            return try make(writer: DatabaseQueue(), schema: schema, wallClock: wallClock, migrations: migrations)
+        } catch let error as SyncError {
+            throw error
+        } catch {
+            throw StoreError.map(error, path: ":memory:")
+        }
+    }
+
+    private static func make(
+        writer: any DatabaseWriter, schema: Schema, wallClock: WallClock, migrations: (inout DatabaseMigrator) -> Void
+    ) throws -> ReplicaStore {
+        var migrator = DatabaseMigrator()
+        registerMigrations(&migrator)
+        migrations(&migrator)
+        try migrator.migrate(writer)
+        let siteID = try writer.write { db -> SiteID in
+            if let site = try Meta.siteID.read(db).flatMap({ SiteID(hex: $0) }) {
+                return site
+            }
+            let site = SiteID.random()
+            try Meta.siteID.write(site.hex, db)
+            return site
+        }
+        return ReplicaStore(schema: schema, siteID: siteID, wallClock: wallClock, writer: writer)
+    }
+
+    /// Runs `body` in one write transaction, mapping database failures to ``SyncError``.
+    package func write<T>(_ body: (Database) throws -> T) throws(SyncError) -> T {
+        do {
+            return try writer.write(body)
+        } catch let error as SyncError {
+            throw error
+        } catch {
+            throw StoreError.map(error, path: writer.path)
+        }
+    }
+
+    /// Runs `body` with a consistent read-only view, mapping database failures.
+    package func read<T>(_ body: (Database) throws -> T) throws(SyncError) -> T {
+        do {
+            return try writer.read(body)
+        } catch let error as SyncError {
+            throw error
+        } catch {
+            throw StoreError.map(error, path: writer.path)
+        }
+    }
+}
