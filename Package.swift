@@ -16,10 +16,22 @@ let package = Package(
         .library(name: "SyncModel", targets: ["SyncModel"]),
         .library(name: "SyncStore", targets: ["SyncStore"]),
         .library(name: "CountyWork", targets: ["CountyWork"]),
+        .library(name: "SyncClient", targets: ["SyncClient"]),
+        .library(name: "SyncServer", targets: ["SyncServer"]),
+        .executable(name: "tributary", targets: ["tributary"]),
+        .executable(name: "tributary-hub", targets: ["tributary-hub"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .target(
@@ -41,6 +53,53 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "SyncClient",
+            dependencies: [
+                "SyncModel", "SyncStore", "CountyWork",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "SyncServer",
+            dependencies: [
+                "SyncModel", "SyncStore", "CountyWork",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "tributary",
+            dependencies: [
+                "SyncClient", "CountyWork", "SyncModel", "SyncStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "tributary-hub",
+            dependencies: [
+                "SyncServer", "CountyWork", "SyncModel", "SyncStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "TributaryTestSupport",
             dependencies: ["SyncModel", "SyncStore", "CountyWork"],
             path: "Tests/TributaryTestSupport",
@@ -59,6 +118,25 @@ let package = Package(
         .testTarget(
             name: "CountyWorkTests",
             dependencies: ["CountyWork", "SyncModel", "TributaryTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SyncClientTests",
+            dependencies: ["SyncClient", "SyncStore", "SyncModel", "CountyWork", "TributaryTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SyncServerTests",
+            dependencies: [
+                "SyncServer", "SyncClient", "SyncStore", "SyncModel", "CountyWork", "TributaryTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["SyncModel", "TributaryTestSupport"],
             swiftSettings: strictSettings
         ),
     ]

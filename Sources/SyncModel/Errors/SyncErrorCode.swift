@@ -58,6 +58,9 @@ extension SyncErrorCode {
     /// There is no conflict to settle, or the chosen version is not one of the heads.
     public static let noConflict = SyncErrorCode(rawValue: "no_conflict")
 
+    /// A replica's digest differs from the one it was compared with (`tributary digest --hub`).
+    public static let digestMismatch = SyncErrorCode(rawValue: "digest_mismatch")
+
     // MARK: Schema files
 
     /// A schema document is inconsistent (unknown policy, forward field without states …).

@@ -44,6 +44,8 @@ extension SyncErrorCode {
     public static let schemaMismatch = SyncErrorCode(rawValue: "schema_mismatch")
     /// The body is not valid JSON of the expected shape, or a parameter is malformed.
     public static let badRequest = SyncErrorCode(rawValue: "bad_request")
+    /// The path exists but not with this HTTP method (HTTP 405).
+    public static let methodNotAllowed = SyncErrorCode(rawValue: "method_not_allowed")
     /// The body is larger than the hub accepts.
     public static let payloadTooLarge = SyncErrorCode(rawValue: "payload_too_large")
     /// A push does not start right after the highest seq the hub holds for the station.

@@ -1,0 +1,214 @@
+import Foundation
+public import Logging
+public import SyncModel
+public import SyncStore
+
+/// Keys of an interrupted bootstrap in the replica's `meta` table (the pull cursor and the
+/// last sync time are ``Meta/pullCursor`` and ``Meta/lastSync``).
+enum SyncMeta {
+    /// The next snapshot page token of an interrupted bootstrap.
+    static let snapshotPage = Meta(key: "snapshot_page")
+    /// The hub log position the interrupted bootstrap's snapshot was taken at.
+    static let snapshotCursor = Meta(key: "snapshot_cursor")
+}
+
+/// The station's sync engine: pushes the outbox in seq order, bootstraps a new replica from
+/// the hub's snapshot, then pulls past its cursor until nothing more waits.
+///
+/// Every step stores its cursor or acknowledgement in the same transaction as the data it
+/// covers, so a round killed at any point resumes where it stopped: nothing is lost and
+/// nothing applied twice.
+public struct SyncEngine: Sendable {
+    /// Tuning of a round.
+    public struct Configuration: Sendable {
+        /// Changes per push at the start of a round; grows while pushes go well.
+        public var initialBatch: Int = 1_000
+        /// The largest push batch.
+        public var maxBatch: Int = 5_000
+        /// Changes asked per pull.
+        public var pullLimit: Int = 5_000
+        /// Records asked per snapshot page.
+        public var snapshotPageSize: Int = 2_000
+        /// How far this station's wall clock may run ahead of the hub's before syncing is
+        /// refused (its writes would be refused as `clock_skew`).
+        public var maxDriftMillis: UInt64 = ValidationContext.defaultMaxDriftMillis
+
+        /// Creates a configuration with defaults.
+        public init() {}
+    }
+
+    /// The station's replica.
+    public let store: ReplicaStore
+    /// How the hub is reached.
+    public let transport: any ChangeTransport
+    /// Tuning.
+    public let configuration: Configuration
+    private let logger: Logger
+
+    /// Creates an engine.
+    public init(store: ReplicaStore, transport: any ChangeTransport, configuration: Configuration = Configuration(), logger: Logger) {
+        self.store = store
+        self.transport = transport
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// What a round would push, without sending anything.
+    public func pending(limit: Int = .max) throws(SyncError) -> [Change] {
+        try store.outbox(limit: limit)
+    }
+
+    /// Runs one round: push, bootstrap if the replica is new, pull.
+    public func sync(progress: @Sendable (SyncProgress) -> Void = { _ in }) async throws(SyncError) -> SyncSummary {
+        var summary = SyncSummary()
+        let conflictsBefore = Set(try store.conflicts())
+        let waiting = try store.outboxCount()
+        logger.info("sync.start", metadata: ["sync.site": "\(store.siteID)", "sync.outbox": "\(waiting)"])
+
+        try await push(into: &summary, progress: progress)
+        if try store.read({ db in try Meta.pullCursor.read(db) }) == nil {
+            try await bootstrap(into: &summary, progress: progress)
+        }
+        try await pull(into: &summary, progress: progress)
+
+        let conflictsAfter = try store.conflicts()
+        summary.openConflicts = conflictsAfter.count
+        summary.newConflicts = conflictsAfter.filter { !conflictsBefore.contains($0) }.count
+        try store.write { db in try Meta.lastSync.write(String(store.wallClock.nowMillis()), db) }
+        logger.info(
+            "sync.done",
+            metadata: [
+                "sync.pushed": "\(summary.pushed)", "sync.refused": "\(summary.refused.count)",
+                "sync.pulled": "\(summary.pulled)", "sync.conflicts.new": "\(summary.newConflicts)",
+            ])
+        return summary
+    }
+
+    // MARK: Push
+
+    private func push(into summary: inout SyncSummary, progress: (SyncProgress) -> Void) async throws(SyncError) {
+        var batchSize = configuration.initialBatch
+        let total = try store.outboxCount()
+        var resetOnce = false
+        while true {
+            let batch = try store.outbox(limit: batchSize)
+            guard let last = batch.last else { return }
+            let response: PushResponse
+            do {
+                response = try await transport.push(PushRequest(changes: batch))
+            } catch let error where error.code == .seqGap && !resetOnce {
+                // The hub holds less of this station than the station thought (restored from
+                // a backup?): send everything again; the hub skips what it holds.
+                logger.warning("sync.push.seq_gap", metadata: ["sync.site": "\(store.siteID)"])
+                try store.write { db in try Meta.ackedSeq.write("0", db) }
+                resetOnce = true
+                continue
+            } catch let error where error.code == .payloadTooLarge && batchSize > 50 {
+                batchSize /= 2
+                continue
+            } catch let error where error.code == .clockSkew {
+                throw SyncError(
+                    .clockSkew,
+                    "the hub refuses this station's changes: they are stamped more than \(configuration.maxDriftMillis / 60_000) minutes ahead of the hub's clock. Fix this computer's date and time; changes already written wait until the hub's clock reaches them"
+                )
+            }
+            let before = try store.read { db in try store.ackedSeq(db) }
+            try store.write { db in
+                let refusals = response.refused.map {
+                    Refusal(origin: ChangeOrigin(site: store.siteID, seq: $0.seq), error: SyncError($0.code, $0.message))
+                }
+                try store.acknowledge(upTo: response.acked, refusals: refusals, db)
+                try store.updateClock(db) { $0.receive(response.hubClock, wallMillis: store.wallClock.nowMillis()) }
+            }
+            try checkClock(hub: response.hubClock)
+            let byChange = Dictionary(batch.map { ($0.seq, $0) }, uniquingKeysWith: { a, _ in a })
+            summary.refused += response.refused.map { refusal in
+                let change = byChange[refusal.seq]
+                return SyncSummary.RefusedChange(
+                    seq: refusal.seq, record: change.map { "\($0.type)/\($0.id)" } ?? "?", field: change?.field ?? "?",
+                    code: refusal.code, message: refusal.message)
+            }
+            summary.pushed += batch.filter { $0.seq > before && $0.seq <= response.acked }.count
+            progress(SyncProgress(phase: .push, done: summary.pushed, total: total))
+            guard response.acked >= last.seq else {
+                if response.acked > before { continue }
+                throw SyncError(.internalError, "the hub acknowledged none of a push of \(batch.count) changes; try again later")
+            }
+            batchSize = min(configuration.maxBatch, batchSize * 2)
+        }
+    }
+
+    // MARK: Bootstrap
+
+    private func bootstrap(into summary: inout SyncSummary, progress: (SyncProgress) -> Void) async throws(SyncError) {
+        var (page, cursor) = try store.read { db in
+            (try SyncMeta.snapshotPage.read(db), try SyncMeta.snapshotCursor.read(db).flatMap { Int64($0) })
+        }
+        logger.info("sync.bootstrap", metadata: ["sync.resume": "\(page != nil)"])
+        summary.bootstrapped = true
+        while true {
+            let response = try await transport.snapshot(page: page, limit: configuration.snapshotPageSize)
+            let snapshotCursor = cursor ?? response.cursor
+            try store.write { db in
+                try store.install(response.records, db)
+                try store.updateClock(db) { $0.receive(response.hubClock, wallMillis: store.wallClock.nowMillis()) }
+                if let next = response.next {
+                    try SyncMeta.snapshotPage.write(next, db)
+                    try SyncMeta.snapshotCursor.write(String(snapshotCursor), db)
+                } else {
+                    try SyncMeta.snapshotPage.delete(db)
+                    try SyncMeta.snapshotCursor.delete(db)
+                    try Meta.pullCursor.write(String(snapshotCursor), db)
+                }
+            }
+            summary.installed += response.records.count
+            progress(SyncProgress(phase: .bootstrap, done: summary.installed))
+            guard let next = response.next else { return }
+            page = next
+            cursor = snapshotCursor
+        }
+    }
+
+    // MARK: Pull
+
+    private func pull(into summary: inout SyncSummary, progress: (SyncProgress) -> Void) async throws(SyncError) {
+        var cursor = try store.read { db in try Meta.pullCursor.read(db).flatMap { Int64($0) } } ?? 0
+        while true {
+            let response = try await transport.pull(cursor: cursor, limit: configuration.pullLimit)
+            let report = try store.write { db -> ApplyReport in
+                try store.install(response.records, db)
+                for key in response.removed { try store.removeRecord(key, db) }
+                // The hub has checked every change against its clock; this station's own wall
+                // clock may lag without making them any less valid.
+                let wall = max(store.wallClock.nowMillis(), response.hubClock.millis)
+                let report = try store.apply(response.changes, context: ValidationContext(wallMillis: wall), db)
+                try store.updateClock(db) { $0.receive(response.hubClock, wallMillis: store.wallClock.nowMillis()) }
+                try Meta.pullCursor.write(String(response.cursor), db)
+                return report
+            }
+            try checkClock(hub: response.hubClock)
+            summary.pulled += report.applied.count
+            summary.duplicates += report.duplicates.count
+            summary.installed += response.records.count
+            summary.removed += response.removed.count
+            summary.cursor = response.cursor
+            if !report.refused.isEmpty {
+                logger.warning("sync.pull.refused", metadata: ["sync.refused.count": "\(report.refused.count)"])
+            }
+            progress(SyncProgress(phase: .pull, done: summary.pulled))
+            guard response.more, response.cursor > cursor else { return }
+            cursor = response.cursor
+        }
+    }
+
+    /// Refuses to go on when this station's wall clock runs so far ahead of the hub's that
+    /// the hub would refuse what it writes.
+    private func checkClock(hub: HLC) throws(SyncError) {
+        let wall = store.wallClock.nowMillis()
+        guard wall > hub.millis, wall - hub.millis > configuration.maxDriftMillis else { return }
+        throw SyncError(
+            .clockSkew,
+            "this station's clock is \((wall - hub.millis) / 60_000) minutes ahead of the hub's; the hub would refuse what it writes. Fix the date and time, then sync again"
+        )
+    }
+}

@@ -1,0 +1,63 @@
+/// `GET /v1/whoami`: the station a token belongs to, for `tributary init` to learn its org.
+public struct WhoAmIResponse: Hashable, Sendable, Codable {
+    /// The station id.
+    public var station: String
+    /// The station's name.
+    public var name: String
+    /// The org unit the station is bound to.
+    public var org: String
+    /// The site the station pushes as, once it has pushed.
+    public var site: SiteID?
+    /// The hub's schema, `<name>/<version>`.
+    public var schema: String
+    /// The hub's protocol version.
+    public var `protocol`: Int
+
+    /// Creates a response.
+    public init(station: String, name: String, org: String, site: SiteID?, schema: String, protocol: Int) {
+        self.station = station
+        self.name = name
+        self.org = org
+        self.site = site
+        self.schema = schema
+        self.protocol = `protocol`
+    }
+}
+
+/// `GET /v1/digest`: the canonical-dump digest of what the station sees, to compare with the
+/// station's own `digest()` once it has pulled everything.
+public struct DigestResponse: Hashable, Sendable, Codable {
+    /// SHA-256 of the canonical dump of the station's view, lowercase hex.
+    public var digest: String
+    /// The number of records in that view.
+    public var records: Int
+    /// The hub log position the digest was taken at.
+    public var cursor: Int64
+
+    /// Creates a response.
+    public init(digest: String, records: Int, cursor: Int64) {
+        self.digest = digest
+        self.records = records
+        self.cursor = cursor
+    }
+}
+
+/// `GET /healthz`.
+public struct HealthResponse: Hashable, Sendable, Codable {
+    /// Always `ok` when the hub answers.
+    public var status: String
+    /// The hub's protocol version.
+    public var `protocol`: Int
+    /// The hub's schema, `<name>/<version>`.
+    public var schema: String
+    /// The hub replica's site.
+    public var site: SiteID
+
+    /// Creates a response.
+    public init(status: String = "ok", protocol: Int, schema: String, site: SiteID) {
+        self.status = status
+        self.protocol = `protocol`
+        self.schema = schema
+        self.site = site
+    }
+}

@@ -1,0 +1,51 @@
+public import Hummingbird
+public import Logging
+import SyncModel
+import CountyWork
+
+/// Builds the hub application: opens (and migrates) the SQLite hub at `configuration.dbPath`
+/// with the default `county-work` schema, and serves protocol v1.
+///
+/// - Parameters:
+///   - onServerRunning: called with the bound port once the server listens (useful with port 0).
+public func buildApplication(
+    configuration: HubConfiguration, logger: Logger? = nil, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) async throws -> some ApplicationProtocol {
+    let schema = try CountyWorkSchema.load()
+    let store = try SQLiteHubStore.open(path: configuration.dbPath, schema: schema, wallClock: configuration.wallClock)
+    return buildApplication(store: store, configuration: configuration, logger: logger, onServerRunning: onServerRunning)
+}
+
+/// Builds the hub application over an open store and a metrics registry of its own.
+public func buildApplication(
+    store: any HubStore, configuration: HubConfiguration, metrics: HubMetrics = HubMetrics(), logger: Logger? = nil,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let logger = logger ?? Logger(label: "tributary-hub", factory: { _ in SwiftLogNoOpLogHandler() })
+    let router = buildRouter(store: store, configuration: configuration, metrics: metrics)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: configuration.serverName),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: logger)
+}
+
+/// The hub's router: error mapping on everything, version and token checks on `/v1`.
+func buildRouter(store: any HubStore, configuration: HubConfiguration, metrics: HubMetrics) -> Router<HubRequestContext> {
+    let router = Router(context: HubRequestContext.self)
+    router.add(
+        middleware: ErrorMiddleware(routes: [
+            "/v1/push": "POST", "/v1/pull": "GET", "/v1/snapshot": "GET", "/v1/whoami": "GET", "/v1/digest": "GET",
+            "/healthz": "GET", "/metrics": "GET", "/v1/reports": "GET", "/login": "GET, POST", "/logout": "GET, POST",
+        ]))
+    router.addRoutes(HealthController(store: store, metrics: metrics).routes)
+    router.group("v1")
+        .add(middleware: ProtocolMiddleware(store: store, metrics: metrics))
+        .addRoutes(SyncController(store: store, configuration: configuration, metrics: metrics).routes)
+    // County view: reports (admin or station tokens, or a dashboard session) and the dashboard.
+    let sessions = DashboardSessions()
+    let access = ReportAccess(store: store, sessions: sessions, wallClock: configuration.wallClock)
+    router.addRoutes(ReportsController(store: store, access: access).routes)
+    router.addRoutes(DashboardController(store: store, access: access, sessions: sessions, wallClock: configuration.wallClock).routes)
+    return router
+}

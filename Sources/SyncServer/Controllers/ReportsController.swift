@@ -1,0 +1,67 @@
+import Foundation
+import Hummingbird
+import Logging
+import SyncModel
+
+/// `GET /v1/reports` (the report names) and `GET /v1/reports/NAME?org=&from=&to=&format=json|csv&lang=zh|en&bom=1`.
+struct ReportsController {
+    let store: any HubStore
+    let access: ReportAccess
+
+    /// The routes (outside the station-only ``ProtocolMiddleware`` group: ``ReportAccess``
+    /// makes the same header checks, then accepts admin tokens too).
+    var routes: RouteCollection<HubRequestContext> {
+        let routes = RouteCollection(context: HubRequestContext.self)
+        routes.get("v1/reports", use: list)
+        routes.get("v1/reports/:name", use: report)
+        return routes
+    }
+
+    /// One entry of the report list.
+    struct Entry: Encodable {
+        var name: String
+        var title: String
+        var usesDates: Bool
+    }
+
+    @Sendable func list(_ request: Request, context: HubRequestContext) async throws -> Response {
+        _ = try await access.viewer(for: request)
+        let language = Self.language(request)
+        return try JSONBody.response(
+            ["reports": HubReport.allCases.map { Entry(name: $0.rawValue, title: $0.title(language), usesDates: $0.usesDates) }], to: request)
+    }
+
+    @Sendable func report(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let viewer = try await access.viewer(for: request)
+        let name = context.parameters.get("name") ?? ""
+        guard let report = HubReport(rawValue: name) else {
+            throw HubError(
+                .notFound, .notFound,
+                "there is no report \"\(name.prefix(40))\"; reports: \(HubReport.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let parameters = request.uri.queryParameters
+        let org = try await access.authorize(viewer, org: parameters["org"].map(String.init).flatMap { $0.isEmpty ? nil : $0 })
+        let query = ReportQuery(
+            org: org, from: parameters["from"].map(String.init), to: parameters["to"].map(String.init), language: Self.language(request))
+        let table = try await store.report(report, query: query)
+        context.logger.info("hub.report", metadata: ["hub.report": "\(report.rawValue)", "hub.viewer": "\(viewer.id)"])
+        switch parameters["format"].map(String.init) ?? "json" {
+        case "json":
+            return try JSONBody.response(table, to: request)
+        case "csv":
+            let bom = ["1", "true", "yes"].contains(parameters["bom"].map(String.init) ?? "")
+            var response = JSONBody.bytes(table.csv(bom: bom), contentType: "text/csv; charset=utf-8", to: request)
+            response.headers[.contentDisposition] = "attachment; filename=\"\(report.rawValue)-\(table.org).csv\""
+            return response
+        case let other:
+            throw HubError(.badRequest, .badRequest, "format is json or csv, not \"\(other.prefix(20))\"")
+        }
+    }
+
+    /// `lang=zh|en`, else the `tributary_lang` cookie, else `Accept-Language`.
+    static func language(_ request: Request) -> ReportLanguage {
+        if let lang = request.uri.queryParameters["lang"].flatMap({ ReportLanguage(rawValue: String($0)) }) { return lang }
+        if let lang = request.cookies[DashboardSessions.languageCookie].flatMap({ ReportLanguage(rawValue: $0.value) }) { return lang }
+        return ReportLanguage.preferred(acceptLanguage: request.headers[.acceptLanguage])
+    }
+}

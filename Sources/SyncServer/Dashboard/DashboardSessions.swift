@@ -1,0 +1,49 @@
+import Synchronization
+
+/// Dashboard sign-ins: a random session id (the cookie's value) mapped to who signed in,
+/// kept in memory for ``lifetimeMillis``. A hub restart signs everyone out.
+final class DashboardSessions: Sendable {
+    /// The session cookie's name.
+    static let cookieName = "tributary_session"
+    /// The language cookie's name.
+    static let languageCookie = "tributary_lang"
+
+    struct Session: Sendable {
+        var viewer: ReportViewer
+        var expires: UInt64
+    }
+
+    /// How long a sign-in lasts, in milliseconds (12 hours).
+    let lifetimeMillis: UInt64
+    private let sessions = Mutex<[String: Session]>([:])
+
+    init(lifetimeMillis: UInt64 = 12 * 3_600_000) {
+        self.lifetimeMillis = lifetimeMillis
+    }
+
+    /// Opens a session for `viewer` and returns its id (32 random bytes in hex).
+    func open(_ viewer: ReportViewer, now: UInt64) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let id = (0..<32).map { _ in String(UInt8.random(in: 0...255, using: &generator), radix: 16).leftPadded(2) }.joined()
+        sessions.withLock { sessions in
+            sessions = sessions.filter { $0.value.expires > now }
+            sessions[id] = Session(viewer: viewer, expires: now + lifetimeMillis)
+        }
+        return id
+    }
+
+    /// The viewer of a live session.
+    func viewer(_ id: String?, now: UInt64) -> ReportViewer? {
+        guard let id else { return nil }
+        return sessions.withLock { sessions in
+            guard let session = sessions[id], session.expires > now else { return nil }
+            return session.viewer
+        }
+    }
+
+    /// Ends a session.
+    func close(_ id: String?) {
+        guard let id else { return }
+        _ = sessions.withLock { $0.removeValue(forKey: id) }
+    }
+}

@@ -1,0 +1,21 @@
+public import Hummingbird
+import SyncModel
+
+/// The request context of the hub: Hummingbird's core storage and, once the protocol
+/// middleware has checked the token, the calling station.
+public struct HubRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The authenticated station (on `/v1` routes).
+    public var station: HubStation?
+
+    public init(source: Source) {
+        self.coreContext = .init(source: source)
+        self.station = nil
+    }
+
+    /// The authenticated station, or an `unauthorized` error if the middleware did not run.
+    func requireStation() throws -> HubStation {
+        guard let station else { throw HubError(.unauthorized, .unauthorized, "this route needs a station token") }
+        return station
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import Logging
+import SyncModel
+
+/// Checks every `/v1` request before anything is read or applied, in this order: the
+/// protocol version (426 `protocol_mismatch`), the schema (409 `schema_mismatch`), then the
+/// bearer token (401 `unauthorized` / `token_revoked`). Sets the context's station.
+struct ProtocolMiddleware: RouterMiddleware {
+    typealias Context = HubRequestContext
+
+    let store: any HubStore
+    let metrics: HubMetrics
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        try Self.checkVersions(request, schema: store.schema)
+        guard let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer "),
+            case let token = authorization.dropFirst("Bearer ".count).trimmingCharacters(in: .whitespaces), !token.isEmpty
+        else {
+            throw HubError(.unauthorized, .unauthorized, "send the station token as Authorization: Bearer <token>")
+        }
+        var context = context
+        let station = try await store.authenticate(token: token)
+        context.station = station
+        context.logger[metadataKey: "hub.station"] = .string(station.id)
+        return try await next(request, context)
+    }
+
+    /// Checks the protocol version (426 `protocol_mismatch`) and the schema (409
+    /// `schema_mismatch`) headers; shared with the report routes.
+    static func checkVersions(_ request: Request, schema: Schema) throws {
+        let version = request.headers[HTTPFields.versionName]
+        guard let version, Int(version) == WireProtocol.version else {
+            throw HubError(
+                .upgradeRequired, .protocolMismatch,
+                "this hub speaks protocol \(WireProtocol.version) (header \(WireProtocol.versionHeader)); got \(version.map { "\"\($0.prefix(20))\"" } ?? "none"): update the station",
+                hubProtocol: WireProtocol.version)
+        }
+        let expected = WireProtocol.schemaTag(schema)
+        let schema = request.headers[HTTPFields.schemaName]
+        guard schema == expected else {
+            throw HubError(
+                .conflict, .schemaMismatch,
+                "this hub holds schema \(expected) (header \(WireProtocol.schemaHeader)); got \(schema.map { "\"\($0.prefix(40))\"" } ?? "none")")
+        }
+    }
+}
+
+extension HTTPFields {
+    /// `Tributary-Protocol`.
+    static let versionName = HTTPField.Name(WireProtocol.versionHeader)!
+    /// `Tributary-Schema`.
+    static let schemaName = HTTPField.Name(WireProtocol.schemaHeader)!
+}

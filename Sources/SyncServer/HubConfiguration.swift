@@ -1,0 +1,43 @@
+public import SyncModel
+
+/// How a hub runs. Every field has a default that suits a county hub on one machine.
+public struct HubConfiguration: Sendable {
+    /// The address to listen on; loopback unless the hub is meant to be reached directly.
+    public var host: String = "127.0.0.1"
+    /// The TCP port; 0 picks a free one (reported to `onServerRunning`).
+    public var port: Int = 8080
+    /// The hub's SQLite file (created and migrated at start).
+    public var dbPath: String = "./hub.db"
+    /// The largest request body accepted, before and after gunzip (413 `payload_too_large`).
+    public var maxBodyBytes: Int = 32 * 1024 * 1024
+    /// How far ahead of the hub's clock a change's clock may be (409 `clock_skew`).
+    public var maxDriftMillis: UInt64 = ValidationContext.defaultMaxDriftMillis
+    /// The changes a pull returns when the station sends no `limit`.
+    public var pullLimit: Int = 5_000
+    /// The most changes (or snapshot records) one pull or snapshot page returns.
+    public var maxPullLimit: Int = 20_000
+    /// The records a snapshot page returns when the station sends no `limit`.
+    public var snapshotLimit: Int = 2_000
+    /// The name the server gives in its `Server` header.
+    public var serverName: String = "tributary-hub"
+    /// The wall clock (tests fix it).
+    public var wallClock: WallClock = .system
+
+    /// Creates a configuration; every argument is optional.
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, dbPath: String = "./hub.db", maxBodyBytes: Int = 32 * 1024 * 1024,
+        maxDriftMillis: UInt64 = ValidationContext.defaultMaxDriftMillis, pullLimit: Int = 5_000, maxPullLimit: Int = 20_000,
+        snapshotLimit: Int = 2_000, serverName: String = "tributary-hub", wallClock: WallClock = .system
+    ) {
+        self.host = host
+        self.port = port
+        self.dbPath = dbPath
+        self.maxBodyBytes = maxBodyBytes
+        self.maxDriftMillis = maxDriftMillis
+        self.pullLimit = pullLimit
+        self.maxPullLimit = maxPullLimit
+        self.snapshotLimit = snapshotLimit
+        self.serverName = serverName
+        self.wallClock = wallClock
+    }
+}

@@ -1,0 +1,34 @@
+public import SyncModel
+
+/// What a report is asked for: the org unit whose subtree it covers (the tree's root when
+/// `nil`), an optional inclusive date range, and the language of its headers.
+public struct ReportQuery: Hashable, Sendable {
+    /// The org unit; `nil` for the root of the tree.
+    public var org: String?
+    /// The first date included, `YYYY-MM-DD`.
+    public var from: String?
+    /// The last date included, `YYYY-MM-DD`.
+    public var to: String?
+    /// The language of headers and labels.
+    public var language: ReportLanguage
+
+    /// Creates a query; empty strings count as absent.
+    public init(org: String? = nil, from: String? = nil, to: String? = nil, language: ReportLanguage = .zh) {
+        self.org = org?.isEmpty == true ? nil : org
+        self.from = from?.isEmpty == true ? nil : from
+        self.to = to?.isEmpty == true ? nil : to
+        self.language = language
+    }
+
+    /// Checks the dates: each a real `YYYY-MM-DD`, `from` not after `to` (400 `bad_request`).
+    public func validate() throws(SyncError) {
+        for (name, date) in [("from", from), ("to", to)] {
+            if let date, !DateText.isValid(date) {
+                throw SyncError(.badRequest, "\(name) takes a date YYYY-MM-DD; \"\(date.prefix(20))\" is not one")
+            }
+        }
+        if let from, let to, from > to {
+            throw SyncError(.badRequest, "from (\(from)) is after to (\(to))")
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import GRDB
+
+/// The hub's own tables, added to the replica file after the replica's tables.
+/// Never edit a migration that has shipped; add a new one.
+enum HubMigrations {
+    static func register(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("hub-v1") { db in
+            // Stations: a token (only its SHA-256 is kept) bound to one org unit and, from its
+            // first push on, to one replica site.
+            try db.execute(
+                sql: """
+                    CREATE TABLE stations (
+                        id TEXT PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        org TEXT NOT NULL,
+                        token_hash TEXT NOT NULL UNIQUE,
+                        site INTEGER UNIQUE,
+                        revoked INTEGER NOT NULL DEFAULT 0,
+                        created INTEGER NOT NULL,
+                        last_contact INTEGER
+                    ) WITHOUT ROWID
+                    """)
+
+            // The org tree with materialised paths (`/yc/yc-t01/yc-t01-c03/`) for scope checks.
+            try db.execute(
+                sql: """
+                    CREATE TABLE org_units (
+                        id TEXT PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        parent TEXT,
+                        org_form TEXT,
+                        path TEXT NOT NULL
+                    ) WITHOUT ROWID
+                    """)
+            try db.execute(sql: "CREATE INDEX org_units_path ON org_units (path)")
+
+            // The highest seq of each site the hub holds durably (applied or refused).
+            try db.execute(sql: "CREATE TABLE site_seq (site INTEGER PRIMARY KEY, acked INTEGER NOT NULL)")
+
+            // Records whose org unit changed, at the log position after which the change holds.
+            try db.execute(
+                sql: """
+                    CREATE TABLE moves (
+                        pos INTEGER NOT NULL,
+                        type TEXT NOT NULL,
+                        rid TEXT NOT NULL,
+                        old_scope TEXT NOT NULL,
+                        old_scope2 TEXT,
+                        new_scope TEXT NOT NULL,
+                        new_scope2 TEXT
+                    )
+                    """)
+            try db.execute(sql: "CREATE INDEX moves_pos ON moves (pos)")
+
+            // Changes the hub refused, with the reason; they count as acknowledged.
+            try db.execute(
+                sql: """
+                    CREATE TABLE hub_refusals (
+                        site INTEGER NOT NULL,
+                        seq INTEGER NOT NULL,
+                        code TEXT NOT NULL,
+                        message TEXT NOT NULL,
+                        PRIMARY KEY (site, seq)
+                    ) WITHOUT ROWID
+                    """)
+        }
+        CountyViewMigration.register(&migrator)
+    }
+}

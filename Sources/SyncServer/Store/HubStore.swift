@@ -1,0 +1,67 @@
+public import SyncModel
+
+/// Where the hub keeps everything: the replica (records, field versions, the global change
+/// log whose positions are the pull cursors), the station registry, the org tree, per-site
+/// acknowledged seqs and refusals.
+///
+/// ``SQLiteHubStore`` is the default; a PostgreSQL store for several hub processes can
+/// implement the same protocol. Every method is one consistent transaction.
+public protocol HubStore: Sendable {
+    /// The schema every change is checked against.
+    var schema: Schema { get }
+    /// The hub replica's own site (used for its own writes, such as the org tree).
+    var siteID: SiteID { get }
+
+    // MARK: Stations
+
+    /// The station holding `token`; throws `unauthorized` for an unknown token and
+    /// `token_revoked` for a revoked one.
+    func authenticate(token: String) async throws -> HubStation
+    /// Registers a station bound to org unit `org` and returns it with its token (shown once).
+    func addStation(name: String, org: String) async throws -> (station: HubStation, token: String)
+    /// Every station, by id.
+    func stations() async throws -> [HubStation]
+    /// Revokes a station's token; throws `not_found` for an unknown id.
+    func revokeStation(id: String) async throws -> HubStation
+
+    // MARK: Org tree
+
+    /// Adds or updates org units (parents before children is not required) and writes them
+    /// as `orgUnit` records of the hub so that stations receive the tree.
+    func importOrgUnits(_ units: [HubOrgUnit]) async throws -> OrgImportReport
+    /// Every org unit, in path order.
+    func orgUnits() async throws -> [HubOrgUnit]
+    /// What a station bound to `org` may see and write.
+    func scope(of org: String) async throws -> StationScope
+
+    // MARK: Sync
+
+    /// Applies a push from `station`; see Protocol/SPEC.md "Hub".
+    func push(_ changes: [Change], from station: HubStation, context: ValidationContext) async throws -> PushResponse
+    /// Changes (and moved records) in the station's scope after `cursor`.
+    func pull(for station: HubStation, after cursor: Int64, limit: Int) async throws -> PullResponse
+    /// One snapshot page of the station's scope; `token` `nil` starts a new snapshot.
+    func snapshot(for station: HubStation, token: SnapshotToken?, limit: Int) async throws -> SnapshotPage
+    /// The digest of the station's view (the whole hub when `station` is `nil`).
+    func digest(for station: HubStation?) async throws -> DigestResponse
+
+    // MARK: County view (reports and dashboard)
+
+    /// Creates an admin token for reports and the dashboard and returns it (shown once).
+    func addAdminToken(name: String) async throws -> (admin: AdminToken, token: String)
+    /// Every admin token, by id.
+    func adminTokens() async throws -> [AdminToken]
+    /// Revokes an admin token; throws `not_found` for an unknown id.
+    func revokeAdminToken(id: String) async throws -> AdminToken
+    /// The admin holding `token`; `nil` when it is no admin token, `token_revoked` when revoked.
+    func authenticateAdmin(token: String) async throws -> AdminToken?
+    /// Computes a report over the hub's current records (deleted ones excluded).
+    func report(_ report: HubReport, query: ReportQuery) async throws -> ReportTable
+
+    // MARK: Administration
+
+    /// The canonical dump of the whole hub.
+    func dump() async throws -> [UInt8]
+    /// Drops log entries older than `retentionMillis` that no longer decide anything.
+    func compact(retentionMillis: UInt64) async throws -> CompactReport
+}

@@ -1,0 +1,112 @@
+public import SyncModel
+import SyncStore
+import GRDB
+import HTTPTypes
+
+extension SQLiteHubStore {
+    public func push(_ changes: [Change], from station: HubStation, context: ValidationContext) async throws -> PushResponse {
+        try PushCheck.check(changes, schema: schema, context: context)
+        let contact = now
+        return try await write { db in
+            let scope = try Self.scope(of: station.org, db)
+            if let pushing = changes.first?.site { try bind(pushing, to: station, db) }
+            let site = changes.first?.site ?? station.site
+            let acked = try site.map { try Self.ackedSeq($0, db) } ?? 0
+            if let first = changes.first, first.seq > acked + 1 {
+                throw HubError(
+                    .conflict, .seqGap, "the hub holds seq \(acked) of site \(first.site) and this push starts at \(first.seq); resend from \(acked + 1)",
+                    acked: acked)
+            }
+            var duplicates = 0
+            var accepted: [Change] = []
+            var refused: [PushRefusal] = []
+            var before: [RecordKey: RecordRow] = [:]
+            let recordRow = try db.cachedStatement(sql: "SELECT scope, scope2, deleted FROM records WHERE type = ? AND rid = ?")
+            for change in changes {
+                if change.seq <= acked {
+                    duplicates += 1
+                    continue
+                }
+                let row = try Row.fetchOne(recordRow, arguments: [change.type, change.id]).map {
+                    RecordRow(key: change.record, scope: $0[0], scope2: $0[1], deleted: $0[2])
+                }
+                if let error = PushCheck.scopeRefusal(change, row: row.map { ($0.scope, $0.scope2) }, scope: scope, schema: schema) {
+                    refused.append(PushRefusal(seq: change.seq, code: error.code, message: error.message))
+                    continue
+                }
+                if let row, before[row.key] == nil, movesScope(change) { before[row.key] = row }
+                accepted.append(change)
+            }
+            let report = try replica.apply(accepted, context: context, db)
+            duplicates += report.duplicates.count
+            refused += report.refused.map { PushRefusal(seq: $0.origin.seq, code: $0.error.code, message: $0.error.message) }
+            try recordRefusals(refused, site: site, db)
+            try recordMoves(before, db)
+            if let last = changes.last, last.seq > acked {
+                try db.execute(
+                    sql: "INSERT INTO site_seq (site, acked) VALUES (?, ?) ON CONFLICT (site) DO UPDATE SET acked = excluded.acked",
+                    arguments: [Int64(bitPattern: last.site.rawValue), Int64(bitPattern: last.seq)])
+            }
+            try Self.touch(station, at: contact, db)
+            return PushResponse(
+                acked: max(acked, changes.last?.seq ?? 0), applied: report.applied.count, duplicates: duplicates,
+                refused: refused.sorted { $0.seq < $1.seq }, hubClock: try Self.clock(db))
+        }
+    }
+
+    /// Whether a change writes a field that decides the record's org units.
+    private func movesScope(_ change: Change) -> Bool {
+        guard change.element == nil, let recordType = schema.types[change.type] else { return false }
+        return change.field == recordType.scopeField || recordType.alsoScopeFields.first == change.field
+    }
+
+    /// Binds the station to the site it pushes as, or refuses a site that is not its own.
+    private func bind(_ site: SiteID, to station: HubStation, _ db: Database) throws {
+        let bound = try Int64.fetchOne(db, sql: "SELECT site FROM stations WHERE id = ?", arguments: [station.id])
+        if let bound {
+            guard UInt64(bitPattern: bound) == site.rawValue else {
+                throw SyncError(
+                    .wrongSite,
+                    "station \(station.id) pushes as site \(SiteID(rawValue: UInt64(bitPattern: bound))), not \(site); a reset replica needs a new station token")
+            }
+            return
+        }
+        let taken = try Bool.fetchOne(db, sql: "SELECT 1 FROM stations WHERE site = ?", arguments: [Int64(bitPattern: site.rawValue)]) != nil
+        guard !taken, site != siteID,
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM site_seq WHERE site = ?", arguments: [Int64(bitPattern: site.rawValue)]) == nil
+        else {
+            throw SyncError(.wrongSite, "site \(site) belongs to another replica; a station pushes only its own changes")
+        }
+        try db.execute(sql: "UPDATE stations SET site = ? WHERE id = ?", arguments: [Int64(bitPattern: site.rawValue), station.id])
+    }
+
+    /// The highest seq of `site` the hub holds.
+    static func ackedSeq(_ site: SiteID, _ db: Database) throws -> UInt64 {
+        UInt64(bitPattern: try Int64.fetchOne(db, sql: "SELECT acked FROM site_seq WHERE site = ?", arguments: [Int64(bitPattern: site.rawValue)]) ?? 0)
+    }
+
+    private func recordRefusals(_ refused: [PushRefusal], site: SiteID?, _ db: Database) throws {
+        guard let site, !refused.isEmpty else { return }
+        let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO hub_refusals (site, seq, code, message) VALUES (?, ?, ?, ?)")
+        for refusal in refused {
+            try insert.execute(arguments: [Int64(bitPattern: site.rawValue), Int64(bitPattern: refusal.seq), refusal.code.rawValue, refusal.message])
+        }
+    }
+
+    /// Logs the records whose org units this push changed, at the hub's last log position.
+    private func recordMoves(_ before: [RecordKey: RecordRow], _ db: Database) throws {
+        guard !before.isEmpty else { return }
+        let position = try Self.lastPosition(db)
+        for (key, old) in before {
+            guard let new = try replica.recordRow(key, db), new.scope != old.scope || new.scope2 != old.scope2 else { continue }
+            try db.execute(
+                sql: "INSERT INTO moves (pos, type, rid, old_scope, old_scope2, new_scope, new_scope2) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [position, key.type, key.id, old.scope, old.scope2, new.scope, new.scope2])
+        }
+    }
+
+    /// The hub's clock as last saved.
+    static func clock(_ db: Database) throws -> HLC {
+        try Meta.clock.read(db).flatMap { HLC(hex: $0) } ?? .zero
+    }
+}

@@ -1,0 +1,57 @@
+public import SyncModel
+public import SyncStore
+import GRDB
+
+/// The hub's store in one SQLite file (WAL, one writer): a ``ReplicaStore`` opened with the
+/// hub's extra tables (`stations`, `org_units`, `site_seq`, `moves`, `hub_refusals`).
+///
+/// The replica's log position (`log.pos`) is the global pull cursor. Writes go through
+/// GRDB's serial writer, so concurrent pushes are applied one transaction at a time.
+public struct SQLiteHubStore: HubStore {
+    /// The hub's replica.
+    public let replica: ReplicaStore
+
+    public var schema: Schema { replica.schema }
+    public var siteID: SiteID { replica.siteID }
+
+    /// Opens (creating and migrating if needed) the hub file at `path`.
+    public static func open(path: String, schema: Schema, wallClock: WallClock = .system) throws(SyncError) -> SQLiteHubStore {
+        SQLiteHubStore(replica: try ReplicaStore.open(path: path, schema: schema, wallClock: wallClock, migrations: HubMigrations.register))
+    }
+
+    /// Creates a hub store in memory (tests and tools).
+    public static func inMemory(schema: Schema, wallClock: WallClock = .system) throws(SyncError) -> SQLiteHubStore {
+        SQLiteHubStore(replica: try ReplicaStore.inMemory(schema: schema, wallClock: wallClock, migrations: HubMigrations.register))
+    }
+
+    init(replica: ReplicaStore) {
+        self.replica = replica
+    }
+
+    /// The wall clock, in milliseconds.
+    var now: UInt64 { replica.wallClock.nowMillis() }
+
+    /// Runs a write transaction on GRDB's writer without blocking the caller's thread.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await replica.writer.write(body)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+            throw SyncError(.unavailable, "the hub database is busy; retry in a moment")
+        }
+    }
+
+    /// Runs a read transaction on a consistent snapshot of the database.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await replica.writer.read(body)
+    }
+
+    /// The highest hub log position, 0 when empty.
+    static func lastPosition(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'log'")
+            ?? Int64.fetchOne(db, sql: "SELECT max(pos) FROM log") ?? 0
+    }
+
+    public func dump() async throws -> [UInt8] {
+        try replica.dump()
+    }
+}

@@ -1,0 +1,229 @@
+public import SyncModel
+import Crypto
+package import GRDB
+
+/// What a snapshot reader does with one record (decided by the caller, e.g. the hub's scope).
+package enum SnapshotInclusion: Sendable {
+    /// The record is left out.
+    case skip
+    /// The record goes out with every field.
+    case whole
+    /// The record goes out without its personal fields (``FieldSpec/personal``).
+    case withoutPersonal
+}
+
+/// One row of the `records` table: a record, its org units and its deleted flag.
+package struct RecordRow: Hashable, Sendable {
+    /// The record.
+    package var key: RecordKey
+    /// The record's org unit.
+    package var scope: String
+    /// A further org unit that also sees the record (a transfer's destination).
+    package var scope2: String?
+    /// Whether the record is deleted.
+    package var deleted: Bool
+
+    /// Creates a row value.
+    package init(key: RecordKey, scope: String, scope2: String?, deleted: Bool) {
+        self.key = key
+        self.scope = scope
+        self.scope2 = scope2
+        self.deleted = deleted
+    }
+}
+
+/// One page of snapshot records read by ``ReplicaStore/snapshotRecords(after:limit:include:_:)``.
+package struct SnapshotRead: Sendable {
+    /// The records included, in (type, id) order.
+    package var records: [SnapshotRecord]
+    /// The last record examined (included or not): where the next page starts; `nil` when
+    /// every record has been examined.
+    package var next: RecordKey?
+}
+
+extension ReplicaStore {
+    /// Reads the current state of records after `after` in (type, id) order, keeping those
+    /// `include` accepts, until `limit` records are collected or none remain.
+    ///
+    /// Each record comes with every field state (heads, greatest first) and, for `lww`
+    /// fields, the versions known writes superseded, so that ``install(_:_:)`` on another
+    /// replica reproduces the same merged state. Records without any field state are skipped.
+    package func snapshotRecords(
+        after: RecordKey?, limit: Int, include: (RecordRow) -> SnapshotInclusion, _ db: Database
+    ) throws -> SnapshotRead {
+        let rows: RowCursor
+        if let after {
+            rows = try Row.fetchCursor(
+                db,
+                sql: "SELECT type, rid, scope, scope2, deleted FROM records WHERE (type, rid) > (?, ?) ORDER BY type, rid",
+                arguments: [after.type, after.id])
+        } else {
+            rows = try Row.fetchCursor(db, sql: "SELECT type, rid, scope, scope2, deleted FROM records ORDER BY type, rid")
+        }
+        var result = SnapshotRead(records: [], next: nil)
+        while let row = try rows.next() {
+            let record = RecordRow(key: RecordKey(type: row[0], id: row[1]), scope: row[2], scope2: row[3], deleted: row[4])
+            result.next = record.key
+            let inclusion = include(record)
+            if case .skip = inclusion { continue }
+            if let snapshot = try snapshotRecord(record, inclusion: inclusion, db) {
+                result.records.append(snapshot)
+                if result.records.count >= limit { return result }
+            }
+        }
+        result.next = nil
+        return result
+    }
+
+    /// The `records` row of one record, if the replica holds it.
+    package func recordRow(_ key: RecordKey, _ db: Database) throws -> RecordRow? {
+        let statement = try db.cachedStatement(sql: "SELECT scope, scope2, deleted FROM records WHERE type = ? AND rid = ?")
+        guard let row = try Row.fetchOne(statement, arguments: [key.type, key.id]) else { return nil }
+        return RecordRow(key: key, scope: row[0], scope2: row[1], deleted: row[2])
+    }
+
+    /// The current state of one record as a snapshot record, or `nil` if it has no field state.
+    package func snapshotRecord(_ record: RecordRow, inclusion: SnapshotInclusion, _ db: Database) throws -> SnapshotRecord? {
+        let key = record.key
+        let fieldRows = try Row.fetchAll(
+            try db.cachedStatement(
+                sql: "SELECT field, elem, hlc, site, value, heads FROM fields WHERE type = ? AND rid = ? ORDER BY field, elem"),
+            arguments: [key.type, key.id])
+        var superseded: [String: [Version]] = [:]
+        for row in try Row.fetchAll(
+            try db.cachedStatement(sql: "SELECT field, hlc, site FROM superseded WHERE type = ? AND rid = ? ORDER BY field, hlc, site"),
+            arguments: [key.type, key.id])
+        {
+            superseded[row[0], default: []].append(
+                Version(hlc: HLC(rawValue: UInt64(bits: row[1])), site: SiteID(rawValue: UInt64(bits: row[2]))))
+        }
+        var fields: [SnapshotField] = []
+        for row in fieldRows {
+            let field: String = row[0]
+            let elem: String = row[1]
+            if case .withoutPersonal = inclusion, schema.field(field, of: key.type)?.personal == true { continue }
+            let kind = elem.isEmpty ? schema.storedKind(type: key.type, field: field) : nil
+            guard let state = Self.fieldState(row, kind: kind, offset: 2) else { continue }
+            fields.append(
+                SnapshotField(
+                    field: field, element: elem.isEmpty ? nil : elem, heads: state.heads,
+                    superseded: elem.isEmpty ? superseded[field] ?? [] : []))
+        }
+        guard !fields.isEmpty else { return nil }
+        return SnapshotRecord(type: key.type, id: key.id, scope: record.scope, fields: fields)
+    }
+
+    /// Installs snapshot records (from a hub's snapshot or a pull's moved-in records) in one
+    /// transaction; see ``install(_:_:)``.
+    public func install(_ records: [SnapshotRecord]) throws(SyncError) {
+        try write { db in try self.install(records, db) }
+    }
+
+    /// Folds snapshot records into this replica inside the caller's transaction.
+    ///
+    /// Each head is merged into the field's state as a write would be, and the superseded
+    /// versions are remembered, so installing is idempotent and commutes with applying the
+    /// changes the snapshot already reflects. On a fresh replica the result is exactly the
+    /// source's state: the same `digest()` over the same records. No log entry is written.
+    package func install(_ records: [SnapshotRecord], _ db: Database) throws {
+        var newest = HLC.zero
+        let insertSuperseded = try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO superseded (type, rid, field, hlc, site) VALUES (?, ?, ?, ?, ?)")
+        for record in records {
+            guard let recordType = schema.types[record.type] else { continue }
+            for field in record.fields {
+                guard let policy = recordType.effectivePolicy(of: field.field), let spec = schema.field(field.field, of: record.type)
+                else { continue }
+                let key = FieldKey(type: record.type, id: record.id, field: field.field, element: field.element)
+                var supersededVersions = Set(field.superseded)
+                if policy == .lww {
+                    for version in field.superseded {
+                        try insertSuperseded.execute(arguments: [
+                            record.type, record.id, field.field, Int64(bits: version.hlc.rawValue), Int64(bits: version.site.rawValue),
+                        ])
+                    }
+                    supersededVersions = try supersededSet(key, db)
+                }
+                let current = try loadField(key, db)
+                var state = current
+                for head in field.heads {
+                    newest = max(newest, head.version.hlc)
+                    state = FieldState.merging(
+                        state, head, bases: [], policy: policy,
+                        isSuperseded: policy == .lww && supersededVersions.contains(head.version),
+                        rank: { spec.rank(of: $0.stringValue ?? "") ?? -1 })
+                }
+                if policy == .lww, let merged = state {
+                    state = FieldState(heads: merged.heads.filter { !supersededVersions.contains($0.version) })
+                }
+                if state != current { try saveField(key, state, db) }
+            }
+            try updateRecordRow(record, recordType: recordType, db)
+        }
+        if newest > .zero {
+            let wall = wallClock.nowMillis()
+            try updateClock(db) { $0.receive(newest, wallMillis: wall) }
+        }
+    }
+
+    /// The versions of one lww field that known writes superseded.
+    private func supersededSet(_ key: FieldKey, _ db: Database) throws -> Set<Version> {
+        var result = Set<Version>()
+        for row in try Row.fetchAll(
+            try db.cachedStatement(sql: "SELECT hlc, site FROM superseded WHERE type = ? AND rid = ? AND field = ?"),
+            arguments: [key.type, key.id, key.field])
+        {
+            result.insert(Version(hlc: HLC(rawValue: UInt64(bits: row[0])), site: SiteID(rawValue: UInt64(bits: row[1]))))
+        }
+        return result
+    }
+
+    /// Sets the `records` row of an installed record from its merged fields.
+    private func updateRecordRow(_ snapshot: SnapshotRecord, recordType: RecordType, _ db: Database) throws {
+        let key = RecordKey(type: snapshot.type, id: snapshot.id)
+        guard let state = try record(key, db) else { return }
+        let scope = recordType.scopeField.flatMap { state.fields[$0]?.winner.value.stringValue } ?? snapshot.scope
+        let scope2 = recordType.alsoScopeFields.first.flatMap { state.fields[$0]?.winner.value.stringValue }
+        try db.execute(
+            sql: """
+                INSERT INTO records (type, rid, scope, scope2, deleted) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (type, rid) DO UPDATE SET scope = excluded.scope, scope2 = excluded.scope2, deleted = excluded.deleted
+                """,
+            arguments: [key.type, key.id, scope, scope2, state.isDeleted])
+    }
+
+    /// The canonical-dump digest of the records `include` accepts, with personal fields
+    /// left out where it says so: what a replica holding exactly that snapshot would report
+    /// as its `digest()`.
+    package func scopedDigest(include: (RecordRow) -> SnapshotInclusion, _ db: Database) throws -> (digest: String, records: Int) {
+        var hasher = SHA256()
+        var dump = CanonicalDump(schema: schema)
+        var after: RecordKey?
+        repeat {
+            let page = try snapshotRecords(after: after, limit: 1_000, include: include, db)
+            for record in page.records { dump.add(record.recordState) }
+            hasher.update(data: dump.drain())
+            after = page.next
+        } while after != nil
+        let count = dump.count
+        hasher.update(data: dump.finish())
+        return (hasher.finalize().hex, count)
+    }
+
+    /// Lowercase hex SHA-256 of `bytes` (the hub stores station tokens only as this hash).
+    package static func sha256Hex(_ bytes: some Sequence<UInt8>) -> String {
+        SHA256.hash(data: Array(bytes)).hex
+    }
+}
+
+extension SnapshotRecord {
+    /// The record's merged state as a replica holds it.
+    package var recordState: RecordState {
+        var state = RecordState(key: RecordKey(type: type, id: id))
+        for field in fields {
+            guard let fieldState = FieldState(heads: field.heads) else { continue }
+            state.set(fieldState, for: FieldKey(type: type, id: id, field: field.field, element: field.element))
+        }
+        return state
+    }
+}

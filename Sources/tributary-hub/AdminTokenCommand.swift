@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import SyncModel
+import SyncServer
+
+/// `tributary-hub admin-token …`.
+struct AdminTokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "admin-token", abstract: "Create, list and revoke admin tokens for reports and the dashboard.",
+        subcommands: [Create.self, List.self, Revoke.self], defaultSubcommand: Create.self)
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an admin token and print it (shown only once; the hub keeps its hash).",
+            discussion: """
+                The token reads every report (GET /v1/reports/NAME) and signs in to the dashboard at /.
+                Example:
+                  tributary-hub admin-token --name 县委组织部
+                """)
+
+        @OptionGroup var hub: HubOptions
+        @OptionGroup var output: OutputOptions
+        @Option(help: "Who holds the token.") var name = "admin"
+
+        func run() async throws {
+            let (admin, token) = try await HubStoreOpener.open(hub).addAdminToken(name: name)
+            if output.json {
+                struct Created: Encodable { var admin: AdminToken; var token: String }
+                return try output.printJSON(Created(admin: admin, token: token))
+            }
+            print("admin token \(admin.id) (\(admin.name))")
+            print("token \(token)")
+            print("keep the token: the hub stores only its hash")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List admin tokens (ids and names, never the tokens).", discussion: "Example:\n  tributary-hub admin-token list --json")
+
+        @OptionGroup var hub: HubOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let admins = try await HubStoreOpener.open(hub).adminTokens()
+            if output.json { return try output.printJSON(admins) }
+            for admin in admins { print("\(admin.id)  \(admin.name)  \(admin.revoked ? "REVOKED" : "active")") }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke an admin token; it is refused with token_revoked from now on.",
+            discussion: "Example:\n  tributary-hub admin-token revoke ad-3f9c2a1b7d04")
+
+        @OptionGroup var hub: HubOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "The admin token id.") var id: String
+
+        func run() async throws {
+            let admin = try await HubStoreOpener.open(hub).revokeAdminToken(id: id)
+            if output.json { return try output.printJSON(admin) }
+            print("revoked \(admin.id) (\(admin.name))")
+        }
+    }
+}

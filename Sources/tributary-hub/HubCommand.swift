@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import SyncModel
+
+/// `tributary-hub`: the county hub's command line.
+@main
+struct HubCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tributary-hub",
+        abstract: "Run and administer a Tributary county hub.",
+        discussion: """
+            Examples:
+              tributary-hub --db /var/lib/tributary/hub.db org import sample-county.csv
+              tributary-hub station add --org yc-t01 --name 桃城镇工作站
+              tributary-hub serve --host 0.0.0.0 --port 8080
+            The hub file is --db, or $TRIBUTARY_HUB_DB, or ./hub.db.
+            """,
+        subcommands: [
+            ServeCommand.self, OrgCommand.self, StationCommand.self, DumpCommand.self, DigestCommand.self, CompactCommand.self,
+            ReportCommand.self, AdminTokenCommand.self,
+        ]
+    )
+
+    /// Runs the command, printing failures as one line `error: <code>: <sentence>`.
+    static func main() async {
+        do {
+            var command = try parseAsRoot(globalDatabaseOption(CommandLine.arguments.dropFirst()))
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as SyncError {
+            FileHandle.standardError.write(Data("error: \(error.code.rawValue): \(error.message)\n".utf8))
+            Foundation.exit(1)
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    /// `--db PATH` given before the subcommand (`tributary-hub --db x.db status`) applies to every
+    /// subcommand: it is passed on as $TRIBUTARY_HUB_DB, which each command reads when it has no
+    /// `--db` of its own.
+    static func globalDatabaseOption(_ arguments: ArraySlice<String>) -> [String] {
+        var arguments = Array(arguments)
+        if arguments.first == "--db", arguments.count >= 2 {
+            setenv("TRIBUTARY_HUB_DB", arguments[1], 1)
+            arguments.removeFirst(2)
+        } else if let first = arguments.first, first.hasPrefix("--db=") {
+            setenv("TRIBUTARY_HUB_DB", String(first.dropFirst(5)), 1)
+            arguments.removeFirst()
+        }
+        return arguments
+    }
+}
+
+/// Options every data command shares.
+struct HubOptions: ParsableArguments {
+    @Option(name: .long, help: "The hub's SQLite file (default: $TRIBUTARY_HUB_DB or ./hub.db).")
+    var db: String?
+
+    /// The hub file to open.
+    var path: String { db ?? ProcessInfo.processInfo.environment["TRIBUTARY_HUB_DB"] ?? "./hub.db" }
+}
+
+/// `--json` for commands whose output is data.
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print JSON instead of text.")
+    var json = false
+
+    /// Prints `value` as pretty JSON.
+    func printJSON<T: Encodable>(_ value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+}

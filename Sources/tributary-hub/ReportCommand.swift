@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import SyncModel
+import SyncServer
+
+/// `tributary-hub report NAME`.
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Print a county report (the same tables as GET /v1/reports/NAME and the dashboard).",
+        discussion: """
+            Reports: \(HubReport.allCases.map(\.rawValue).joined(separator: ", ")).
+            Per-unit reports give the unit's total, one row per sub-unit, and what the unit holds directly;
+            members rolls up every unit of the subtree. --from/--to (inclusive) filter the reports that have
+            a date (orders by orderedOn, hours by date, wishes by postedOn, incidents by reportedOn …).
+            Examples:
+              tributary-hub report members --org yc-t01
+              tributary-hub report orders --from 2025-01-01 --to 2025-06-30 --format csv --bom > orders.csv
+              tributary-hub report sync --lang en --format json
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, csv, json
+    }
+
+    @OptionGroup var hub: HubOptions
+    @Argument(help: "The report's name.") var name: String
+    @Option(help: "The org unit whose subtree the report covers (default: the root of the tree).") var org: String?
+    @Option(help: "The first date included, YYYY-MM-DD.") var from: String?
+    @Option(help: "The last date included, YYYY-MM-DD.") var to: String?
+    @Option(help: "table, csv or json.") var format: Format = .table
+    @Option(help: "The language of headers and labels: zh or en.") var lang: String = "zh"
+    @Flag(help: "Start CSV output with a UTF-8 byte order mark (for spreadsheet programs).") var bom = false
+
+    func run() async throws {
+        guard let report = HubReport(rawValue: name) else {
+            throw SyncError(.notFound, "there is no report \"\(name)\"; reports: \(HubReport.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard let language = ReportLanguage(rawValue: lang) else {
+            throw SyncError(.badRequest, "--lang is zh or en, not \"\(lang)\"")
+        }
+        let table = try await HubStoreOpener.open(hub).report(report, query: ReportQuery(org: org, from: from, to: to, language: language))
+        switch format {
+        case .table: FileHandle.standardOutput.write(Data(table.text().utf8))
+        case .csv: FileHandle.standardOutput.write(Data(table.csv(bom: bom)))
+        case .json:
+            FileHandle.standardOutput.write(Data(try table.json()))
+            print()
+        }
+    }
+}

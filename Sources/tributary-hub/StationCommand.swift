@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import SyncModel
+import SyncServer
+
+/// `tributary-hub station …`.
+struct StationCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "station", abstract: "Register, list and revoke stations.", subcommands: [Add.self, List.self, Revoke.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register a station bound to an org unit and print its token (shown only once).",
+            discussion: "Example:\n  tributary-hub station add --org yc-t01 --name 桃城镇工作站")
+
+        @OptionGroup var hub: HubOptions
+        @OptionGroup var output: OutputOptions
+        @Option(help: "The org unit the station covers (it sees that subtree and its ancestors).") var org: String
+        @Option(help: "A name for people.") var name: String
+
+        func run() async throws {
+            let (station, token) = try await HubStoreOpener.open(hub).addStation(name: name, org: org)
+            if output.json {
+                struct Added: Encodable { var station: HubStation; var token: String }
+                return try output.printJSON(Added(station: station, token: token))
+            }
+            print("station \(station.id) (\(station.name), org \(station.org))")
+            print("token \(token)")
+            print("keep the token: the hub stores only its hash")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List stations with last contact, acknowledged seq and refusals.",
+            discussion: "Example:\n  tributary-hub station list --json")
+
+        @OptionGroup var hub: HubOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let stations = try await HubStoreOpener.open(hub).stations()
+            if output.json { return try output.printJSON(stations) }
+            for s in stations {
+                let contact = s.lastContact.map { ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double($0) / 1000)) } ?? "never"
+                print("\(s.id)  \(s.name)  org \(s.org)  \(s.revoked ? "REVOKED" : "active")  last contact \(contact)  acked \(s.acked)  refusals \(s.refusals)")
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a station's token: its requests are refused with token_revoked from now on.",
+            discussion: "Example:\n  tributary-hub station revoke st-3f9c2a1b7d04")
+
+        @OptionGroup var hub: HubOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "The station id.") var id: String
+
+        func run() async throws {
+            let station = try await HubStoreOpener.open(hub).revokeStation(id: id)
+            if output.json { return try output.printJSON(station) }
+            print("revoked \(station.id) (\(station.name))")
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import SyncClient
+import SyncModel
+
+/// `tributary explain`: the full story of a record or field.
+struct ExplainCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Explain how a record's fields got their values: every write, the winner and why.",
+        discussion: """
+            For each field: every write this replica holds (value, version, origin, bases), which are \
+            heads, which one wins and the rule that decided (lww, forward, set, immutable, deleted), \
+            which are conflicts, and whether the hub acknowledged this station's writes.
+
+            Example:
+              tributary explain meeting mt-2025-03 minutes
+            """)
+
+    @OptionGroup var station: StationOptions
+    @OptionGroup var output: OutputOptions
+
+    @Argument(help: "The record type, e.g. member.")
+    var type: String
+
+    @Argument(help: "The record id.")
+    var id: String
+
+    @Argument(help: "Only this field.")
+    var field: String?
+
+    func run() async throws {
+        let view = ExplanationView(try station.open().explain(type: type, id: id, field: field))
+        if output.json { try JSONOutput.print(view) } else { Console.out(view.text()) }
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import SyncModel
+
+/// Writing to the terminal: data to stdout, diagnostics to stderr.
+enum Console {
+    /// Prints a line to stdout.
+    static func out(_ text: String) {
+        print(text)
+    }
+
+    /// Writes raw bytes to stdout.
+    static func write(_ bytes: [UInt8]) {
+        FileHandle.standardOutput.write(Data(bytes))
+    }
+
+    /// Writes a line to stderr, unbuffered.
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// Whether stderr is a terminal (progress is shown only there unless asked for).
+    static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }
+
+    /// Reports `error` as exactly one line `error: <code>: <sentence>` and exits with 1.
+    static func fail(_ error: SyncError) -> Never {
+        let sentence = error.message.replacingOccurrences(of: "\n", with: " ")
+        Self.error("error: \(error.code.rawValue): \(sentence)")
+        exit(ExitStatus.failure)
+    }
+}

@@ -1,0 +1,147 @@
+import CountyWork
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import SyncModel
+import SyncServer
+import SyncStore
+import Testing
+import TributaryTestSupport
+
+/// A hub on a temp-dir SQLite file with a small county tree and four stations, plus helpers
+/// to talk to it the way a station does.
+///
+///     yc (county)
+///     ├── yc-t01 (township)  ← station "t1"
+///     │   ├── yc-t01-c01     ← station "c01"
+///     │   └── yc-t01-c02
+///     └── yc-t02 (township)  ← station "t2"
+///         └── yc-t02-c01
+/// plus stations "county" and "county2" on yc.
+struct HubFixture {
+    static let wallMillis: UInt64 = 1_750_000_000_000
+    let directory = TemporaryDirectory("hub")
+    let store: SQLiteHubStore
+    let schema: Schema
+    let configuration: HubConfiguration
+    let metrics = HubMetrics()
+    /// Token of each station by fixture name.
+    var tokens: [String: String] = [:]
+    /// Station ids by fixture name.
+    var stationIDs: [String: String] = [:]
+
+    init(maxBodyBytes: Int = 32 * 1024 * 1024) async throws {
+        schema = try CountyWorkSchema.load()
+        configuration = HubConfiguration(port: 0, maxBodyBytes: maxBodyBytes, wallClock: .fixed(Self.wallMillis))
+        store = try SQLiteHubStore.open(path: directory.path("hub.db"), schema: schema, wallClock: .fixed(Self.wallMillis))
+        _ = try await store.importOrgUnits([
+            HubOrgUnit(id: "yc", name: "永春县", kind: "county"),
+            HubOrgUnit(id: "yc-t01", name: "桃城镇", kind: "township", parentId: "yc"),
+            HubOrgUnit(id: "yc-t01-c01", name: "留安社区", kind: "community", parentId: "yc-t01"),
+            HubOrgUnit(id: "yc-t01-c02", name: "环城社区", kind: "community", parentId: "yc-t01"),
+            HubOrgUnit(id: "yc-t02", name: "五里街镇", kind: "township", parentId: "yc"),
+            HubOrgUnit(id: "yc-t02-c01", name: "大羽村", kind: "village", parentId: "yc-t02"),
+        ])
+        for (name, org) in [("t1", "yc-t01"), ("t2", "yc-t02"), ("c01", "yc-t01-c01"), ("county", "yc"), ("county2", "yc")] {
+            let (station, token) = try await store.addStation(name: name, org: org)
+            tokens[name] = token
+            stationIDs[name] = station.id
+        }
+    }
+
+    /// The application over this fixture's store.
+    func application() -> some ApplicationProtocol {
+        buildApplication(store: store, configuration: configuration, metrics: metrics)
+    }
+
+    /// A station replica in the temp dir, with a clock a little behind the hub's.
+    func replica(_ name: String) throws -> ReplicaStore {
+        try ReplicaStore.open(path: directory.path("\(name)-\(UUID().uuidString).db"), schema: schema, wallClock: .fixed(Self.wallMillis - 60_000))
+    }
+
+    /// The headers of a station request.
+    func headers(_ station: String?, protocol version: String = "1", schema tag: String = "county-work/1") -> HTTPFields {
+        var headers = HTTPFields()
+        headers[.init("Tributary-Protocol")!] = version
+        headers[.init("Tributary-Schema")!] = tag
+        if let station, let token = tokens[station] { headers[.authorization] = "Bearer \(token)" }
+        headers[.contentType] = "application/json"
+        return headers
+    }
+}
+
+/// Member edits for a new member in `unit`.
+func memberEdits(_ id: String, unit: String, name: String = "林秀英", phone: String? = nil) -> [LocalEdit] {
+    var fields: [String: FieldValue] = ["name": .string(name), "orgUnitId": .string(unit), "category": .string("retired")]
+    if let phone { fields["phone"] = .string(phone) }
+    return fields.sorted { $0.key < $1.key }.map { LocalEdit(key: FieldKey(type: "member", id: id, field: $0.key), scope: unit, value: $0.value) }
+}
+
+extension TestClientProtocol {
+    /// Sends a request and returns the status and the body bytes.
+    func call(
+        _ method: HTTPRequest.Method, _ uri: String, headers: HTTPFields, body: Data? = nil
+    ) async throws -> (status: HTTPResponse.Status, body: Data, headers: HTTPFields) {
+        try await execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(bytes: $0) }) { response in
+            (response.status, Data(response.body.readableBytesView), response.headers)
+        }
+    }
+
+    /// Pushes `changes` as `station` and decodes the answer, checking it against the spec.
+    func push(_ fixture: HubFixture, _ station: String, _ changes: [Change]) async throws -> PushResponse {
+        let (status, body, _) = try await call(.post, "/v1/push", headers: fixture.headers(station), body: try JSONEncoder().encode(PushRequest(changes: changes)))
+        #expect(status == .ok, "\(String(decoding: body, as: UTF8.self))")
+        expectConforms(body, "PushResponse")
+        return try JSONDecoder().decode(PushResponse.self, from: body)
+    }
+
+    /// Pulls as `station` and decodes the answer, checking it against the spec.
+    func pull(_ fixture: HubFixture, _ station: String, cursor: Int64, limit: Int = 5_000) async throws -> PullResponse {
+        let (status, body, _) = try await call(.get, "/v1/pull?cursor=\(cursor)&limit=\(limit)", headers: fixture.headers(station))
+        #expect(status == .ok, "\(String(decoding: body, as: UTF8.self))")
+        expectConforms(body, "PullResponse")
+        return try JSONDecoder().decode(PullResponse.self, from: body)
+    }
+
+    /// Fetches every snapshot page as `station`.
+    func snapshot(_ fixture: HubFixture, _ station: String, limit: Int = 2) async throws -> (records: [SnapshotRecord], cursor: Int64, pages: Int) {
+        var records: [SnapshotRecord] = []
+        var page: String? = nil
+        var cursor: Int64 = -1
+        var pages = 0
+        repeat {
+            let query = page.map { "&page=\($0)" } ?? ""
+            let (status, body, _) = try await call(.get, "/v1/snapshot?limit=\(limit)\(query)", headers: fixture.headers(station))
+            #expect(status == .ok, "\(String(decoding: body, as: UTF8.self))")
+            expectConforms(body, "SnapshotPage")
+            let decoded = try JSONDecoder().decode(SnapshotPage.self, from: body)
+            if cursor >= 0 { #expect(decoded.cursor == cursor) }
+            cursor = decoded.cursor
+            records += decoded.records
+            page = decoded.next
+            pages += 1
+        } while page != nil
+        return (records, cursor, pages)
+    }
+
+    /// Expects an error answer with `status` and `code`, conforming to the spec.
+    @discardableResult
+    func expectError(
+        _ method: HTTPRequest.Method, _ uri: String, headers: HTTPFields, body: Data? = nil, status: HTTPResponse.Status,
+        code: SyncErrorCode, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> ErrorBody {
+        let (got, data, responseHeaders) = try await call(method, uri, headers: headers, body: body)
+        #expect(got == status, "\(String(decoding: data, as: UTF8.self))", sourceLocation: sourceLocation)
+        #expect(responseHeaders[.contentType] == "application/json", sourceLocation: sourceLocation)
+        expectConforms(data, "ErrorBody", sourceLocation: sourceLocation)
+        let error = try JSONDecoder().decode(ErrorBody.self, from: data)
+        #expect(error.error.code == code, sourceLocation: sourceLocation)
+        return error
+    }
+}
+
+/// Expects `body` to match schema `name` of Protocol/openapi.yaml.
+func expectConforms(_ body: Data, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    let problems = OpenAPIContract.shared.problems(body, schema: name)
+    #expect(problems.isEmpty, "\(name): \(problems.joined(separator: "; "))", sourceLocation: sourceLocation)
+}
