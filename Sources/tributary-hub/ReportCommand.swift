@@ -30,6 +30,7 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "The last date included, YYYY-MM-DD.") var to: String?
     @Option(help: "table, csv or json.") var format: Format = .table
     @Option(help: "The language of headers and labels: zh or en.") var lang: String = "zh"
+    @Option(help: "The most rows of a list report (balances, transfers, partners).") var limit: Int?
     @Flag(help: "Start CSV output with a UTF-8 byte order mark (for spreadsheet programs).") var bom = false
 
     func run() async throws {
@@ -39,7 +40,7 @@ struct ReportCommand: AsyncParsableCommand {
         guard let language = ReportLanguage(rawValue: lang) else {
             throw SyncError(.badRequest, "--lang is zh or en, not \"\(lang)\"")
         }
-        let table = try await HubStoreOpener.open(hub).report(report, query: ReportQuery(org: org, from: from, to: to, language: language))
+        let table = try await HubStoreOpener.open(hub).report(report, query: ReportQuery(org: org, from: from, to: to, language: language, limit: limit))
         switch format {
         case .table: FileHandle.standardOutput.write(Data(table.text().utf8))
         case .csv: FileHandle.standardOutput.write(Data(table.csv(bom: bom)))

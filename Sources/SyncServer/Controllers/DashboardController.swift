@@ -16,7 +16,7 @@ struct DashboardController {
     let wallClock: WallClock
 
     /// The reports an overview page shows.
-    static let pageReports: [HubReport] = [.members, .orders, .hours, .incidents, .wishes, .transfers, .sync]
+    static let pageReports: [HubReport] = [.members, .orders, .hours, .incidents, .wishes, .transfers, .sync, .balances]
 
     var routes: RouteCollection<HubRequestContext> {
         let routes = RouteCollection(context: HubRequestContext.self)
@@ -43,7 +43,9 @@ struct DashboardController {
         let query = ReportQuery(org: org, language: language)
         let tables = try await withThrowingTaskGroup(of: (HubReport, ReportTable).self) { group in
             for report in Self.pageReports {
-                group.addTask { (report, try await store.report(report, query: query)) }
+                var query = query
+                if report == .balances { query.limit = 10 }
+                group.addTask { [query] in (report, try await store.report(report, query: query)) }
             }
             var tables: [HubReport: ReportTable] = [:]
             for try await (report, table) in group { tables[report] = table }
@@ -78,7 +80,14 @@ struct DashboardController {
         }
         let id = sessions.open(viewer, now: wallClock.nowMillis())
         context.logger.info("hub.dashboard.signin", metadata: ["hub.viewer": "\(viewer.id)"])
-        var response = redirect(to: "/", request: request)
+        // A same-origin form gets a 303. A sign-in posted from another site (a bookmark page,
+        // an automated browser) gets a page that moves on by itself: the SameSite=Strict cookie
+        // is not sent on a redirect that another site started, but is on this page's refresh.
+        let crossSite = request.headers[.secFetchSite].map { $0 != "same-origin" } ?? false
+        var response =
+            crossSite
+            ? page(request, LoginPage(language: language(request)), template: "continue")
+            : redirect(to: "/", request: request)
         response.setCookie(
             Cookie(name: DashboardSessions.cookieName, value: id, maxAge: Int(sessions.lifetimeMillis / 1000), path: "/", httpOnly: true, sameSite: .strict))
         return response

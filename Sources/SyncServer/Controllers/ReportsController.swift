@@ -42,7 +42,8 @@ struct ReportsController {
         let parameters = request.uri.queryParameters
         let org = try await access.authorize(viewer, org: parameters["org"].map(String.init).flatMap { $0.isEmpty ? nil : $0 })
         let query = ReportQuery(
-            org: org, from: parameters["from"].map(String.init), to: parameters["to"].map(String.init), language: Self.language(request))
+            org: org, from: parameters["from"].map(String.init), to: parameters["to"].map(String.init), language: Self.language(request),
+            limit: parameters["limit"].flatMap { Int(String($0)) })
         let table = try await store.report(report, query: query)
         context.logger.info("hub.report", metadata: ["hub.report": "\(report.rawValue)", "hub.viewer": "\(viewer.id)"])
         switch parameters["format"].map(String.init) ?? "json" {

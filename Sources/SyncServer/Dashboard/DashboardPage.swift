@@ -38,6 +38,13 @@ struct DashboardPage: Sendable {
         var statusClass: String
     }
 
+    struct TopMember: Sendable {
+        var name: String
+        var unit: String
+        var entries: String
+        var balance: String
+    }
+
     struct Download: Sendable {
         var title: String
         var href: String
@@ -58,6 +65,8 @@ struct DashboardPage: Sendable {
     var hoursChart: SVGChart.Line
     var stations: [Station]
     var hasStations: Bool
+    var topMembers: [TopMember]
+    var hasTopMembers: Bool
     var downloads: [Download]
     var generated: String
     var signedIn = true
@@ -138,6 +147,12 @@ struct DashboardPage: Sendable {
                 conflicts: String((value(sync, row, "conflicts").double.map(Int.init) ?? 0) + (value(sync, row, "deleteConflicts").double.map(Int.init) ?? 0)),
                 status: status, statusClass: "status-\(key)")
         }
+        let balances = reports[.balances]!
+        let topMembers = balances.rows.map { row in
+            TopMember(
+                name: value(balances, row, "memberName").description, unit: value(balances, row, "unitName").description,
+                entries: value(balances, row, "entries").description, balance: value(balances, row, "balance").description)
+        }
         let unit = lineage.last!
         let downloads = HubReport.allCases.map { report in
             Download(title: report.title(language), href: "/v1/reports/\(report.rawValue)?org=\(Self.query(unit.id))&format=csv&lang=\(language.rawValue)&bom=1")
@@ -148,7 +163,7 @@ struct DashboardPage: Sendable {
             t: labels(language), lang: language.htmlTag, otherLang: language == .zh ? "en" : "zh", unitID: unit.id, unitName: unit.name,
             unitKind: memberRoot.map { value(members, $0, "kind").description } ?? "", crumbs: Array(crumbs), cards: cards,
             subUnits: subUnits, hasSubUnits: !subUnits.isEmpty, ordersChart: ordersChart, hoursChart: SVGChart.line(Array(hoursByMonth.suffix(12))),
-            stations: stations, hasStations: !stations.isEmpty, downloads: downloads, generated: generated)
+            stations: stations, hasStations: !stations.isEmpty, topMembers: topMembers, hasTopMembers: !topMembers.isEmpty, downloads: downloads, generated: generated)
     }
 
     /// A query parameter value, percent-encoded.

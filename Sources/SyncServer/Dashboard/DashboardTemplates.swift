@@ -8,7 +8,7 @@ enum DashboardTemplates {
     /// which the tests rule out.
     static let library: MustacheLibrary = {
         var library = MustacheLibrary()
-        for (name, text) in [("head", head), ("foot", foot), ("login", login), ("overview", overview)] {
+        for (name, text) in [("head", head), ("foot", foot), ("login", login), ("continue", proceed), ("overview", overview)] {
             try! library.register(text, named: name)
         }
         return library
@@ -74,6 +74,13 @@ enum DashboardTemplates {
         {{> foot}}
         """
 
+    /// After a sign-in posted from another site: move on to `/` from this page.
+    static let proceed = """
+        <!DOCTYPE html>
+        <html lang="{{lang}}"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0; url=/"><title>{{t.title}}</title></head>
+        <body><p><a href="/">{{t.overview}}</a></p></body></html>
+        """
+
     static let overview = """
         {{> head}}
         <nav class="crumbs">{{#crumbs}}{{#link}}<a href="/org/{{id}}">{{name}}</a> › {{/link}}{{^link}}<strong>{{name}}</strong>{{/link}}{{/crumbs}}</nav>
@@ -81,7 +88,7 @@ enum DashboardTemplates {
         <div class="cards">{{#cards}}<div class="card"><div class="v">{{value}}</div><div class="l">{{label}}</div></div>{{/cards}}</div>
         <div class="grid">
         <section id="orders-chart"><h2>{{t.ordersByState}}</h2>
-        {{#ordersChart}}<svg xmlns="http://www.w3.org/2000/svg" width="{{width}}" height="{{height}}" viewBox="0 0 {{width}} {{height}}" role="img" aria-label="{{t.ordersByState}}">
+        {{#ordersChart}}<svg xmlns="http://www.w3.org/2000/svg" width="{{width}}" height="{{height}}" viewBox="0 0 {{width}} {{height}}" role="img" aria-label="{{t.ordersByState}} · {{unitName}}"><title>{{t.ordersByState}} · {{unitName}}</title>
         <line x1="0" y1="{{baseline}}" x2="{{width}}" y2="{{baseline}}" stroke="#999"/>
         {{#bars}}<rect x="{{x}}" y="{{y}}" width="{{width}}" height="{{height}}" fill="{{colour}}"><title>{{label}}: {{value}}</title></rect>
         <text x="{{labelX}}" y="{{valueY}}" text-anchor="middle">{{value}}</text>
@@ -90,7 +97,7 @@ enum DashboardTemplates {
         </svg>{{/ordersChart}}
         </section>
         <section id="hours-chart"><h2>{{t.hoursByMonth}}</h2>
-        {{#hoursChart}}<svg xmlns="http://www.w3.org/2000/svg" width="{{width}}" height="{{height}}" viewBox="0 0 {{width}} {{height}}" role="img" aria-label="{{t.hoursByMonth}}">
+        {{#hoursChart}}<svg xmlns="http://www.w3.org/2000/svg" width="{{width}}" height="{{height}}" viewBox="0 0 {{width}} {{height}}" role="img" aria-label="{{t.hoursByMonth}} · {{unitName}}"><title>{{t.hoursByMonth}} · {{unitName}}</title>
         <line x1="40" y1="{{baseline}}" x2="{{width}}" y2="{{baseline}}" stroke="#999"/>
         <text x="4" y="28">{{maxLabel}}</text>
         {{^empty}}<polyline points="{{polyline}}" fill="none" stroke="#b71c1c" stroke-width="2"/>{{/empty}}
@@ -109,6 +116,10 @@ enum DashboardTemplates {
         {{#stations}}<tr class="{{statusClass}}"><td>{{name}} <small>{{id}}</small></td><td>{{unit}}</td><td>{{lastContact}}</td><td class="n">{{acked}}</td><td class="n">{{refusals}}</td><td class="n">{{conflicts}}</td><td>{{status}}</td></tr>
         {{/stations}}</tbody></table>{{/hasStations}}{{^hasStations}}<p>{{t.noData}}</p>{{/hasStations}}
         </section>
+        {{#hasTopMembers}}<section id="balances"><h2>{{t.topBalances}}</h2>
+        <table><thead><tr><th>{{t.memberName}}</th><th>{{t.unitName}}</th><th>{{t.entries}}</th><th>{{t.balance}}</th></tr></thead><tbody>
+        {{#topMembers}}<tr><td>{{name}}</td><td>{{unit}}</td><td class="n">{{entries}}</td><td class="n">{{balance}}</td></tr>
+        {{/topMembers}}</tbody></table></section>{{/hasTopMembers}}
         <section id="downloads"><h2>{{t.downloads}}</h2><ul>
         {{#downloads}}<li><a href="{{href}}">{{title}}</a></li>{{/downloads}}
         </ul></section>

@@ -44,7 +44,11 @@ struct ErrorMiddleware: RouterMiddleware {
         case let error as any HTTPResponseError where (400..<500).contains(error.status.code):
             return HubError(error.status, .badRequest, "the request is malformed (\(error.status.reasonPhrase))")
         default:
-            context.logger.error("hub.request.failed", metadata: ["hub.error": "\(String(reflecting: type(of: error)))"])
+            // GRDB's description names the SQL and SQLite's message, never the bound values
+            // (statement arguments stay private), so personal data does not reach the log.
+            context.logger.error(
+                "hub.request.failed",
+                metadata: ["hub.error.type": "\(String(reflecting: type(of: error)))", "hub.error": "\(error)"])
             return HubError(.internalServerError, .internalError, "something failed inside the hub; nothing of the request was applied")
         }
     }

@@ -23,6 +23,97 @@ enum CountyViewMigration {
             try db.execute(sql: "CREATE INDEX fields_type_field_value ON fields (type, field, value)")
             // Records of one type inside a set of org units (a drill-down), skipping deleted ones.
             try db.execute(sql: "CREATE INDEX records_type_scope ON records (type, scope, deleted)")
+            try ReportFacts.create(db)
+        }
+    }
+}
+
+/// Report facts: one narrow row per member, service order and time-bank entry, holding just
+/// what the reports group and sum by, kept in step with the replica's `fields` and `records`
+/// by triggers (so every write path — pushes, the hub's own writes, snapshots — updates them
+/// in the same transaction). A report over 100k entries then scans one compact index instead
+/// of looking up several field rows per record.
+enum ReportFacts {
+    /// A facts table: the record type, its table, and the fields it keeps (field → column).
+    struct Table {
+        var type: String
+        var name: String
+        var columns: [(field: String, column: String)]
+        var indexes: [String]
+        /// Extra column definitions (generated columns).
+        var generated: [String] = []
+    }
+
+    static let tables = [
+        Table(type: "member", name: "rf_member", columns: [("category", "category"), ("name", "name")],
+            indexes: ["scope, deleted, category"]),
+        Table(
+            type: "serviceOrder", name: "rf_order",
+            columns: [("category", "category"), ("state", "state"), ("orderedOn", "ordered_on"), ("doneOn", "done_on"), ("rating", "rating")],
+            indexes: ["scope, deleted, category, state, ordered_on, done_on, rating"]),
+        Table(
+            type: "volunteerHours", name: "rf_hours",
+            columns: [("memberId", "member"), ("teamId", "team"), ("date", "date"), ("hours", "hours")],
+            indexes: ["scope, deleted, month, date, hours", "member, deleted, date, hours", "team, deleted, month, date, hours, scope"],
+            generated: ["month TEXT GENERATED ALWAYS AS (substr(date, 1, 7)) VIRTUAL"]),
+    ]
+
+    /// Creates the tables, their triggers and indexes, and fills them from the current records.
+    static func create(_ db: Database) throws {
+        for table in tables {
+            let columns = table.columns.map(\.column)
+            try db.execute(
+                sql: "CREATE TABLE \(table.name) (rid TEXT PRIMARY KEY, scope TEXT, deleted INTEGER NOT NULL DEFAULT 0, \((columns + table.generated).joined(separator: ", "))) WITHOUT ROWID")
+            let fieldList = table.columns.map { "'\($0.field)'" }.joined(separator: ", ")
+            let assignments = table.columns.map { "\($0.column) = CASE WHEN new.field = '\($0.field)' THEN new.value ELSE \($0.column) END" }
+                .joined(separator: ", ")
+            for event in ["INSERT", "UPDATE OF value"] {
+                let suffix = event == "INSERT" ? "ins" : "upd"
+                try db.execute(
+                    sql: """
+                        CREATE TRIGGER \(table.name)_fields_\(suffix) AFTER \(event) ON fields
+                        WHEN new.type = '\(table.type)' AND new.elem = '' AND new.field IN (\(fieldList))
+                        BEGIN
+                            -- not INSERT OR IGNORE: an outer statement's conflict policy would override it
+                            INSERT INTO \(table.name) (rid) SELECT new.rid WHERE NOT EXISTS (SELECT 1 FROM \(table.name) WHERE rid = new.rid);
+                            UPDATE \(table.name) SET \(assignments) WHERE rid = new.rid;
+                        END
+                        """)
+                try db.execute(
+                    sql: """
+                        CREATE TRIGGER \(table.name)_records_\(suffix) AFTER \(event == "INSERT" ? "INSERT" : "UPDATE") ON records
+                        WHEN new.type = '\(table.type)'
+                        BEGIN
+                            -- not INSERT OR IGNORE: an outer statement's conflict policy would override it
+                            INSERT INTO \(table.name) (rid) SELECT new.rid WHERE NOT EXISTS (SELECT 1 FROM \(table.name) WHERE rid = new.rid);
+                            UPDATE \(table.name) SET scope = new.scope, deleted = new.deleted WHERE rid = new.rid;
+                        END
+                        """)
+            }
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER \(table.name)_fields_del AFTER DELETE ON fields
+                    WHEN old.type = '\(table.type)' AND old.elem = '' AND old.field IN (\(fieldList))
+                    BEGIN
+                        UPDATE \(table.name) SET \(table.columns.map { "\($0.column) = CASE WHEN old.field = '\($0.field)' THEN NULL ELSE \($0.column) END" }.joined(separator: ", ")) WHERE rid = old.rid;
+                    END
+                    """)
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER \(table.name)_records_del AFTER DELETE ON records WHEN old.type = '\(table.type)'
+                    BEGIN DELETE FROM \(table.name) WHERE rid = old.rid; END
+                    """)
+            let selects = table.columns.map {
+                "(SELECT value FROM fields f WHERE f.type = r.type AND f.rid = r.rid AND f.field = '\($0.field)' AND f.elem = '')"
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO \(table.name) (rid, scope, deleted, \(columns.joined(separator: ", ")))
+                    SELECT r.rid, r.scope, r.deleted, \(selects.joined(separator: ", ")) FROM records r WHERE r.type = '\(table.type)'
+                    """)
+            for (index, columns) in table.indexes.enumerated() {
+                try db.execute(sql: "CREATE INDEX \(table.name)_\(index) ON \(table.name) (\(columns))")
+            }
         }
     }
 }

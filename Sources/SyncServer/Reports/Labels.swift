@@ -147,5 +147,6 @@ public enum Labels {
         "ui.generated": ("生成时间", "Generated"),
         "ui.never": ("从未", "never"),
         "ui.up": ("上级", "Up"),
+        "ui.topBalances": ("时间银行余额前十名", "Top 10 time bank balances"),
     ]
 }

@@ -4,12 +4,12 @@ extension ReportBuilder {
     /// Time-bank hours per group (total, sub-units, direct) per month: entries and hours
     /// (corrections are negative entries, so hours are plain sums).
     func hours() throws -> ([String], [[ReportValue]]) {
-        let base = live("volunteerHours", joins: [Self.field("d", "date"), Self.field("h", "hours")])
-        let range = dates("d.value")
+        let base = Self.hoursBase(org)
+        let range = dates("date")
         var sums: [Group: [String: (entries: Int64, hours: Double)]] = [:]
         var hasDirect = false
         let rows = try Row.fetchCursor(
-            db, sql: "SELECT r.scope, substr(d.value, 1, 7) AS month, count(*), total(h.value) \(base.sql)\(range.sql) GROUP BY r.scope, month",
+            db, sql: "SELECT scope, month, count(*), total(hours) \(base.sql)\(range.sql) GROUP BY scope, month",
             arguments: base.arguments + range.arguments)
         while let row = try rows.next() {
             let month: String = row[1] ?? ""
@@ -32,15 +32,15 @@ extension ReportBuilder {
 
     /// Time-bank hours per volunteer team per month, for entries recorded in the subtree.
     func teamHours() throws -> ([String], [[ReportValue]]) {
-        let base = live("volunteerHours", joins: [Self.field("d", "date"), Self.field("h", "hours"), Self.field("t", "teamId")])
-        let range = dates("d.value")
+        let base = Self.hoursBase(org)
+        let range = dates("date")
         var teams: [String: (name: String, unit: String)] = [:]
         let names = try Row.fetchCursor(
             db, sql: "SELECT r.rid, n.value, r.scope FROM records r \(Self.field("n", "name")) WHERE r.type = 'volunteerTeam' AND r.deleted = 0")
         while let row = try names.next() { teams[row[0]] = (row[1] ?? "", row[2]) }
         let rows = try Row.fetchAll(
             db, sql: """
-                SELECT coalesce(t.value, '') AS team, substr(d.value, 1, 7) AS month, count(*), total(h.value)
+                SELECT coalesce(team, '') AS team, month, count(*), total(hours)
                 \(base.sql)\(range.sql) GROUP BY team, month ORDER BY team, month
                 """,
             arguments: base.arguments + range.arguments)
@@ -55,27 +55,31 @@ extension ReportBuilder {
     }
 
     /// The time-bank balance of every member of the subtree: the sum of their entries
-    /// (wherever recorded), members without entries at 0.
+    /// (wherever recorded), members without entries at 0; highest balance first.
     func balances() throws -> ([String], [[ReportValue]]) {
-        let range = dates("hd.value")
-        let balance = """
-            LEFT JOIN (
-                SELECT m.value AS member, count(*) AS entries, total(hh.value) AS hours
-                FROM fields m
-                JOIN records hr ON hr.type = m.type AND hr.rid = m.rid AND hr.deleted = 0
-                \(Self.field("hh", "hours", of: "m")) \(Self.field("hd", "date", of: "m"))
-                WHERE m.type = 'volunteerHours' AND m.field = 'memberId' AND m.elem = ''\(range.sql)
-                GROUP BY m.value
-            ) b ON b.member = r.rid
+        let range = dates("date")
+        let sql = """
+            SELECT m.rid, m.name, m.scope, coalesce(b.entries, 0), coalesce(b.hours, 0)
+            FROM rf_member m LEFT JOIN (
+                SELECT member, count(*) AS entries, total(hours) AS hours FROM rf_hours
+                WHERE deleted = 0\(range.sql) AND member IN (SELECT rid FROM rf_member WHERE deleted = 0 AND scope \(OrgIndex.inSubtree))
+                GROUP BY member
+            ) b ON b.member = m.rid
+            WHERE m.deleted = 0 AND m.scope \(OrgIndex.inSubtree)
+            ORDER BY 5 DESC, m.rid LIMIT ?
             """
-        let base = live("member", joins: [Self.field("n", "name"), balance])
-        let sql = "SELECT r.rid, n.value, r.scope, coalesce(b.entries, 0), coalesce(b.hours, 0) \(base.sql) ORDER BY r.scope, r.rid"
-        let rows = try Row.fetchCursor(db, sql: sql, arguments: range.arguments + base.arguments)
+        let rows = try Row.fetchCursor(
+            db, sql: sql, arguments: range.arguments + org.subtreeArguments + org.subtreeArguments + [query.limit ?? -1])
         var table: [[ReportValue]] = []
         while let row = try rows.next() {
             let unit: String = row[2]
             table.append([.text(row[0]), .text(row[1] ?? ""), .text(unit), .text(org.units[unit]?.name ?? ""), .int(row[3]), .number(row[4])])
         }
         return (["member", "memberName", "unit", "unitName", "entries", "balance"], table)
+    }
+
+    /// `FROM rf_hours WHERE` live entries of the subtree, and its arguments.
+    static func hoursBase(_ org: OrgIndex) -> (sql: String, arguments: StatementArguments) {
+        ("FROM rf_hours WHERE deleted = 0 AND scope \(OrgIndex.inSubtree)", org.subtreeArguments)
     }
 }

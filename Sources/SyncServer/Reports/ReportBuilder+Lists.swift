@@ -10,10 +10,10 @@ extension ReportBuilder {
             LEFT JOIN fields mn ON mn.type = 'member' AND mn.rid = m.value AND mn.field = 'name' AND mn.elem = ''
             WHERE r.type = 'transfer' AND r.deleted = 0 AND coalesce(s.value, '') != 'received'
               AND (r.scope \(OrgIndex.inSubtree) OR r.scope2 \(OrgIndex.inSubtree))\(range.sql)
-            ORDER BY q.value, r.rid
+            ORDER BY q.value, r.rid LIMIT ?
             """
         let todayNumber = CivilDate.days(today) ?? 0
-        let rows = try Row.fetchCursor(db, sql: sql, arguments: org.subtreeArguments + org.subtreeArguments + range.arguments)
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: org.subtreeArguments + org.subtreeArguments + range.arguments + [query.limit ?? -1])
         var table: [[ReportValue]] = []
         while let row = try rows.next() {
             let requested: String? = row[6]
@@ -33,8 +33,8 @@ extension ReportBuilder {
             joins: [Self.field("n", "name"), Self.field("k", "kind"), Self.field("s", "signedOn"), Self.field("y", "ratingYear"),
                 Self.field("b", "ratingByUnit"), Self.field("o", "ratingOfUnit")])
         let rows = try Row.fetchCursor(
-            db, sql: "SELECT r.rid, n.value, k.value, r.scope, s.value, y.value, b.value, o.value \(base.sql) ORDER BY r.scope, r.rid",
-            arguments: base.arguments)
+            db, sql: "SELECT r.rid, n.value, k.value, r.scope, s.value, y.value, b.value, o.value \(base.sql) ORDER BY r.scope, r.rid LIMIT ?",
+            arguments: base.arguments + [query.limit ?? -1])
         var table: [[ReportValue]] = []
         while let row = try rows.next() {
             let unit: String = row[3]

@@ -5,9 +5,10 @@ extension ReportBuilder {
 
     /// Members per unit of the subtree (each unit counting everything below it) by category.
     func members() throws -> ([String], [[ReportValue]]) {
-        let base = live("member", joins: [Self.field("c", "category")])
         var counts: [String: [String: Int64]] = [:]
-        let rows = try Row.fetchCursor(db, sql: "SELECT r.scope, c.value, count(*) \(base.sql) GROUP BY r.scope, c.value", arguments: base.arguments)
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT scope, category, count(*) FROM rf_member WHERE deleted = 0 AND scope \(OrgIndex.inSubtree) GROUP BY scope, category",
+            arguments: org.subtreeArguments)
         while let row = try rows.next() {
             let scope: String = row[0]
             let category: String = row[1] ?? ""

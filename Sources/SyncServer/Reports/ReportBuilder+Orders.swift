@@ -34,9 +34,8 @@ extension ReportBuilder {
     /// Service orders per group (total, sub-units, direct) and category (and all categories):
     /// counts by state, median days from `orderedOn` to `doneOn`, average rating.
     func orders() throws -> ([String], [[ReportValue]]) {
-        let base = live("serviceOrder", joins: [Self.field("c", "category"), Self.field("s", "state"), Self.field("o", "orderedOn"),
-            Self.field("g", "rating"), Self.field("d", "doneOn")])
-        let range = dates("o.value")
+        let range = dates("ordered_on")
+        let base = (sql: "FROM rf_order WHERE deleted = 0 AND scope \(OrgIndex.inSubtree)", arguments: org.subtreeArguments)
         var tallies: [Group: [String: OrderTally]] = [:]
         var hasDirect = false
         func add(_ scope: String, _ category: String, _ body: (inout OrderTally) -> Void) {
@@ -47,7 +46,7 @@ extension ReportBuilder {
             }
         }
         let counts = try Row.fetchCursor(
-            db, sql: "SELECT r.scope, c.value, s.value, count(*), sum(g.value), count(g.value) \(base.sql)\(range.sql) GROUP BY r.scope, c.value, s.value",
+            db, sql: "SELECT scope, category, state, count(*), total(rating), count(rating) \(base.sql)\(range.sql) GROUP BY scope, category, state",
             arguments: base.arguments + range.arguments)
         while let row = try counts.next() {
             let state: String = row[2] ?? ""
@@ -63,8 +62,8 @@ extension ReportBuilder {
         }
         let durations = try Row.fetchCursor(
             db, sql: """
-                SELECT r.scope, c.value, CAST(julianday(d.value) - julianday(o.value) AS INTEGER) AS days, count(*)
-                \(base.sql)\(range.sql) AND d.value IS NOT NULL AND o.value IS NOT NULL GROUP BY r.scope, c.value, days
+                SELECT scope, category, CAST(julianday(done_on) - julianday(ordered_on) AS INTEGER) AS days, count(*)
+                \(base.sql)\(range.sql) AND done_on IS NOT NULL AND ordered_on IS NOT NULL GROUP BY scope, category, days
                 """,
             arguments: base.arguments + range.arguments)
         while let row = try durations.next() {

@@ -12,6 +12,27 @@ struct ReportBuilder {
     let query: ReportQuery
     /// Now, in milliseconds since the epoch.
     let nowMillis: UInt64
+    /// The groups each unit of the subtree counts in (computed once per report).
+    let groupIndex: [String: [Group]]
+
+    init(db: Database, schema: Schema, org: OrgIndex, query: ReportQuery, nowMillis: UInt64) {
+        self.db = db
+        self.schema = schema
+        self.org = org
+        self.query = query
+        self.nowMillis = nowMillis
+        var index: [String: [Group]] = [:]
+        let total = Group(row: "total", unit: org.root)
+        for unit in org.subtree {
+            guard let child = org.group(of: unit.id) else { continue }
+            if child == org.root.id {
+                index[unit.id] = [total, Group(row: "direct", unit: org.root)]
+            } else if let childUnit = org.units[child] {
+                index[unit.id] = [total, Group(row: "unit", unit: childUnit)]
+            }
+        }
+        self.groupIndex = index
+    }
 
     var language: ReportLanguage { query.language }
 
@@ -89,16 +110,16 @@ struct ReportBuilder {
         /// `total`, `unit` or `direct`.
         var row: String
         var unit: OrgIndex.Unit
+
+        static func == (lhs: Group, rhs: Group) -> Bool { lhs.row == rhs.row && lhs.unit.id == rhs.unit.id }
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(row)
+            hasher.combine(unit.id)
+        }
     }
 
     /// The groups a record of `scope` counts in: the total, and its child (or `direct`).
-    func groups(of scope: String) -> [Group] {
-        guard let child = org.group(of: scope) else { return [] }
-        let total = Group(row: "total", unit: org.root)
-        if child == org.root.id { return [total, Group(row: "direct", unit: org.root)] }
-        guard let unit = org.units[child] else { return [total] }
-        return [total, Group(row: "unit", unit: unit)]
-    }
+    func groups(of scope: String) -> [Group] { groupIndex[scope] ?? [] }
 
     /// Every group in row order; `direct` only when `hasDirect`.
     func allGroups(hasDirect: Bool) -> [Group] {

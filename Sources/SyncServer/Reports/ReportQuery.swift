@@ -11,13 +11,16 @@ public struct ReportQuery: Hashable, Sendable {
     public var to: String?
     /// The language of headers and labels.
     public var language: ReportLanguage
+    /// The most rows a list report (balances, transfers, partners) returns; all when `nil`.
+    public var limit: Int?
 
     /// Creates a query; empty strings count as absent.
-    public init(org: String? = nil, from: String? = nil, to: String? = nil, language: ReportLanguage = .zh) {
+    public init(org: String? = nil, from: String? = nil, to: String? = nil, language: ReportLanguage = .zh, limit: Int? = nil) {
         self.org = org?.isEmpty == true ? nil : org
         self.from = from?.isEmpty == true ? nil : from
         self.to = to?.isEmpty == true ? nil : to
         self.language = language
+        self.limit = limit.map { max(0, $0) }
     }
 
     /// Checks the dates: each a real `YYYY-MM-DD`, `from` not after `to` (400 `bad_request`).
