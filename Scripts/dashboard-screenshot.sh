@@ -5,11 +5,13 @@
 #   2. starts the hub on a free port; each station records sample members, service orders,
 #      time-bank entries, grid incidents and micro-wishes offline (tributary import) and syncs;
 #      a fourth station never syncs, so the sync-health table shows a "never synced" row;
-#   3. headless Chromium signs in with the admin token (an auto-submitted login form) and
-#      saves a PNG (default docs/dashboard.png); the page's HTML is checked with curl too.
+#   3. signs in with the admin token (curl, checking the page's HTML for its key elements);
+#      headless Chromium, given the session cookie over the DevTools protocol, opens the
+#      dashboard and saves a full-page PNG (default docs/dashboard.png).
 #
 # Needs: chromium (Debian package `chromium`) and, for Chinese labels, fonts-noto-cjk.
-# Usage: Scripts/dashboard-screenshot.sh [OUT.png]      (DASHBOARD_LANG=en for English)
+# Usage: Scripts/dashboard-screenshot.sh [OUT.png]      (DASHBOARD_LANG=en for English;
+#        TRIBUTARY_BIN=DIR uses binaries already built in DIR instead of running swift build)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,9 +21,13 @@ CHROMIUM=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || tru
 [ -n "$CHROMIUM" ] || { echo "error: chromium is not installed (apt-get install -y chromium)" >&2; exit 2; }
 
 cd "$ROOT"
-swift build --product tributary-hub >&2
-swift build --product tributary >&2
-BIN=$(swift build --show-bin-path)
+if [ -n "${TRIBUTARY_BIN:-}" ]; then
+    BIN=$TRIBUTARY_BIN   # already built (the test that runs this script sets it)
+else
+    swift build --product tributary-hub >&2
+    swift build --product tributary >&2
+    BIN=$(swift build --show-bin-path)
+fi
 WORK=$(mktemp -d)
 HUB_PID=""
 cleanup() {
@@ -36,7 +42,7 @@ json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 hub org import Protocol/examples/sample-county.csv >&2
 ADMIN=$(hub admin-token --name screenshot --json | json '["token"]')
 
-hub serve --port 0 > "$WORK/hub.log" 2>&1 &
+"$BIN/tributary-hub" --db "$WORK/hub.db" serve --port 0 > "$WORK/hub.log" 2>&1 &
 HUB_PID=$!
 for _ in $(seq 1 100); do
     URL=$(grep -o 'http://[0-9.]*:[0-9]*' "$WORK/hub.log" || true)
@@ -99,15 +105,68 @@ for needle in 'id="orders-chart"' '<polyline' 'id="sync"' 'status-never' 'href="
     grep -q "$needle" "$WORK/page.html" || { echo "error: the dashboard lacks $needle" >&2; exit 1; }
 done
 
-# Headless Chromium signs in through an auto-submitted form, follows the redirect and shoots.
-cat > "$WORK/login.html" <<HTML
-<!DOCTYPE html><html><body onload="document.forms[0].submit()">
-<form method="post" action="$URL/login?lang=$LANG_CHOICE"><input type="hidden" name="token" value="$ADMIN"></form>
-</body></html>
-HTML
+# Headless Chromium gets the session cookie (from the sign-in above) through the DevTools
+# protocol, opens the dashboard and captures the whole page.
+SESSION=$(awk '$6 == "tributary_session" { print $7 }' "$COOKIES")
 mkdir -p "$(dirname "$OUT")"
 "$CHROMIUM" --headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$WORK/chromium" \
-    --window-size=1280,1700 --virtual-time-budget=8000 --screenshot="$OUT" "file://$WORK/login.html" >"$WORK/chromium.log" 2>&1 \
-    || { cat "$WORK/chromium.log" >&2; exit 1; }
+    --remote-debugging-port=0 --window-size=1280,1000 about:blank 2>"$WORK/chromium.log" &
+CHROMIUM_PID=$!
+trap 'kill "$CHROMIUM_PID" 2>/dev/null || true; wait "$CHROMIUM_PID" 2>/dev/null || true; cleanup' EXIT
+python3 - "$WORK/chromium.log" "$URL" "$SESSION" "$LANG_CHOICE" "$OUT" <<'PY'
+import base64, json, os, re, socket, struct, sys, time, urllib.request
+log, url, session, lang, out = sys.argv[1:]
+for _ in range(300):
+    found = re.search(r"DevTools listening on ws://([0-9.]+):(\d+)/", open(log).read())
+    if found: break
+    time.sleep(0.1)
+else:
+    sys.exit("error: chromium did not start its DevTools endpoint")
+host, port = found.group(1), int(found.group(2))
+pages = json.load(urllib.request.urlopen(f"http://{host}:{port}/json/list"))
+path = re.sub(r"^ws://[^/]+", "", next(p for p in pages if p["type"] == "page")["webSocketDebuggerUrl"])
+sock = socket.create_connection((host, port))
+sock.sendall((f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              "Sec-WebSocket-Key: dHJpYnV0YXJ5LWRhc2g=\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+buffer = b""
+while b"\r\n\r\n" not in buffer: buffer += sock.recv(4096)
+buffer = buffer.split(b"\r\n\r\n", 1)[1]
+def read(n):
+    global buffer
+    while len(buffer) < n: buffer += sock.recv(1 << 16)
+    data, buffer = buffer[:n], buffer[n:]
+    return data
+def receive():
+    first, second = read(2)
+    length = second & 0x7F
+    if length == 126: length = struct.unpack(">H", read(2))[0]
+    elif length == 127: length = struct.unpack(">Q", read(8))[0]
+    return json.loads(read(length))
+ids = iter(range(1, 1000))
+def call(method, **params):
+    ident = next(ids)
+    payload = json.dumps({"id": ident, "method": method, "params": params}).encode()
+    header = bytes([0x81]) + (bytes([0x80 | len(payload)]) if len(payload) < 126 else bytes([0x80 | 126]) + struct.pack(">H", len(payload)) if len(payload) < 65536 else bytes([0x80 | 127]) + struct.pack(">Q", len(payload)))
+    mask = os.urandom(4)
+    sock.sendall(header + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
+    while True:
+        message = receive()
+        if message.get("id") == ident:
+            if "error" in message: sys.exit(f"error: {method}: {message['error']}")
+            return message.get("result", {})
+call("Page.enable")
+call("Network.enable")
+call("Network.setCookie", name="tributary_session", value=session, url=url + "/", httpOnly=True, sameSite="Strict")
+call("Network.setCookie", name="tributary_lang", value=lang, url=url + "/", httpOnly=True, sameSite="Strict")
+call("Page.navigate", url=url + "/")
+deadline = time.time() + 30
+while time.time() < deadline:
+    if receive().get("method") == "Page.loadEventFired": break
+metrics = call("Page.getLayoutMetrics")
+height = int(metrics["cssContentSize"]["height"])
+shot = call("Page.captureScreenshot", format="png", captureBeyondViewport=True,
+            clip={"x": 0, "y": 0, "width": 1280, "height": height, "scale": 1})
+open(out, "wb").write(base64.b64decode(shot["data"]))
+PY
 [ -s "$OUT" ] || { echo "error: no screenshot" >&2; exit 1; }
 echo "$OUT"

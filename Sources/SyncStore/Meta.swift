@@ -19,14 +19,14 @@ package struct Meta: Sendable {
 
     /// Reads the value, if set.
     package func read(_ db: Database) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
+        try String.fetchOne(try db.cachedStatement(sql: "SELECT value FROM meta WHERE key = ?"), arguments: [key])
     }
 
     /// Sets the value.
     package func write(_ value: String, _ db: Database) throws {
-        try db.execute(
-            sql: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            arguments: [key, value])
+        let statement = try db.cachedStatement(
+            sql: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+        try statement.execute(arguments: [key, value])
     }
 
     /// Removes the value.

@@ -59,11 +59,17 @@ extension ReplicaStore {
         guard let recordType = schema.types[change.type], let spec = schema.field(change.field, of: change.type),
             let policy = recordType.effectivePolicy(of: change.field)
         else { return }
+        let current = try loadField(change.key, db)
         var isSuperseded = false
         if policy == .lww {
-            isSuperseded = try recordSuperseded(change, db)
+            try rememberBases(change, db)
+            // A write that supersedes this one is newer than it (bases are older than their
+            // change) and leaves a newer head behind; with no newer head there is nothing to
+            // look up — the common case of a first write or an overwrite in order.
+            if let winner = current?.winner, winner.version > change.version {
+                isSuperseded = try isKnownSuperseded(change, db)
+            }
         }
-        let current = try loadField(change.key, db)
         let merged = FieldState.merging(
             current, Head(version: change.version, value: change.value), bases: change.bases, policy: policy,
             isSuperseded: isSuperseded, rank: { spec.rank(of: $0.stringValue ?? "") ?? -1 })
@@ -73,17 +79,20 @@ extension ReplicaStore {
         try updateRecord(change, recordType: recordType, merged: merged, isNew: current == nil, db)
     }
 
-    /// Remembers the change's bases as superseded and tells whether the change itself is.
-    private func recordSuperseded(_ change: Change, _ db: Database) throws -> Bool {
-        if !change.bases.isEmpty {
-            let insert = try db.cachedStatement(
-                sql: "INSERT OR IGNORE INTO superseded (type, rid, field, hlc, site) VALUES (?, ?, ?, ?, ?)")
-            for base in change.bases {
-                try insert.execute(arguments: [
-                    change.type, change.id, change.field, Int64(bits: base.hlc.rawValue), Int64(bits: base.site.rawValue),
-                ])
-            }
+    /// Remembers the change's bases as superseded versions of its field.
+    private func rememberBases(_ change: Change, _ db: Database) throws {
+        guard !change.bases.isEmpty else { return }
+        let insert = try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO superseded (type, rid, field, hlc, site) VALUES (?, ?, ?, ?, ?)")
+        for base in change.bases {
+            try insert.execute(arguments: [
+                change.type, change.id, change.field, Int64(bits: base.hlc.rawValue), Int64(bits: base.site.rawValue),
+            ])
         }
+    }
+
+    /// Whether a known write lists the change's version among its bases.
+    private func isKnownSuperseded(_ change: Change, _ db: Database) throws -> Bool {
         let check = try db.cachedStatement(
             sql: "SELECT 1 FROM superseded WHERE type = ? AND rid = ? AND field = ? AND hlc = ? AND site = ?")
         return try Bool.fetchOne(
@@ -143,17 +152,19 @@ extension ReplicaStore {
             try insert.execute(arguments: [change.type, change.id, recordType.scopeField == nil ? change.id : change.scope])
         }
         guard change.element == nil, let winner = merged?.winner.value else { return }
+        let column: String
+        let value: DatabaseValue
         if change.field == recordType.scopeField, let scope = winner.stringValue {
-            try db.execute(sql: "UPDATE records SET scope = ? WHERE type = ? AND rid = ?", arguments: [scope, change.type, change.id])
+            (column, value) = ("scope", scope.databaseValue)
         } else if recordType.alsoScopeFields.first == change.field {
-            try db.execute(
-                sql: "UPDATE records SET scope2 = ? WHERE type = ? AND rid = ?",
-                arguments: [winner.stringValue, change.type, change.id])
+            (column, value) = ("scope2", winner.stringValue.databaseValue)
         } else if change.field == Schema.deletedField {
-            try db.execute(
-                sql: "UPDATE records SET deleted = ? WHERE type = ? AND rid = ?",
-                arguments: [winner == .bool(true), change.type, change.id])
+            (column, value) = ("deleted", (winner == .bool(true)).databaseValue)
+        } else {
+            return
         }
+        let update = try db.cachedStatement(sql: "UPDATE records SET \(column) = ? WHERE type = ? AND rid = ?")
+        try update.execute(arguments: [value, change.type, change.id])
     }
 
     /// Loads the replica's clock, lets `body` advance it, and saves it.

@@ -1,7 +1,10 @@
 import ArgumentParser
+import Configuration
+import SystemPackage
 import Foundation
 import Hummingbird
 import Logging
+import SyncModel
 import SyncServer
 
 /// `tributary-hub serve`.
@@ -11,32 +14,75 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve protocol v1 to stations until SIGTERM or SIGINT.",
         discussion: """
             Prints `listening on http://HOST:PORT` once the port is bound (with --port 0, a free port).
-            Example:
+
+            Settings come from, in order of precedence: the flags; environment variables
+            TRIBUTARY_HUB_HOST, TRIBUTARY_HUB_PORT, TRIBUTARY_HUB_DB, TRIBUTARY_HUB_MAX_BODY_BYTES,
+            TRIBUTARY_HUB_MAX_DRIFT_SECONDS, TRIBUTARY_HUB_LOG_LEVEL; the JSON file given with --config,
+            e.g. {"hub": {"host": "0.0.0.0", "port": 8080, "db": "/var/lib/tributary/hub.db",
+            "maxBodyBytes": 33554432, "maxDriftSeconds": 600, "logLevel": "info"}}; then the defaults.
+
+            Examples:
               tributary-hub --db hub.db serve --host 0.0.0.0 --port 8080
+              tributary-hub serve --config /etc/tributary/hub.json
             """)
 
     @OptionGroup var hub: HubOptions
 
-    @Option(help: "The address to listen on.")
-    var host = "127.0.0.1"
+    @Option(help: ArgumentHelp("A JSON configuration file (see above).", valueName: "FILE"))
+    var config: String?
 
-    @Option(help: "The TCP port; 0 picks a free one.")
-    var port = 8080
+    @Option(help: "The address to listen on (default: 127.0.0.1).")
+    var host: String?
 
-    @Option(help: "The largest request body in bytes.")
-    var maxBody = 32 * 1024 * 1024
+    @Option(help: "The TCP port; 0 picks a free one (default: 8080).")
+    var port: Int?
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error.")
-    var logLevel = "info"
+    @Option(help: "The largest request body in bytes (default: 33554432).")
+    var maxBody: Int?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error (default: info).")
+    var logLevel: String?
 
     func run() async throws {
+        let settings = try await Self.reader(file: config)
+        let host = self.host ?? settings.string(forKey: "hub.host", default: "127.0.0.1")
+        let port = self.port ?? settings.int(forKey: "hub.port", default: 8080)
+        let levelName = self.logLevel ?? settings.string(forKey: "hub.logLevel", default: "info")
+        guard let level = Logger.Level(rawValue: levelName) else {
+            throw SyncError(.badRequest, "log level \"\(levelName)\" is not one of trace, debug, info, notice, warning, error")
+        }
+        guard (0...65_535).contains(port) else { throw SyncError(.badRequest, "port \(port) is not between 0 and 65535") }
+        var configuration = HubConfiguration(
+            host: host, port: port,
+            dbPath: hub.db ?? settings.string(forKey: "hub.db", default: hub.path),
+            maxBodyBytes: maxBody ?? settings.int(forKey: "hub.maxBodyBytes", default: 32 * 1024 * 1024))
+        configuration.maxDriftMillis = UInt64(max(1, settings.int(forKey: "hub.maxDriftSeconds", default: 600))) * 1_000
+
         var logger = Logger(label: "tributary-hub")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let configuration = HubConfiguration(host: host, port: port, dbPath: hub.path, maxBodyBytes: maxBody)
-        let host = self.host
+        logger.logLevel = level
         let app = try await buildApplication(configuration: configuration, logger: logger) { port in
             FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
         }
         try await app.runService()
+    }
+
+    /// Environment variables `TRIBUTARY_HUB_…` over the optional JSON file.
+    static func reader(file: String?) async throws -> ConfigReader {
+        var environment: [String: String] = [:]
+        for (name, value) in ProcessInfo.processInfo.environment where name.hasPrefix("TRIBUTARY_HUB_") {
+            environment[String(name.dropFirst("TRIBUTARY_".count))] = value
+        }
+        var providers: [any ConfigProvider] = [EnvironmentVariablesProvider(environmentVariables: environment)]
+        if let file {
+            guard FileManager.default.fileExists(atPath: file) else {
+                throw SyncError(.notFound, "no configuration file at \(file)")
+            }
+            do {
+                providers.append(try await FileProvider<JSONSnapshot>(filePath: .init(file)))
+            } catch {
+                throw SyncError(.badRequest, "\(file) is not a JSON configuration file: \(error)")
+            }
+        }
+        return ConfigReader(providers: providers)
     }
 }

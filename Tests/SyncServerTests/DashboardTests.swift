@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HTTPTypes
 import HummingbirdTesting
 import SyncModel
 import SyncServer
@@ -75,7 +76,7 @@ import Testing
             #expect(after == .seeOther)
             // And a sign-in posted from another site moves on by a same-site refresh instead
             let (crossSite, interstitial, crossHeaders) = try await client.call(
-                .post, "/login", headers: [.contentType: "application/x-www-form-urlencoded", .secFetchSite: "cross-site"],
+                .post, "/login", headers: [.contentType: "application/x-www-form-urlencoded", HTTPField.Name("Sec-Fetch-Site")!: "cross-site"],
                 body: Data("token=\(adminToken)".utf8))
             #expect(crossSite == .ok && String(decoding: interstitial, as: UTF8.self).contains("http-equiv=\"refresh\" content=\"0; url=/\""))
             #expect(crossHeaders[values: .setCookie].contains { $0.hasPrefix("tributary_session=") && $0.contains("SameSite=Strict") })

@@ -33,6 +33,7 @@ import Testing
             // Then it is JSON: report, org, language, columns with labels, rows as objects in column order
             #expect(status == .ok)
             #expect(responseHeaders[.contentType] == "application/json")
+            expectConforms(body, "ReportTable")
             let json = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
             #expect(json["report"] as? String == "members" && json["org"] as? String == "yc" && json["language"] as? String == "en")
             let columns = try #require(json["columns"] as? [[String: String]])
@@ -45,6 +46,7 @@ import Testing
             // And the report list names every report
             let (listStatus, list, _) = try await client.call(.get, "/v1/reports", headers: headers(token: adminToken))
             #expect(listStatus == .ok)
+            expectConforms(list, "ReportList")
             #expect(String(decoding: list, as: UTF8.self).contains("\"team-hours\""))
         }
     }

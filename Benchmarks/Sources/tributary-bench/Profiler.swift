@@ -7,7 +7,7 @@ final class Profiler: @unchecked Sendable {
 
     init?(pid: Int32, output: String) {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["perf", "record", "-e", "cpu-clock", "-F", "999", "--call-graph", "dwarf,16384", "-p", String(pid), "-o", output]
+        process.arguments = ["perf", "record", "-e", "cpu-clock", "-F", "999", "-g", "-p", String(pid), "-o", output]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         do { try process.run() } catch { return nil }

@@ -43,19 +43,11 @@ extension HLC: CustomStringConvertible {
     public var description: String { hex }
 }
 
-extension HLC: Codable {
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let value = HLC(hex: text) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "an hlc is 16 lowercase hex digits, got \"\(text)\"")
-            )
-        }
-        self = value
-    }
+extension HLC: WireText {
+    public init?(wireText: String) { self.init(hex: wireText) }
+    public var wireText: String { hex }
+    public static let wireFormat = "an hlc is 16 lowercase hex digits"
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(hex)
-    }
+    public init(from decoder: any Decoder) throws { self = try Self.decodeWireText(from: decoder) }
+    public func encode(to encoder: any Encoder) throws { try encodeWireText(to: encoder) }
 }

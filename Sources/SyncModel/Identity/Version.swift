@@ -38,19 +38,11 @@ extension Version: CustomStringConvertible {
     public var description: String { text }
 }
 
-extension Version: Codable {
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let value = Version(text: text) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "a version is <16 hex hlc>-<16 hex site>, got \"\(text)\"")
-            )
-        }
-        self = value
-    }
+extension Version: WireText {
+    public init?(wireText: String) { self.init(text: wireText) }
+    public var wireText: String { text }
+    public static let wireFormat = "a version is <16 hex hlc>-<16 hex site>"
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(text)
-    }
+    public init(from decoder: any Decoder) throws { self = try Self.decodeWireText(from: decoder) }
+    public func encode(to encoder: any Encoder) throws { try encodeWireText(to: encoder) }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HTTPTypes
 import Logging
 import Mustache
 import NIOCore
@@ -135,4 +136,9 @@ struct DashboardController {
         }
         return nil
     }
+}
+
+extension HTTPField.Name {
+    /// `Sec-Fetch-Site`: whether a browser request was started by the same origin.
+    static let secFetchSite = HTTPField.Name("Sec-Fetch-Site")!
 }

@@ -72,7 +72,7 @@ enum SVGChart {
 
     /// A line through `(label, value)` points in order, scaled from 0 to the largest value.
     static func line(_ data: [(label: String, value: Double)]) -> Line {
-        let width = 560.0, height = 260.0, top = 24.0, bottom = 40.0, left = 40.0, right = 20.0
+        let width = 560.0, height = 260.0, top = 24.0, bottom = 40.0, left = 48.0, right = 36.0
         let plot = height - top - bottom
         let maximum = max(data.map(\.value).max() ?? 0, 1)
         let step = data.count > 1 ? (width - left - right) / Double(data.count - 1) : 0

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The tables and indexes of the county view (reports and dashboard), added after the hub's
@@ -17,10 +18,6 @@ enum CountyViewMigration {
                     ) WITHOUT ROWID
                     """)
 
-            // Reports find records by a field's value (a date range, a member's entries, a
-            // state) without reading every record of the type. The primary key (type, rid,
-            // field, elem) rides along in the index, so the record id comes for free.
-            try db.execute(sql: "CREATE INDEX fields_type_field_value ON fields (type, field, value)")
             // Records of one type inside a set of org units (a drill-down), skipping deleted ones.
             try db.execute(sql: "CREATE INDEX records_type_scope ON records (type, scope, deleted)")
             try ReportFacts.create(db)
@@ -38,24 +35,28 @@ enum ReportFacts {
     struct Table {
         var type: String
         var name: String
-        var columns: [(field: String, column: String)]
+        var columns: [(field: String, column: String, value: String)]
         var indexes: [String]
-        /// Extra column definitions (generated columns).
-        var generated: [String] = []
     }
 
     static let tables = [
-        Table(type: "member", name: "rf_member", columns: [("category", "category"), ("name", "name")],
+        Table(type: "member", name: "rf_member", columns: [("category", "category", "value"), ("name", "name", "value")],
             indexes: ["scope, deleted, category"]),
         Table(
             type: "serviceOrder", name: "rf_order",
-            columns: [("category", "category"), ("state", "state"), ("orderedOn", "ordered_on"), ("doneOn", "done_on"), ("rating", "rating")],
+            columns: [
+                ("category", "category", "value"), ("state", "state", "value"), ("orderedOn", "ordered_on", "value"),
+                ("doneOn", "done_on", "value"), ("rating", "rating", "value"),
+            ],
             indexes: ["scope, deleted, category, state, ordered_on, done_on, rating"]),
         Table(
             type: "volunteerHours", name: "rf_hours",
-            columns: [("memberId", "member"), ("teamId", "team"), ("date", "date"), ("hours", "hours")],
-            indexes: ["scope, deleted, month, date, hours", "member, deleted, date, hours", "team, deleted, month, date, hours, scope"],
-            generated: ["month TEXT GENERATED ALWAYS AS (substr(date, 1, 7)) VIRTUAL"]),
+            // `month` is a plain column (not a generated one) so that indexes on it cover the reports.
+            columns: [
+                ("memberId", "member", "value"), ("teamId", "team", "value"), ("date", "date", "value"),
+                ("date", "month", "substr(value, 1, 7)"), ("hours", "hours", "value"),
+            ],
+            indexes: ["scope, deleted, month, date, hours", "member, deleted, date, hours", "team, deleted, month, date, hours, scope"]),
     ]
 
     /// Creates the tables, their triggers and indexes, and fills them from the current records.
@@ -63,9 +64,11 @@ enum ReportFacts {
         for table in tables {
             let columns = table.columns.map(\.column)
             try db.execute(
-                sql: "CREATE TABLE \(table.name) (rid TEXT PRIMARY KEY, scope TEXT, deleted INTEGER NOT NULL DEFAULT 0, \((columns + table.generated).joined(separator: ", "))) WITHOUT ROWID")
-            let fieldList = table.columns.map { "'\($0.field)'" }.joined(separator: ", ")
-            let assignments = table.columns.map { "\($0.column) = CASE WHEN new.field = '\($0.field)' THEN new.value ELSE \($0.column) END" }
+                sql: "CREATE TABLE \(table.name) (rid TEXT PRIMARY KEY, scope TEXT, deleted INTEGER NOT NULL DEFAULT 0, \(columns.joined(separator: ", "))) WITHOUT ROWID")
+            let fieldList = Set(table.columns.map { "'\($0.field)'" }).sorted().joined(separator: ", ")
+            let assignments = table.columns.map {
+                "\($0.column) = CASE WHEN new.field = '\($0.field)' THEN \($0.value.replacingOccurrences(of: "value", with: "new.value")) ELSE \($0.column) END"
+            }
                 .joined(separator: ", ")
             for event in ["INSERT", "UPDATE OF value"] {
                 let suffix = event == "INSERT" ? "ins" : "upd"
@@ -104,7 +107,7 @@ enum ReportFacts {
                     BEGIN DELETE FROM \(table.name) WHERE rid = old.rid; END
                     """)
             let selects = table.columns.map {
-                "(SELECT value FROM fields f WHERE f.type = r.type AND f.rid = r.rid AND f.field = '\($0.field)' AND f.elem = '')"
+                "(SELECT \($0.value) FROM fields f WHERE f.type = r.type AND f.rid = r.rid AND f.field = '\($0.field)' AND f.elem = '')"
             }
             try db.execute(
                 sql: """

@@ -55,21 +55,39 @@ extension ReportBuilder {
     }
 
     /// The time-bank balance of every member of the subtree: the sum of their entries
-    /// (wherever recorded), members without entries at 0; highest balance first.
+    /// (wherever recorded), members without entries at 0; highest balance first. With a limit,
+    /// the top members among those with entries.
     func balances() throws -> ([String], [[ReportValue]]) {
         let range = dates("date")
-        let sql = """
-            SELECT m.rid, m.name, m.scope, coalesce(b.entries, 0), coalesce(b.hours, 0)
-            FROM rf_member m LEFT JOIN (
-                SELECT member, count(*) AS entries, total(hours) AS hours FROM rf_hours
-                WHERE deleted = 0\(range.sql) AND member IN (SELECT rid FROM rf_member WHERE deleted = 0 AND scope \(OrgIndex.inSubtree))
-                GROUP BY member
-            ) b ON b.member = m.rid
-            WHERE m.deleted = 0 AND m.scope \(OrgIndex.inSubtree)
-            ORDER BY 5 DESC, m.rid LIMIT ?
-            """
-        let rows = try Row.fetchCursor(
-            db, sql: sql, arguments: range.arguments + org.subtreeArguments + org.subtreeArguments + [query.limit ?? -1])
+        let members = "SELECT rid FROM rf_member WHERE deleted = 0 AND scope \(OrgIndex.inSubtree)"
+        let sql: String
+        if query.limit != nil {
+            // The top of the time bank: rank the entries' members first, then name the few kept.
+            sql = """
+                SELECT m.rid, m.name, m.scope, b.entries, b.hours FROM (
+                    SELECT member, count(*) AS entries, total(hours) AS hours FROM rf_hours
+                    WHERE deleted = 0\(range.sql) AND member IN (\(members))
+                    GROUP BY member ORDER BY hours DESC, member LIMIT ?
+                ) b JOIN rf_member m ON m.rid = b.member
+                ORDER BY b.hours DESC, m.rid
+                """
+        } else {
+            sql = """
+                SELECT m.rid, m.name, m.scope, coalesce(b.entries, 0), coalesce(b.hours, 0)
+                FROM rf_member m LEFT JOIN (
+                    SELECT member, count(*) AS entries, total(hours) AS hours FROM rf_hours
+                    WHERE deleted = 0\(range.sql) AND member IN (\(members))
+                    GROUP BY member
+                ) b ON b.member = m.rid
+                WHERE m.deleted = 0 AND m.scope \(OrgIndex.inSubtree)
+                ORDER BY 5 DESC, m.rid LIMIT ?
+                """
+        }
+        let arguments: StatementArguments =
+            query.limit != nil
+            ? range.arguments + org.subtreeArguments + [query.limit!]
+            : range.arguments + org.subtreeArguments + org.subtreeArguments + [-1]
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
         var table: [[ReportValue]] = []
         while let row = try rows.next() {
             let unit: String = row[2]
