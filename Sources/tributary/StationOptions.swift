@@ -32,3 +32,12 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: .long, help: "Print one JSON document instead of a table.")
     var json = false
 }
+
+/// The record a command acts on: `TYPE ID`.
+struct RecordArguments: ParsableArguments {
+    @Argument(help: "The record type, e.g. member.")
+    var type: String
+
+    @Argument(help: "The record id.")
+    var id: String
+}

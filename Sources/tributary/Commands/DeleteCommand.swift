@@ -15,18 +15,14 @@ struct DeleteCommand: AsyncParsableCommand {
     @OptionGroup var station: StationOptions
     @OptionGroup var output: OutputOptions
 
-    @Argument(help: "The record type, e.g. member.")
-    var type: String
-
-    @Argument(help: "The record id.")
-    var id: String
+    @OptionGroup var record: RecordArguments
 
     func run() async throws {
-        let changed = try station.open().delete(type: type, id: id)
+        let changed = try station.open().delete(type: record.type, id: record.id)
         if output.json {
-            try JSONOutput.print(ActionView(type: type, id: id, changed: changed, changes: changed ? 1 : 0))
+            try JSONOutput.print(ActionView(type: record.type, id: record.id, changed: changed, changes: changed ? 1 : 0))
         } else {
-            Console.out(changed ? "deleted \(type) \(id)" : "\(type) \(id) was already deleted")
+            Console.out(changed ? "deleted \(record.type) \(record.id)" : "\(record.type) \(record.id) was already deleted")
         }
     }
 }

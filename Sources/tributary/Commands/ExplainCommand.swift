@@ -19,17 +19,13 @@ struct ExplainCommand: AsyncParsableCommand {
     @OptionGroup var station: StationOptions
     @OptionGroup var output: OutputOptions
 
-    @Argument(help: "The record type, e.g. member.")
-    var type: String
-
-    @Argument(help: "The record id.")
-    var id: String
+    @OptionGroup var record: RecordArguments
 
     @Argument(help: "Only this field.")
     var field: String?
 
     func run() async throws {
-        let view = ExplanationView(try station.open().explain(type: type, id: id, field: field))
+        let view = ExplanationView(try station.open().explain(type: record.type, id: record.id, field: field))
         if output.json { try JSONOutput.print(view) } else { Console.out(view.text()) }
     }
 }

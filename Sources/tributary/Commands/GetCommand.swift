@@ -15,18 +15,14 @@ struct GetCommand: AsyncParsableCommand {
     @OptionGroup var station: StationOptions
     @OptionGroup var output: OutputOptions
 
-    @Argument(help: "The record type, e.g. member.")
-    var type: String
-
-    @Argument(help: "The record id.")
-    var id: String
+    @OptionGroup var record: RecordArguments
 
     func run() async throws {
         let replica = try station.open()
-        guard let record = try replica.record(type: type, id: id) else {
-            throw SyncError(.notFound, "there is no \(type) \(id) in this replica")
+        guard let found = try replica.record(type: record.type, id: record.id) else {
+            throw SyncError(.notFound, "there is no \(record.type) \(record.id) in this replica")
         }
-        let view = RecordView(record, schema: replica.schema)
+        let view = RecordView(found, schema: replica.schema)
         if output.json { try JSONOutput.print(view) } else { Console.out(view.text()) }
     }
 }

@@ -17,18 +17,14 @@ struct RestoreCommand: AsyncParsableCommand {
     @OptionGroup var station: StationOptions
     @OptionGroup var output: OutputOptions
 
-    @Argument(help: "The record type, e.g. member.")
-    var type: String
-
-    @Argument(help: "The record id.")
-    var id: String
+    @OptionGroup var record: RecordArguments
 
     func run() async throws {
-        let changed = try station.open().restore(type: type, id: id)
+        let changed = try station.open().restore(type: record.type, id: record.id)
         if output.json {
-            try JSONOutput.print(ActionView(type: type, id: id, changed: changed, changes: changed ? 1 : 0))
+            try JSONOutput.print(ActionView(type: record.type, id: record.id, changed: changed, changes: changed ? 1 : 0))
         } else {
-            Console.out(changed ? "restored \(type) \(id)" : "\(type) \(id) is not deleted")
+            Console.out(changed ? "restored \(record.type) \(record.id)" : "\(record.type) \(record.id) is not deleted")
         }
     }
 }
