@@ -23,8 +23,7 @@ final class DashboardSessions: Sendable {
 
     /// Opens a session for `viewer` and returns its id (32 random bytes in hex).
     func open(_ viewer: ReportViewer, now: UInt64) -> String {
-        var generator = SystemRandomNumberGenerator()
-        let id = (0..<32).map { _ in String(UInt8.random(in: 0...255, using: &generator), radix: 16).leftPadded(2) }.joined()
+        let id = IssuedToken.randomHex(bytes: 32)
         sessions.withLock { sessions in
             sessions = sessions.filter { $0.value.expires > now }
             sessions[id] = Session(viewer: viewer, expires: now + lifetimeMillis)

@@ -8,11 +8,9 @@ extension SQLiteHubStore {
     }
 
     public func addAdminToken(name: String) async throws -> (admin: AdminToken, token: String) {
-        var generator = SystemRandomNumberGenerator()
-        let token = (0..<32).map { _ in String(UInt8.random(in: 0...255, using: &generator), radix: 16).leftPadded(2) }.joined()
-        let id = "ad-" + (0..<6).map { _ in String(UInt8.random(in: 0...255, using: &generator), radix: 16).leftPadded(2) }.joined()
-        let admin = AdminToken(id: id, name: name, created: now)
-        let hash = ReplicaStore.sha256Hex(token.utf8)
+        let issued = IssuedToken(idPrefix: "ad-")
+        let (token, hash) = (issued.token, issued.hash)
+        let admin = AdminToken(id: issued.id, name: name, created: now)
         try await write { db in
             try db.execute(
                 sql: "INSERT INTO admin_tokens (id, name, token_hash, created) VALUES (?, ?, ?, ?)",

@@ -32,10 +32,8 @@ extension SQLiteHubStore {
     }
 
     public func addStation(name: String, org: String) async throws -> (station: HubStation, token: String) {
-        var generator = SystemRandomNumberGenerator()
-        let token = (0..<32).map { _ in String(UInt8.random(in: 0...255, using: &generator), radix: 16).leftPadded(2) }.joined()
-        let id = "st-" + (0..<6).map { _ in String(UInt8.random(in: 0...255, using: &generator), radix: 16).leftPadded(2) }.joined()
-        let hash = ReplicaStore.sha256Hex(token.utf8)
+        let issued = IssuedToken(idPrefix: "st-")
+        let (token, id, hash) = (issued.token, issued.id, issued.hash)
         let created = now
         let station = try await write { db -> HubStation in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM org_units WHERE id = ?", arguments: [org]) != nil else {
@@ -68,11 +66,5 @@ extension SQLiteHubStore {
     /// Notes that a station was in contact.
     static func touch(_ station: HubStation, at millis: UInt64, _ db: Database) throws {
         try db.execute(sql: "UPDATE stations SET last_contact = ? WHERE id = ?", arguments: [Int64(millis), station.id])
-    }
-}
-
-extension String {
-    func leftPadded(_ width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }
