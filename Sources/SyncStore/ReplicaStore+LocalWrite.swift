@@ -30,18 +30,20 @@ extension ReplicaStore {
                     field: edit.key.field, element: edit.key.element, value: edit.value)
             }
         }
+        var merger = try Merger(self, db)
         for index in written.indices {
             let edit = edits[index]
             if schema.types[edit.key.type]?.effectivePolicy(of: edit.key.field) == .lww,
-                let heads = try loadField(edit.key, db)?.heads
+                let heads = try merger.loadField(edit.key)?.heads
             {
                 written[index].bases = edit.settles ? heads.map(\.version) : [heads[0].version]
             }
             let valid = try schema.validate(written[index], in: context)
             written[index] = valid
-            _ = try appendToLog(valid, db)
-            try merge(valid, db)
+            _ = try merger.appendToLog(valid)
+            try merger.merge(valid)
         }
+        try merger.finish()
         try Meta.nextSeq.write(String(nextSeq), db)
         return written
     }

@@ -20,6 +20,21 @@ extension ReplicaStore {
         return LoggedChange(position: row[0], change: change)
     }
 
+    /// Builds a change from the current row of a statement that selected ``logColumns``
+    /// (from column `offset` on), reading the columns straight from SQLite.
+    package func change(_ statement: RawStatement, offset: Int32 = 0) -> LoggedChange {
+        let type = statement.text(offset + 4) ?? ""
+        let field = statement.text(offset + 7) ?? ""
+        let element = statement.text(offset + 8)
+        let kind = element == nil ? schema.storedKind(type: type, field: field) : nil
+        let change = Change(
+            site: SiteID(rawValue: UInt64(bits: statement.int64(offset + 1))), seq: UInt64(bitPattern: statement.int64(offset + 2)),
+            hlc: HLC(rawValue: UInt64(bits: statement.int64(offset + 3))), type: type, id: statement.text(offset + 5) ?? "",
+            scope: statement.text(offset + 6) ?? "", field: field, element: element, value: statement.value(offset + 9, kind: kind),
+            bases: statement.text(offset + 10).map { $0.split(separator: ",").compactMap { Version(text: $0) } } ?? [])
+        return LoggedChange(position: statement.int64(offset), change: change)
+    }
+
     /// Changes after log position `after`, in log order, at most `limit`.
     public func changes(after position: Int64, limit: Int) throws(SyncError) -> [LoggedChange] {
         try read { db in

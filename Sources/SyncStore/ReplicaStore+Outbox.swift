@@ -88,7 +88,8 @@ extension ReplicaStore {
 
     /// Recomputes one field key from the log, leaving out refused changes.
     package func rebuildField(_ key: FieldKey, _ db: Database) throws {
-        try saveField(key, nil, db)
+        var merger = try Merger(self, db)
+        try merger.saveField(key, nil)
         try db.execute(
             sql: "DELETE FROM superseded WHERE type = ? AND rid = ? AND field = ?",
             arguments: [key.type, key.id, key.field])
@@ -102,7 +103,8 @@ extension ReplicaStore {
                 """,
             arguments: [key.type, key.id, key.field, key.element])
         for row in rows {
-            try merge(change(row).change, db)
+            try merger.merge(change(row).change)
         }
+        try merger.finish()
     }
 }

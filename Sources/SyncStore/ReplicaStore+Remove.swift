@@ -9,5 +9,6 @@ extension ReplicaStore {
         for table in ["fields", "superseded", "records"] {
             try db.execute(sql: "DELETE FROM \(table) WHERE type = ? AND rid = ?", arguments: [key.type, key.id])
         }
+        try derivedTables?.refresh([key], db)
     }
 }

@@ -127,8 +127,7 @@ extension ReplicaStore {
     /// source's state: the same `digest()` over the same records. No log entry is written.
     package func install(_ records: [SnapshotRecord], _ db: Database) throws {
         var newest = HLC.zero
-        let insertSuperseded = try db.cachedStatement(
-            sql: "INSERT OR IGNORE INTO superseded (type, rid, field, hlc, site) VALUES (?, ?, ?, ?, ?)")
+        var merger = try Merger(self, db)
         for record in records {
             guard let recordType = schema.types[record.type] else { continue }
             for field in record.fields {
@@ -138,13 +137,11 @@ extension ReplicaStore {
                 var supersededVersions = Set(field.superseded)
                 if policy == .lww {
                     for version in field.superseded {
-                        try insertSuperseded.execute(arguments: [
-                            record.type, record.id, field.field, Int64(bits: version.hlc.rawValue), Int64(bits: version.site.rawValue),
-                        ])
+                        try merger.rememberSuperseded(version, of: key)
                     }
                     supersededVersions = try supersededSet(key, db)
                 }
-                let current = try loadField(key, db)
+                let current = try merger.loadField(key)
                 var state = current
                 for head in field.heads {
                     newest = max(newest, head.version.hlc)
@@ -156,10 +153,12 @@ extension ReplicaStore {
                 if policy == .lww, let merged = state {
                     state = FieldState(heads: merged.heads.filter { !supersededVersions.contains($0.version) })
                 }
-                if state != current { try saveField(key, state, db) }
+                if state != current { try merger.saveField(key, state) }
             }
             try updateRecordRow(record, recordType: recordType, db)
+            merger.noteChanged(RecordKey(type: record.type, id: record.id))
         }
+        try merger.finish()
         if newest > .zero {
             let wall = wallClock.nowMillis()
             try updateClock(db) { $0.receive(newest, wallMillis: wall) }

@@ -20,8 +20,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Runs of each benchmark (the median is reported).")
     var runs: Int?
 
-    @Option(help: "Benchmarks to run: ingest, snapshot, convergence, station (comma-separated).")
-    var only = "ingest,snapshot,convergence,station"
+    @Option(help: "Benchmarks to run: ingest, store, snapshot, convergence, station (comma-separated).")
+    var only = "ingest,store,snapshot,convergence,station"
 
     @Option(help: "The tributary-hub binary.")
     var hub = ".build/release/tributary-hub"
@@ -73,6 +73,9 @@ struct BenchCommand: AsyncParsableCommand {
             }
             if selected.contains("snapshot") {
                 print(" snapshot"); try await SnapshotBenchmark(options: runOptions, tree: tree).run(into: &book)
+            }
+            if selected.contains("store") {
+                print(" store ingest"); try await StoreIngestBenchmark(options: runOptions, tree: tree).run(into: &book)
             }
             if selected.contains("ingest") {
                 print(" ingest + pull"); try await IngestBenchmark(options: runOptions, tree: tree).run(into: &book)

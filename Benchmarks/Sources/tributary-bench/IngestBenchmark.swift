@@ -21,37 +21,17 @@ struct IngestBenchmark {
     func run(into book: inout FigureBook) async throws {
         let setup = try HubSetup(label: "ingest")
         defer { setup.remove() }
-        let sizes = options.sizes
-        var generator = CountyGenerator(tree: tree)
-        let start = HubSetup.nowMillis - 3 * 86_400_000
+        let year = CountyYear(
+            tree: tree, sizes: options.sizes, stations: options.stations, schema: setup.schema, startMillis: HubSetup.nowMillis - 3 * 86_400_000)
 
-        // The county register: the hub's ~100k live fields.
-        let register = generator.register(count: sizes.members)
-        var registry = SiteWriter(site: .random(), schema: setup.schema, startMillis: start)
-        for member in register { registry.write(member.edits) }
-        let registered = registry.versions
-        var byTownship: [String: [(id: String, unit: String)]] = [:]
-        let townshipOf = Dictionary(tree.townships.flatMap { t in tree.recordUnits(of: t).map { ($0, t) } }, uniquingKeysWith: { a, _ in a })
-        for member in register { byTownship[townshipOf[member.unit] ?? tree.root, default: []].append((member.id, member.unit)) }
-
-        // Each township station's year, stamped and encoded as its transport would send it.
-        let townships = Array(tree.townships.prefix(options.stations))
+        // Each township station's year, encoded as its transport would send it.
         var loads: [Load] = []
         var plainBytes = 0
         var gzipBytes = 0
         var total = 0
-        for township in townships {
-            let members = byTownship[township] ?? []
-            let ids = Set(members.map(\.id))
-            var writer = SiteWriter(
-                site: .random(), schema: setup.schema, startMillis: start + 86_400_000,
-                known: registered.filter { ids.contains($0.key.id) })
-            for save in generator.township(township, share: 1 / Double(townships.count), sizes: sizes, members: members) {
-                writer.write(save)
-            }
+        for (_, changes) in year.stations {
             var load = Load(bodies: [])
-            for from in stride(from: 0, to: writer.changes.count, by: options.batch) {
-                let batch = Array(writer.changes[from..<min(from + options.batch, writer.changes.count)])
+            for batch in CountyYear.batches(changes, size: options.batch) {
                 let plain = try JSONEncoder().encode(PushRequest(changes: batch))
                 let gzipped = try Gzip.compress(plain)
                 plainBytes += plain.count
@@ -61,11 +41,11 @@ struct IngestBenchmark {
             }
             loads.append(load)
         }
-        print("  generated \(registry.changes.count) pre-fill and \(total) ingest changes from \(townships.count) stations")
+        print("  generated \(year.register.count) pre-fill and \(total) ingest changes from \(year.stations.count) stations")
 
         var stations: [(name: String, org: String)] = [("registry", tree.root), ("county-reader", tree.root)]
-        stations += townships.map { ("station-\($0)", $0) }
-        let registeredStations = try await setup.prepare(tree: tree, stations: stations, prefill: registry.changes)
+        stations += year.stations.map { ("station-\($0.township)", $0.township) }
+        let registeredStations = try await setup.prepare(tree: tree, stations: stations, prefill: year.register)
         let hub = try HubProcess(binary: options.hubBinary, dbPath: setup.dbPath)
         defer { hub.stop() }
         let baseRSS = hub.peakRSSMB
@@ -102,7 +82,7 @@ struct IngestBenchmark {
         profiler?.stop()
         let cpu = hub.cpuSeconds - cpuBefore
         book.check("ingest: no change refused", refused == 0)
-        let detail = "\(total) changes from \(clients.count) stations, batches of \(options.batch), into \(registry.changes.count) pre-filled live fields; hub CPU \(String(format: "%.1f", cpu)) s in \(String(format: "%.1f", seconds)) s wall"
+        let detail = "\(total) changes from \(clients.count) stations, batches of \(options.batch), into \(year.register.count) pre-filled live fields; hub CPU \(String(format: "%.1f", cpu)) s in \(String(format: "%.1f", seconds)) s wall"
         book.add("ingest.changesPerSecond", "Hub ingest end to end (HTTP, gzip, 20 concurrent stations)", unit: "changes/s",
                  value: Double(total) / seconds, target: Figure.atLeast(100_000, aim: 200_000), detail: detail)
         book.add("ingest.pushP50", "Push ack latency p50, 5k batch", unit: "ms", value: Double(histogram.valueAtPercentile(50)) / 1000, detail: detail)
@@ -115,7 +95,7 @@ struct IngestBenchmark {
         book.add("wire.gzipBytesPerChange", "Wire size per change, gzip (push)", unit: "B/change", value: Double(gzipBytes) / Double(total),
                  target: Figure.below(60, aim: 40), detail: "PushRequest bodies of \(options.batch) changes, gzip -6 (what the station sends)")
 
-        try await pull(hub: hub, setup: setup, token: registeredStations[1].token, expected: total + registry.changes.count, into: &book)
+        try await pull(hub: hub, setup: setup, token: registeredStations[1].token, expected: total + year.register.count, into: &book)
     }
 
     /// A new county station pulls the whole log: first on the wire only (decode), then into a replica.

@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import SyncModel
+import SyncStore
 
 /// The tables and indexes of the county view (reports and dashboard), added after the hub's
 /// own tables. Never edit a migration that has shipped; add a new one.
@@ -22,14 +24,26 @@ enum CountyViewMigration {
             try db.execute(sql: "CREATE INDEX records_type_scope ON records (type, scope, deleted)")
             try ReportFacts.create(db)
         }
+        // The facts were first kept by triggers on `fields` and `records`: a dozen statements
+        // for each field write of a member, order or time-bank entry, half the hub's ingest
+        // time. The hub now refreshes each changed record's facts once per transaction
+        // (``ReportFacts/Refresher``), so the triggers go and the facts are rebuilt once.
+        migrator.registerMigration("hub-v3-report-facts-refreshed") { db in
+            let triggers = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rf\\_%' ESCAPE '\\'")
+            for name in triggers { try db.execute(sql: "DROP TRIGGER \(name)") }
+            for table in ReportFacts.tables {
+                try db.execute(sql: "DELETE FROM \(table.name)")
+                try db.execute(sql: table.fill(where: ""))
+            }
+        }
     }
 }
 
 /// Report facts: one narrow row per member, service order and time-bank entry, holding just
 /// what the reports group and sum by, kept in step with the replica's `fields` and `records`
-/// by triggers (so every write path — pushes, the hub's own writes, snapshots — updates them
-/// in the same transaction). A report over 100k entries then scans one compact index instead
-/// of looking up several field rows per record.
+/// by the ``Refresher`` that every write path of the replica (pushes, the hub's own writes)
+/// calls in the same transaction. A report over 100k entries then scans one compact index
+/// instead of looking up several field rows per record.
 enum ReportFacts {
     /// A facts table: the record type, its table, and the fields it keeps (field → column).
     struct Table {
@@ -37,6 +51,37 @@ enum ReportFacts {
         var name: String
         var columns: [(field: String, column: String, value: String)]
         var indexes: [String]
+
+        /// `INSERT OR REPLACE` of the facts of this type's records that match `condition`
+        /// (an SQL condition on `records r`, or empty for all), computed from their fields.
+        func fill(where condition: String) -> String {
+            let selects = columns.map {
+                "(SELECT \($0.value) FROM fields f WHERE f.type = r.type AND f.rid = r.rid AND f.field = '\($0.field)' AND f.elem = '')"
+            }
+            return """
+                INSERT OR REPLACE INTO \(name) (rid, scope, deleted, \(columns.map(\.column).joined(separator: ", ")))
+                SELECT r.rid, r.scope, r.deleted, \(selects.joined(separator: ", ")) FROM records r
+                WHERE r.type = '\(type)'\(condition.isEmpty ? "" : " AND \(condition)")
+                """
+        }
+    }
+
+    /// Recomputes the facts of changed records, once per record per transaction.
+    struct Refresher: DerivedTables {
+        func refresh(_ records: Set<RecordKey>, _ db: Database) throws {
+            for table in ReportFacts.tables {
+                var fill: RawStatement?
+                var drop: RawStatement?
+                for record in records where record.type == table.type {
+                    fill = try fill ?? RawStatement(db, table.fill(where: "r.rid = ?"))
+                    let filled = try fill!.execute { $0.bind(record.id) }
+                    if filled == 0 {
+                        drop = try drop ?? RawStatement(db, "DELETE FROM \(table.name) WHERE rid = ?")
+                        try drop!.execute { $0.bind(record.id) }
+                    }
+                }
+            }
+        }
     }
 
     static let tables = [
@@ -106,14 +151,7 @@ enum ReportFacts {
                     CREATE TRIGGER \(table.name)_records_del AFTER DELETE ON records WHEN old.type = '\(table.type)'
                     BEGIN DELETE FROM \(table.name) WHERE rid = old.rid; END
                     """)
-            let selects = table.columns.map {
-                "(SELECT \($0.value) FROM fields f WHERE f.type = r.type AND f.rid = r.rid AND f.field = '\($0.field)' AND f.elem = '')"
-            }
-            try db.execute(
-                sql: """
-                    INSERT INTO \(table.name) (rid, scope, deleted, \(columns.joined(separator: ", ")))
-                    SELECT r.rid, r.scope, r.deleted, \(selects.joined(separator: ", ")) FROM records r WHERE r.type = '\(table.type)'
-                    """)
+            try db.execute(sql: table.fill(where: ""))
             for (index, columns) in table.indexes.enumerated() {
                 try db.execute(sql: "CREATE INDEX \(table.name)_\(index) ON \(table.name) (\(columns))")
             }

@@ -13,7 +13,10 @@ public enum PushCheck {
         for (index, change) in changes.enumerated() where change.seq != first.seq &+ UInt64(index) {
             throw SyncError(.badRequest, "a push holds consecutive seqs; seq \(change.seq) follows \(changes[index - 1].seq)")
         }
-        for change in changes {
+        // Only a change whose clock is past the limit can be skewed; validating it tells
+        // whether skew is its reason (a change refused for another reason is refused alone).
+        let (limit, overflow) = context.wallMillis.addingReportingOverflow(context.maxDriftMillis)
+        for change in changes where !overflow && change.hlc.millis > limit {
             do {
                 _ = try schema.validate(change, in: context)
             } catch let error where error.code == .clockSkew {

@@ -12,33 +12,47 @@ extension SQLiteHubStore {
             }
             let scope = try Self.scope(of: station.org, db)
             let ownSite = station.site.map { Int64(bitPattern: $0.rawValue) }
-            let statement = try db.cachedStatement(
-                sql: """
-                    SELECT l.pos, l.site, l.seq, l.hlc, l.type, l.rid, l.scope, l.field, l.elem, l.value, l.bases, r.scope, r.scope2
-                    FROM log l LEFT JOIN records r ON r.type = l.type AND r.rid = l.rid
-                    WHERE l.pos > ? ORDER BY l.pos LIMIT ?
-                    """)
+            let statement = try RawStatement(
+                db,
+                """
+                SELECT l.pos, l.site, l.seq, l.hlc, l.type, l.rid, l.scope, l.field, l.elem, l.value, l.bases, r.scope, r.scope2
+                FROM log l LEFT JOIN records r ON r.type = l.type AND r.rid = l.rid
+                WHERE l.pos > ? ORDER BY l.pos LIMIT ?
+                """)
             var changes: [Change] = []
+            changes.reserveCapacity(min(limit, 20_000))
             var examined = cursor
             let maxExamined = max(limit * 20, 100_000)
             var count = 0
             scan: while true {
-                let rows = try Row.fetchAll(statement, arguments: [examined, limit])
-                for row in rows {
-                    examined = row[0]
-                    count += 1
-                    if let ownSite, (row[1] as Int64) == ownSite { continue }
-                    guard let recordScope = row[11] as String? else { continue }
-                    let scope2 = row[12] as String?
-                    guard scope.sees(recordScope, scope2) else { continue }
-                    let field: String = row[7]
-                    let type: String = row[4]
-                    if schema.field(field, of: type)?.personal == true && !scope.owns(recordScope, scope2) { continue }
-                    changes.append(replica.change(row).change)
-                    if changes.count >= limit { break scan }
+                var rows = 0
+                var more = try statement.step { row in
+                    row.bind(examined)
+                    row.bind(Int64(limit))
                 }
-                if rows.count < limit || count >= maxExamined { break }
+                while more {
+                    rows += 1
+                    examined = statement.int64(0)
+                    count += 1
+                    if let ownSite, statement.int64(1) == ownSite {
+                        more = try statement.next()
+                        continue
+                    }
+                    if let recordScope = statement.text(11) {
+                        let scope2 = statement.text(12)
+                        let visible = scope.sees(recordScope, scope2)
+                        let hidden = visible && scope.owns(recordScope, scope2) == false
+                            && schema.field(statement.text(7) ?? "", of: statement.text(4) ?? "")?.personal == true
+                        if visible && !hidden {
+                            changes.append(replica.change(statement).change)
+                            if changes.count >= limit { break scan }
+                        }
+                    }
+                    more = try statement.next()
+                }
+                if rows < limit || count >= maxExamined { break }
             }
+            statement.reset()
             let (records, removed) = try moved(in: cursor, examined, scope: scope, db)
             let more = try Bool.fetchOne(db, sql: "SELECT 1 FROM log WHERE pos > ? LIMIT 1", arguments: [examined]) != nil
             return PullResponse(changes: changes, records: records, removed: removed, cursor: examined, more: more, hubClock: try Self.clock(db))

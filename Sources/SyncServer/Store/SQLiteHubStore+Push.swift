@@ -7,51 +7,56 @@ extension SQLiteHubStore {
     public func push(_ changes: [Change], from station: HubStation, context: ValidationContext) async throws -> PushResponse {
         try PushCheck.check(changes, schema: schema, context: context)
         let contact = now
-        return try await write { db in
-            let scope = try Self.scope(of: station.org, db)
-            if let pushing = changes.first?.site { try bind(pushing, to: station, db) }
-            let site = changes.first?.site ?? station.site
-            let acked = try site.map { try Self.ackedSeq($0, db) } ?? 0
-            if let first = changes.first, first.seq > acked + 1 {
-                throw HubError(
-                    .conflict, .seqGap, "the hub holds seq \(acked) of site \(first.site) and this push starts at \(first.seq); resend from \(acked + 1)",
-                    acked: acked)
-            }
-            var duplicates = 0
-            var accepted: [Change] = []
-            var refused: [PushRefusal] = []
-            var before: [RecordKey: RecordRow] = [:]
-            let recordRow = try db.cachedStatement(sql: "SELECT scope, scope2, deleted FROM records WHERE type = ? AND rid = ?")
-            for change in changes {
-                if change.seq <= acked {
-                    duplicates += 1
-                    continue
-                }
-                let row = try Row.fetchOne(recordRow, arguments: [change.type, change.id]).map {
-                    RecordRow(key: change.record, scope: $0[0], scope2: $0[1], deleted: $0[2])
-                }
-                if let error = PushCheck.scopeRefusal(change, row: row.map { ($0.scope, $0.scope2) }, scope: scope, schema: schema) {
-                    refused.append(PushRefusal(seq: change.seq, code: error.code, message: error.message))
-                    continue
-                }
-                if let row, before[row.key] == nil, movesScope(change) { before[row.key] = row }
-                accepted.append(change)
-            }
-            let report = try replica.apply(accepted, context: context, db)
-            duplicates += report.duplicates.count
-            refused += report.refused.map { PushRefusal(seq: $0.origin.seq, code: $0.error.code, message: $0.error.message) }
-            try recordRefusals(refused, site: site, db)
-            try recordMoves(before, db)
-            if let last = changes.last, last.seq > acked {
-                try db.execute(
-                    sql: "INSERT INTO site_seq (site, acked) VALUES (?, ?) ON CONFLICT (site) DO UPDATE SET acked = excluded.acked",
-                    arguments: [Int64(bitPattern: last.site.rawValue), Int64(bitPattern: last.seq)])
-            }
-            try Self.touch(station, at: contact, db)
-            return PushResponse(
-                acked: max(acked, changes.last?.seq ?? 0), applied: report.applied.count, duplicates: duplicates,
-                refused: refused.sorted { $0.seq < $1.seq }, hubClock: try Self.clock(db))
+        return try await pushes.run(size: changes.count) { db in
+            try self.apply(changes, from: station, context: context, contact: contact, db)
         }
+    }
+
+    /// Applies one push inside its group's transaction (see ``GroupCommit``).
+    private func apply(_ changes: [Change], from station: HubStation, context: ValidationContext, contact: UInt64, _ db: Database) throws
+        -> PushResponse
+    {
+        let scope = try Self.scope(of: station.org, db)
+        if let pushing = changes.first?.site { try bind(pushing, to: station, db) }
+        let site = changes.first?.site ?? station.site
+        let acked = try site.map { try Self.ackedSeq($0, db) } ?? 0
+        if let first = changes.first, first.seq > acked + 1 {
+            throw HubError(
+                .conflict, .seqGap, "the hub holds seq \(acked) of site \(first.site) and this push starts at \(first.seq); resend from \(acked + 1)",
+                acked: acked)
+        }
+        var duplicates = 0
+        var accepted: [Change] = []
+        var refused: [PushRefusal] = []
+        var rows = RecordRows(db: db, replica: replica)
+        var before: [RecordKey: RecordRow] = [:]
+        for change in changes {
+            if change.seq <= acked {
+                duplicates += 1
+                continue
+            }
+            let row = try rows.row(of: change.record)
+            if let error = PushCheck.scopeRefusal(change, row: row.map { ($0.scope, $0.scope2) }, scope: scope, schema: schema) {
+                refused.append(PushRefusal(seq: change.seq, code: error.code, message: error.message))
+                continue
+            }
+            if let row, before[row.key] == nil, movesScope(change) { before[row.key] = row }
+            accepted.append(change)
+        }
+        let report = try replica.apply(accepted, context: context, db)
+        duplicates += report.duplicates.count
+        refused += report.refused.map { PushRefusal(seq: $0.origin.seq, code: $0.error.code, message: $0.error.message) }
+        try recordRefusals(refused, site: site, db)
+        try recordMoves(before, db)
+        if let last = changes.last, last.seq > acked {
+            try db.cachedStatement(
+                sql: "INSERT INTO site_seq (site, acked) VALUES (?, ?) ON CONFLICT (site) DO UPDATE SET acked = excluded.acked"
+            ).execute(arguments: [Int64(bitPattern: last.site.rawValue), Int64(bitPattern: last.seq)])
+        }
+        try Self.touch(station, at: contact, db)
+        return PushResponse(
+            acked: max(acked, changes.last?.seq ?? 0), applied: report.applied.count, duplicates: duplicates,
+            refused: refused.sorted { $0.seq < $1.seq }, hubClock: try Self.clock(db))
     }
 
     /// Whether a change writes a field that decides the record's org units.
@@ -62,7 +67,7 @@ extension SQLiteHubStore {
 
     /// Binds the station to the site it pushes as, or refuses a site that is not its own.
     private func bind(_ site: SiteID, to station: HubStation, _ db: Database) throws {
-        let bound = try Int64.fetchOne(db, sql: "SELECT site FROM stations WHERE id = ?", arguments: [station.id])
+        let bound = try Int64.fetchOne(db.cachedStatement(sql: "SELECT site FROM stations WHERE id = ?"), arguments: [station.id])
         if let bound {
             guard UInt64(bitPattern: bound) == site.rawValue else {
                 throw SyncError(
@@ -82,7 +87,9 @@ extension SQLiteHubStore {
 
     /// The highest seq of `site` the hub holds.
     static func ackedSeq(_ site: SiteID, _ db: Database) throws -> UInt64 {
-        UInt64(bitPattern: try Int64.fetchOne(db, sql: "SELECT acked FROM site_seq WHERE site = ?", arguments: [Int64(bitPattern: site.rawValue)]) ?? 0)
+        UInt64(
+            bitPattern: try Int64.fetchOne(db.cachedStatement(sql: "SELECT acked FROM site_seq WHERE site = ?"), arguments: [Int64(bitPattern: site.rawValue)])
+                ?? 0)
     }
 
     private func recordRefusals(_ refused: [PushRefusal], site: SiteID?, _ db: Database) throws {
@@ -108,5 +115,33 @@ extension SQLiteHubStore {
     /// The hub's clock as last saved.
     static func clock(_ db: Database) throws -> HLC {
         try Meta.clock.read(db).flatMap { HLC(hex: $0) } ?? .zero
+    }
+}
+
+/// The `records` rows a push's scope checks read, as they were before the push: each
+/// record is looked up once however many of its fields the push writes.
+private struct RecordRows {
+    let db: Database
+    let replica: ReplicaStore
+    private var known: [RecordKey: RecordRow?] = [:]
+    private var select: RawStatement?
+
+    init(db: Database, replica: ReplicaStore) {
+        self.db = db
+        self.replica = replica
+    }
+
+    mutating func row(of key: RecordKey) throws -> RecordRow? {
+        if let row = known[key] { return row }
+        select = try select ?? RawStatement(db, "SELECT scope, scope2, deleted FROM records WHERE type = ? AND rid = ?")
+        let statement = select!
+        let found = try statement.step { row in
+            row.bind(key.type)
+            row.bind(key.id)
+        }
+        let row = found ? RecordRow(key: key, scope: statement.text(0) ?? "", scope2: statement.text(1), deleted: statement.int64(2) != 0) : nil
+        statement.reset()
+        known[key] = row
+        return row
     }
 }

@@ -6,10 +6,12 @@ import GRDB
 /// hub's extra tables (`stations`, `org_units`, `site_seq`, `moves`, `hub_refusals`).
 ///
 /// The replica's log position (`log.pos`) is the global pull cursor. Writes go through
-/// GRDB's serial writer, so concurrent pushes are applied one transaction at a time.
+/// GRDB's serial writer; pushes that arrive together share a transaction (``GroupCommit``).
 public struct SQLiteHubStore: HubStore {
     /// The hub's replica.
     public let replica: ReplicaStore
+    /// Pushes waiting for the next group transaction.
+    let pushes: GroupCommit<PushResponse>
 
     public var schema: Schema { replica.schema }
     public var siteID: SiteID { replica.siteID }
@@ -25,8 +27,15 @@ public struct SQLiteHubStore: HubStore {
     }
 
     init(replica: ReplicaStore) {
+        var replica = replica
+        replica.derivedTables = ReportFacts.Refresher()
         self.replica = replica
+        pushes = GroupCommit(writer: replica.writer, maxGroupSize: Self.maxGroupChanges, mapError: Self.mapDatabaseError)
     }
+
+    /// The most changes one group transaction takes: four 5k pushes, about a quarter of a
+    /// second of work, so that a push waits for at most one such group before its own.
+    static let maxGroupChanges = 20_000
 
     /// The wall clock, in milliseconds.
     var now: UInt64 { replica.wallClock.nowMillis() }
@@ -35,9 +44,17 @@ public struct SQLiteHubStore: HubStore {
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await replica.writer.write(body)
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
-            throw SyncError(.unavailable, "the hub database is busy; retry in a moment")
+        } catch {
+            throw Self.mapDatabaseError(error)
         }
+    }
+
+    /// A database failure as the error a client sees; other errors pass unchanged.
+    @Sendable static func mapDatabaseError(_ error: any Error) -> any Error {
+        if let error = error as? DatabaseError, error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+            return SyncError(.unavailable, "the hub database is busy; retry in a moment")
+        }
+        return error
     }
 
     /// Runs a read transaction on a consistent snapshot of the database.
