@@ -22,27 +22,32 @@ public enum CanonicalJSON {
 
     /// Appends a JSON string literal.
     public static func write(string: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        escape(string) { out.append(contentsOf: $0) }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// Hands out the escaped UTF-8 of `string` (without quotes) as consecutive runs: the
+    /// stretches that need no escape as they are, each escape on its own.
+    @inline(__always)
+    package static func escape(_ string: String, _ emit: (UnsafeBufferPointer<UInt8>) -> Void) {
         var string = string
         string.withUTF8 { utf8 in
-            out.append(UInt8(ascii: "\""))
-            var run = 0  // the start of the bytes not yet copied
+            var run = 0  // the start of the bytes not yet handed out
             for i in 0..<utf8.count {
                 let byte = utf8[i]
                 guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<i]))
+                if i > run { emit(UnsafeBufferPointer(rebasing: utf8[run..<i])) }
                 run = i + 1
-                switch byte {
-                case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-                case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-                default:
-                    let hex = "0123456789abcdef".utf8
-                    out.append(contentsOf: "\\u00".utf8)
-                    out.append(hex[hex.index(hex.startIndex, offsetBy: Int(byte >> 4))])
-                    out.append(hex[hex.index(hex.startIndex, offsetBy: Int(byte & 0xF))])
-                }
+                let hex = { (nibble: UInt8) in nibble < 10 ? nibble + UInt8(ascii: "0") : nibble - 10 + UInt8(ascii: "a") }
+                let escaped: [UInt8] =
+                    switch byte {
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"): [UInt8(ascii: "\\"), byte]
+                    default: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex(byte >> 4), hex(byte & 0xF)]
+                    }
+                escaped.withUnsafeBufferPointer(emit)
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run...]))
-            out.append(UInt8(ascii: "\""))
+            if utf8.count > run { emit(UnsafeBufferPointer(rebasing: utf8[run...])) }
         }
     }
 

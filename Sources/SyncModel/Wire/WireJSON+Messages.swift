@@ -16,7 +16,7 @@ extension WireJSONReader {
             } catch {
                 // Only known keys reach here with a shape error: schema words, not data.
                 guard error.kind.isShapeError else { throw error }
-                throw error.within("." + String(decoding: key.unescaped ?? Array(key.raw), as: UTF8.self))
+                throw error.within("." + key.text)
             }
         }
     }

@@ -39,16 +39,14 @@ public enum WireJSON {
     public static func encode<Message: WireJSONMessage>(_ message: Message) -> [UInt8] {
         var writer = WireJSONWriter(capacity: message.estimatedWireSize)
         message.write(to: &writer)
-        return writer.bytes
+        return writer.finish()
     }
 
     /// Appends the JSON text of `message` to `bytes`.
     public static func encode<Message: WireJSONMessage>(_ message: Message, into bytes: inout [UInt8]) {
-        var writer = WireJSONWriter(bytes: bytes)
-        bytes = []
-        writer.bytes.reserveCapacity(writer.bytes.count + message.estimatedWireSize)
+        var writer = WireJSONWriter(capacity: message.estimatedWireSize)
         message.write(to: &writer)
-        bytes = writer.bytes
+        writer.finish(appendingTo: &bytes)
     }
 
     /// Reads a `Message` from the JSON text in `bytes` (a NIO `ByteBuffer` hands these out

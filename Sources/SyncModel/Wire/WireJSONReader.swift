@@ -67,19 +67,27 @@ public struct WireJSONReader {
 
     // MARK: Objects and arrays
 
-    /// A key of an object: raw bytes of the body, or the unescaped bytes if it had escapes.
+    /// A key of an object: its bytes in the body, or, for a key written with escapes or
+    /// non-ASCII characters, the known key it spells (or nothing, matching no known key).
     struct Key {
         var raw: UnsafeRawBufferPointer
-        var unescaped: [UInt8]?
 
         static func == (key: Key, name: StaticString) -> Bool {
-            let n = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
-            if let unescaped = key.unescaped { return unescaped.elementsEqual(n) }
-            guard key.raw.count == n.count else { return false }
-            for i in 0..<n.count where key.raw[i] != n[i] { return false }
+            guard key.raw.count == name.utf8CodeUnitCount else { return false }
+            let n = name.utf8Start
+            for i in 0..<key.raw.count where key.raw[i] != n[i] { return false }
             return true
         }
+
+        /// The key's text, for an error path (only known keys reach one).
+        var text: String { String(decoding: raw, as: UTF8.self) }
     }
+
+    /// Every key the hot messages know, for keys written with escapes.
+    private static let knownKeys: [StaticString] = [
+        "site", "seq", "hlc", "type", "id", "scope", "field", "elem", "value", "bases", "changes", "records", "removed",
+        "cursor", "more", "hubClock", "next", "fields", "heads", "superseded", "version",
+    ]
 
     /// Consumes `{`; a `null` or another type throws.
     mutating func beginObject() throws(WireJSONError) {
@@ -108,7 +116,8 @@ public struct WireJSONReader {
         var key = Key(raw: UnsafeRawBufferPointer(start: base.unsafelyUnwrapped + span.start, count: span.end - span.start))
         if span.escaped || span.nonASCII {
             let text = try string(span)
-            key.unescaped = Array(text.utf8)
+            let known = Self.knownKeys.first { text.utf8.elementsEqual(UnsafeBufferPointer(start: $0.utf8Start, count: $0.utf8CodeUnitCount)) }
+            key.raw = known.map { UnsafeRawBufferPointer(start: $0.utf8Start, count: $0.utf8CodeUnitCount) } ?? UnsafeRawBufferPointer(start: nil, count: 0)
         }
         guard try peek() == UInt8(ascii: ":") else { throw malformed(at: index) }
         index += 1
@@ -410,38 +419,67 @@ public struct WireJSONReader {
     /// Scans a string literal from its opening quote to past its closing quote, refusing
     /// raw control characters and unknown escapes.
     private mutating func scanString() throws(WireJSONError) -> StringSpan {
-        index += 1
+        var index = self.index + 1
+        defer { self.index = index }
         var span = StringSpan(start: index, end: index, escaped: false, nonASCII: false)
-        var high: UInt8 = 0
-        while index < count {
+        var high: UInt64 = 0
+        while true {
+            // Eight bytes at a time up to the first quote, backslash or control character.
+            if count - index >= 8 {
+                let word = base.unsafelyUnwrapped.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                let attention = Self.attention(word)
+                if attention == 0 {
+                    high |= word
+                    index += 8
+                    continue
+                }
+                let clean = attention.trailingZeroBitCount >> 3
+                high |= word & ((1 &<< UInt64(clean &* 8)) &- 1)
+                index += clean
+            } else {
+                guard index < count else { throw malformed(at: index) }
+                let b = byte(index)
+                if b >= 0x20, b != UInt8(ascii: "\""), b != UInt8(ascii: "\\") {
+                    high |= UInt64(b)
+                    index += 1
+                    continue
+                }
+            }
             let b = byte(index)
             if b == UInt8(ascii: "\"") {
                 span.end = index
-                span.nonASCII = high & 0x80 != 0
+                span.nonASCII = high & 0x8080_8080_8080_8080 != 0
                 index += 1
                 return span
             }
-            if b == UInt8(ascii: "\\") {
-                span.escaped = true
-                index += 1
-                guard index < count else { break }
-                switch byte(index) {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-                    UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                    index += 1
-                case UInt8(ascii: "u"):
-                    guard count - index > 4, hex4(at: index + 1) != nil else { throw malformed(at: index) }
-                    index += 5
-                default:
-                    throw malformed(at: index)
-                }
-                continue
-            }
-            guard b >= 0x20 else { throw malformed(at: index) }
-            high |= b
+            guard b == UInt8(ascii: "\\") else { throw malformed(at: index) }  // a control character
+            span.escaped = true
             index += 1
+            guard index < count else { throw malformed(at: index) }
+            switch byte(index) {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                index += 1
+            case UInt8(ascii: "u"):
+                guard count - index > 4, hex4(at: index + 1) != nil else { throw malformed(at: index) }
+                index += 5
+            default:
+                throw malformed(at: index)
+            }
         }
-        throw malformed(at: index)
+    }
+
+    /// The bytes of `word` that are `"`, `\` or below 0x20, each flagged by its high bit
+    /// (exact for the lowest flagged byte; above it, a borrow may flag more).
+    @inline(__always) private static func attention(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let zeroQuote = (quote &- ones) & ~quote
+        let zeroBackslash = (backslash &- ones) & ~backslash
+        let control = (word &- ones &* 0x20) & ~word
+        return (zeroQuote | zeroBackslash | control) & highs
     }
 
     private func hex4(at offset: Int) -> UInt32? {

@@ -1,81 +1,122 @@
 /// Appends JSON text to a byte array, the writing half of ``WireJSON``.
 ///
 /// Messages write themselves with it (``WireJSONMessage/write(to:)``).
-public struct WireJSONWriter {
-    /// The text written so far.
-    var bytes: [UInt8]
+public struct WireJSONWriter: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var count = 0
 
     init(capacity: Int) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
+        self.capacity = max(capacity, 64)
+        self.base = .allocate(capacity: self.capacity)
     }
 
-    init(bytes: [UInt8]) {
-        self.bytes = bytes
+    deinit { base.deallocate() }
+
+    /// The text written.
+    consuming func finish() -> [UInt8] {
+        Array(UnsafeBufferPointer(start: base, count: count))
+    }
+
+    /// Appends the text written to `bytes`.
+    consuming func finish(appendingTo bytes: inout [UInt8]) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: base, count: count))
+    }
+
+    /// Room for `n` more bytes.
+    @inline(__always) private mutating func reserve(_ n: Int) {
+        if count + n > capacity { grow(n) }
+    }
+
+    private mutating func grow(_ n: Int) {
+        let newCapacity = max(capacity * 2, count + n)
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.initialize(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    @inline(__always) private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        reserve(bytes.count)
+        (base + count).initialize(from: bytes.baseAddress.unsafelyUnwrapped, count: bytes.count)
+        count += bytes.count
     }
 
     /// Appends ASCII punctuation or a key, e.g. `{"site":`.
     @inline(__always) mutating func raw(_ text: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        append(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     @inline(__always) mutating func byte(_ b: UInt8) {
-        bytes.append(b)
+        reserve(1)
+        base[count] = b
+        count += 1
     }
 
     /// Appends a string literal, escaped as ``CanonicalJSON`` does.
     @inline(__always) mutating func string(_ s: String) {
-        CanonicalJSON.write(string: s, to: &bytes)
+        byte(UInt8(ascii: "\""))
+        CanonicalJSON.escape(s) { append($0) }
+        byte(UInt8(ascii: "\""))
+    }
+
+    /// Appends bytes that `body` writes into `n` reserved bytes.
+    @inline(__always) private mutating func fixed(_ n: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Void) {
+        reserve(n)
+        body(base + count)
+        count += n
     }
 
     /// Appends `"` + 16 lowercase hex digits + `"`.
     mutating func hex16(_ value: UInt64) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 18) { buffer in
-            buffer[0] = UInt8(ascii: "\"")
-            Self.hexDigits(value, into: buffer, at: 1)
-            buffer[17] = UInt8(ascii: "\"")
-            bytes.append(contentsOf: buffer)
+        fixed(18) { p in
+            p[0] = UInt8(ascii: "\"")
+            Self.hexDigits(value, into: p + 1)
+            p[17] = UInt8(ascii: "\"")
         }
     }
 
     /// Appends a version string `"<hlc>-<site>"`.
     mutating func version(_ version: Version) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 35) { buffer in
-            buffer[0] = UInt8(ascii: "\"")
-            Self.hexDigits(version.hlc.rawValue, into: buffer, at: 1)
-            buffer[17] = UInt8(ascii: "-")
-            Self.hexDigits(version.site.rawValue, into: buffer, at: 18)
-            buffer[34] = UInt8(ascii: "\"")
-            bytes.append(contentsOf: buffer)
+        fixed(35) { p in
+            p[0] = UInt8(ascii: "\"")
+            Self.hexDigits(version.hlc.rawValue, into: p + 1)
+            p[17] = UInt8(ascii: "-")
+            Self.hexDigits(version.site.rawValue, into: p + 18)
+            p[34] = UInt8(ascii: "\"")
         }
     }
 
-    @inline(__always) private static func hexDigits(_ value: UInt64, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
+    @inline(__always) private static func hexDigits(_ value: UInt64, into p: UnsafeMutablePointer<UInt8>) {
         var v = value
-        for i in stride(from: offset + 15, through: offset, by: -1) {
+        for i in stride(from: 15, through: 0, by: -1) {
             let nibble = UInt8(truncatingIfNeeded: v & 0xF)
-            buffer[i] = nibble < 10 ? nibble &+ UInt8(ascii: "0") : nibble &+ (UInt8(ascii: "a") &- 10)
+            p[i] = nibble < 10 ? nibble &+ UInt8(ascii: "0") : nibble &+ (UInt8(ascii: "a") &- 10)
             v >>= 4
         }
     }
 
     /// Appends an unsigned integer in decimal.
     mutating func integer(_ value: UInt64) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
+        var digits = 1
+        var rest = value / 10
+        while rest != 0 {
+            digits += 1
+            rest /= 10
+        }
+        fixed(digits) { p in
             var v = value
-            var i = 20
-            repeat {
-                i -= 1
-                buffer[i] = UInt8(truncatingIfNeeded: v % 10) &+ UInt8(ascii: "0")
+            for i in stride(from: digits - 1, through: 0, by: -1) {
+                p[i] = UInt8(truncatingIfNeeded: v % 10) &+ UInt8(ascii: "0")
                 v /= 10
-            } while v != 0
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[i...]))
+            }
         }
     }
 
     /// Appends a signed integer in decimal.
     mutating func integer(_ value: Int64) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        if value < 0 { byte(UInt8(ascii: "-")) }
         integer(value.magnitude)
     }
 
@@ -96,19 +137,20 @@ public struct WireJSONWriter {
         case .number(let d):
             guard d.isFinite else { return raw("null") }
             let canonical = CanonicalJSON.numberText(d)
-            bytes.append(contentsOf: (Double(canonical) == d ? canonical : d.description).utf8)
+            var text = Double(canonical) == d ? canonical : d.description
+            text.withUTF8 { append($0) }
         }
     }
 
     /// Appends `[`, each element written by `element` with commas between, and `]`.
     @inline(__always) mutating func array<Element>(_ elements: [Element], _ element: (inout WireJSONWriter, Element) -> Void) {
-        bytes.append(UInt8(ascii: "["))
+        byte(UInt8(ascii: "["))
         var first = true
         for e in elements {
-            if !first { bytes.append(UInt8(ascii: ",")) }
+            if !first { byte(UInt8(ascii: ",")) }
             first = false
             element(&self, e)
         }
-        bytes.append(UInt8(ascii: "]"))
+        byte(UInt8(ascii: "]"))
     }
 }
