@@ -63,6 +63,9 @@ struct WireJSONTests {
             let text = WireJSON.encode(ours)
             #expect(try JSONDecoder().decode(PushRequest.self, from: Data(text)) == theirs, "\(name)")
             #expect(try WireJSON.decode(PushRequest.self, from: text) == ours, "\(name)")
+            var appended = Array("[".utf8)
+            WireJSON.encode(ours, into: &appended)
+            #expect(appended == Array("[".utf8) + text, "\(name)")
             for change in ours.changes {
                 #expect(try WireJSON.decode(Change.self, from: WireJSON.encode(change)) == change, "\(name)")
             }
@@ -92,13 +95,20 @@ struct WireJSONTests {
     @Test("random byte mutations never crash, and whenever both codecs accept, they agree")
     func mutations() throws {
         let seed = PropertySettings.baseSeed()
-        let runs = PropertySettings.runs(default: 2_000)
+        let runs = PropertySettings.runs(default: 3_000)
         var rng = SeededRandom(seed: seed)
         let interesting = Array(#"{}[],:"\-+.eE0123456789ntfu"#.utf8) + [0x00, 0x1F, 0x80, 0xC3, 0xED, 0xF0, 0xFF, 0x20]
-        let bases: [[UInt8]] = (0..<20).map { _ in WireJSON.encode(WireJSONSamples.pushRequest(&rng, maxChanges: 3)) }
-        var agreed = 0
+        // Each base body with a check that reads a mutated copy with both codecs.
+        var bases: [(body: [UInt8], check: ([UInt8]) -> (ours: Bool, agree: Bool))] = []
+        for _ in 0..<10 {
+            bases.append((WireJSON.encode(WireJSONSamples.pushRequest(&rng, maxChanges: 3)), { Self.both(PushRequest.self, $0) }))
+            bases.append((WireJSON.encode(WireJSONSamples.pullResponse(&rng, maxChanges: 2)), { Self.both(PullResponse.self, $0) }))
+            bases.append((WireJSON.encode(WireJSONSamples.snapshotPage(&rng, maxRecords: 2)), { Self.both(SnapshotPage.self, $0) }))
+        }
+        var accepted = 0
         for run in 0..<runs {
-            var body = bases[run % bases.count]
+            let base = bases[run % bases.count]
+            var body = base.body
             for _ in 0..<Int.random(in: 1...3, using: &rng) {
                 let at = Int.random(in: 0..<body.count, using: &rng)
                 let byte = rng.chance(0.7) ? interesting.randomElement(using: &rng)! : UInt8.random(in: 0...255, using: &rng)
@@ -108,15 +118,30 @@ struct WireJSONTests {
                 default: body.remove(at: at)
                 }
             }
-            let ours = try? WireJSON.decode(PushRequest.self, from: body)
-            let theirs = try? JSONDecoder().decode(PushRequest.self, from: Data(body))
-            if let ours {
-                // We are never more lenient than Foundation, and never read a different value.
-                #expect(theirs == ours, "seed \(seed) run \(run): \(String(decoding: body, as: UTF8.self))")
-                agreed += 1
-            }
+            let result = base.check(body)
+            // We are never more lenient than Foundation, and never read a different value.
+            #expect(result.agree, "seed \(seed) run \(run): \(String(decoding: body, as: UTF8.self))")
+            if result.ours { accepted += 1 }
         }
-        #expect(agreed > 0, "no mutated body was valid; the test exercised nothing")
+        #expect(accepted > 0, "no mutated body was valid; the test exercised nothing")
+    }
+
+    /// Whether we accept `body`, and whether that agrees with Foundation: we refuse it, or
+    /// Foundation reads the same value.
+    static func both<M: WireJSONMessage & Decodable & Equatable>(_ type: M.Type, _ body: [UInt8]) -> (ours: Bool, agree: Bool) {
+        guard let ours = try? WireJSON.decode(M.self, from: body) else { return (false, true) }
+        return (true, (try? JSONDecoder().decode(M.self, from: Data(body))) == ours)
+    }
+
+    @Test("a number JSON cannot hold is written as null")
+    func nonFinite() throws {
+        for value in [Double.nan, .infinity, -.infinity] {
+            let change = Change(
+                site: SiteID(rawValue: 1), seq: 1, hlc: HLC(rawValue: 2), type: "member", id: "m1", scope: "u1", field: "hours",
+                value: .number(value))
+            let text = WireJSON.encode(PushRequest(changes: [change]))
+            #expect(try JSONDecoder().decode(PushRequest.self, from: Data(text)).changes.first?.value == .null)
+        }
     }
 
     @Test("unknown keys with nested values, escaped keys, whitespace and any key order are read")
@@ -218,6 +243,12 @@ struct WireJSONTests {
             let ours = try WireJSON.decode(PushRequest.self, from: Array(body.utf8))
             let theirs = try JSONDecoder().decode(PushRequest.self, from: Data(body.utf8))
             #expect(ours == theirs, "\(text)")
+        }
+        for text in ["1e17", "-92233720368547758.08", "9.2233720368547758e18"] {
+            // Whole numbers from 2⁵³ to 2⁶³ with a fraction or exponent: Foundation reads them
+            // through Decimal; we refuse them (see WireJSON).
+            let body = #"{"changes":[\#(Self.change(value: text))]}"#
+            #expect(Self.error { _ = try WireJSON.decode(PushRequest.self, from: Array(body.utf8)) }?.kind == .malformedValue, "\(text)")
         }
         for seq in ["1.0", "1e2", "-0", "0.5e1"] {
             let body = #"{"changes":[\#(Self.change(seq: seq))]}"#

@@ -23,14 +23,16 @@
 /// - arrays and objects nest at most ``maxDepth`` deep (Foundation allows 512);
 /// - an integer field (`seq`, `cursor`) written with a fraction or exponent (`1.0`, `1e2`) is
 ///   accepted only when it is a whole number below 2⁵³; a field value so written becomes
-///   `.int` when whole and below 2⁵³ in magnitude, `.number` otherwise (Foundation converts
-///   such large numbers through `Decimal`, with its own truncations);
+///   `.int` when whole and below 2⁵³ in magnitude, as in Foundation, and is refused when whole
+///   and from 2⁵³ to 2⁶³ (Foundation converts those through `Decimal`, with its own
+///   truncations; no valid field holds such a number);
 /// - a number that is not finite (`FieldValue.number(.nan)`, which no validated change holds
 ///   and JSON cannot write) is written as `null`; Foundation's encoder throws.
 /// With duplicate keys the first one counts, as in Foundation.
 ///
-/// Speed (release build, one core, changes of ~200 bytes; Foundation on the same machine):
-/// decoding ~N changes/s (Foundation ~N), encoding ~N changes/s (Foundation ~N).
+/// Speed (release build, thread CPU time on one core of a busy 2-core machine, batches of
+/// 1,000 changes of ~190 bytes each): decoding ~1.9–2.0M changes/s against Foundation's
+/// ~120–130k, encoding ~3.9M against ~180k, for push requests and pull responses alike.
 public enum WireJSON {
     /// How deep arrays and objects may nest in a body, unknown keys included.
     public static let maxDepth = 64

@@ -319,7 +319,15 @@ public struct WireJSONReader {
             if number.isInteger, !number.overflow, let value = signed(number) { return .int(value) }
             guard let d = double(number), d.isFinite else { throw WireJSONError(.malformedValue, at: number.start) }
             // As Foundation: a whole number written with a fraction or exponent is an int.
-            if !number.isInteger, d.magnitude < 0x1p53, let whole = Int64(exactly: d) { return .int(whole) }
+            // From 2⁵³ to 2⁶³ Foundation goes through `Decimal`, which this reader cannot
+            // match digit for digit, so it refuses them (no valid field holds one).
+            if !number.isInteger, d == d.rounded(.towardZero) {
+                guard d.magnitude < 0x1p53 else {
+                    guard d.magnitude > 0x1p63 else { throw WireJSONError(.malformedValue, at: number.start) }
+                    return .number(d)
+                }
+                return .int(Int64(d))
+            }
             return .number(d)
         case UInt8(ascii: "{"), UInt8(ascii: "["):
             throw WireJSONError(.malformedValue, at: index)

@@ -1,4 +1,4 @@
-/// Appends JSON text to a byte array, the writing half of ``WireJSON``.
+/// Builds JSON text in a growing buffer of its own, the writing half of ``WireJSON``.
 ///
 /// Messages write themselves with it (``WireJSONMessage/write(to:)``).
 public struct WireJSONWriter: ~Copyable {
@@ -38,8 +38,9 @@ public struct WireJSONWriter: ~Copyable {
     }
 
     @inline(__always) private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress else { return }
         reserve(bytes.count)
-        (base + count).initialize(from: bytes.baseAddress.unsafelyUnwrapped, count: bytes.count)
+        (base + count).initialize(from: source, count: bytes.count)
         count += bytes.count
     }
 
