@@ -212,11 +212,22 @@ struct WireJSONTests {
 
     @Test("invalid UTF-8 is refused, in values and in skipped keys")
     func invalidUTF8() throws {
+        // Given bodies with some bytes inside a value's string and inside an unknown key's string
+        func inValue(_ bytes: [UInt8]) -> [UInt8] {
+            Array(#"{"changes":[\#(Self.change(value: #""a"#))"#.utf8).dropLast(1) + bytes + Array(#""}]}"#.utf8)
+        }
+        func inUnknown(_ bytes: [UInt8]) -> [UInt8] {
+            Array(#"{"x":""#.utf8) + bytes + Array(#"","changes":[]}"#.utf8)
+        }
+        // Then valid UTF-8 is read
+        let text = try WireJSON.decode(PushRequest.self, from: inValue(Array("é😀".utf8)))
+        #expect(text.changes.first?.value == .string("aé😀"))
+        _ = try WireJSON.decode(PushRequest.self, from: inUnknown(Array("é😀".utf8)))
+        // And invalid UTF-8 (a stray byte, an overlong form, an encoded surrogate, a cut
+        // sequence, a code point past U+10FFFF) is malformed JSON
         for bad: [UInt8] in [[0xFF], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xE2, 0x82], [0xF4, 0x90, 0x80, 0x80]] {
-            let inValue = Array(#"{"changes":[\#(Self.change(value: "\"a"))"#.utf8).dropLast(2) + bad + Array("\"}]}".utf8)
-            let inUnknown = Array(#"{"x":"#.utf8) + [UInt8(ascii: "\"")] + bad + Array(#"","changes":[]}"#.utf8)
-            #expect(throws: WireJSONError.self) { try WireJSON.decode(PushRequest.self, from: Array(inValue)) }
-            #expect(throws: WireJSONError.self) { try WireJSON.decode(PushRequest.self, from: inUnknown) }
+            #expect(Self.error { _ = try WireJSON.decode(PushRequest.self, from: inValue(bad)) }?.kind == .malformedJSON)
+            #expect(Self.error { _ = try WireJSON.decode(PushRequest.self, from: inUnknown(bad)) }?.kind == .malformedJSON)
         }
     }
 
