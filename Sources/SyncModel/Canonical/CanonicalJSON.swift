@@ -23,19 +23,32 @@ public enum CanonicalJSON {
     /// Appends a JSON string literal.
     public static func write(string: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: "\\u00".utf8)
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0xF)])
-            default: out.append(byte)
-            }
-        }
+        escape(string) { out.append(contentsOf: $0) }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// Hands out the escaped UTF-8 of `string` (without quotes) as consecutive runs: the
+    /// stretches that need no escape as they are, each escape on its own.
+    @inline(__always)
+    package static func escape(_ string: String, _ emit: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var string = string
+        string.withUTF8 { utf8 in
+            var run = 0  // the start of the bytes not yet handed out
+            for i in 0..<utf8.count {
+                let byte = utf8[i]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                if i > run { emit(UnsafeBufferPointer(rebasing: utf8[run..<i])) }
+                run = i + 1
+                let hex = { (nibble: UInt8) in nibble < 10 ? nibble + UInt8(ascii: "0") : nibble - 10 + UInt8(ascii: "a") }
+                let escaped: [UInt8] =
+                    switch byte {
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"): [UInt8(ascii: "\\"), byte]
+                    default: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex(byte >> 4), hex(byte & 0xF)]
+                    }
+                escaped.withUnsafeBufferPointer(emit)
+            }
+            if utf8.count > run { emit(UnsafeBufferPointer(rebasing: utf8[run...])) }
+        }
     }
 
     /// The largest magnitude a `number` field holds.
