@@ -49,13 +49,7 @@ public struct HTTPTransport: ChangeTransport {
     }
 
     public func push(_ request: PushRequest) async throws(SyncError) -> PushResponse {
-        let body: Data
-        do {
-            body = try JSONEncoder().encode(request)
-        } catch {
-            throw SyncError(.badRequest, "could not encode the push: \(error)")
-        }
-        return try await send("POST", path: "v1/push", body: body)
+        try await send("POST", path: "v1/push", body: Data(WireJSON.encode(request)))
     }
 
     public func pull(cursor: Int64, limit: Int) async throws(SyncError) -> PullResponse {
@@ -89,7 +83,7 @@ public struct HTTPTransport: ChangeTransport {
                 let status = (response as? HTTPURLResponse)?.statusCode ?? 0
                 if (200..<300).contains(status) {
                     do {
-                        return try JSONDecoder().decode(Response.self, from: data)
+                        return try Self.decode(Response.self, from: data)
                     } catch {
                         throw HTTPFailure(error: SyncError(.internalError, "the hub's answer to \(path) could not be read (cut short?)"), retryAfter: nil)
                     }
@@ -112,6 +106,17 @@ public struct HTTPTransport: ChangeTransport {
                 throw SyncError(.unreachable, "cancelled while waiting to retry the hub")
             }
         }
+    }
+
+    /// Decodes an answer: the sync messages with the hand-written ``WireJSON`` codec, the
+    /// small ones with Foundation.
+    private static func decode<Response: Decodable>(_ type: Response.Type, from data: Data) throws -> Response {
+        if let message = Response.self as? any WireJSONMessage.Type,
+            let decoded = try data.withUnsafeBytes({ bytes in try WireJSON.decode(message, from: bytes) }) as? Response
+        {
+            return decoded
+        }
+        return try JSONDecoder().decode(Response.self, from: data)
     }
 
     private func makeRequest(_ method: String, path: String, query: [String: String], body: Data?) -> URLRequest {

@@ -27,6 +27,16 @@ enum JSONBody {
                 throw HubError(.badRequest, .badRequest, "the request body is not valid gzip")
             }
         }
+        if let message = T.self as? any WireJSONMessage.Type {
+            // The sync messages: the hand-written codec reads the buffer in place.
+            do {
+                if let decoded = try buffer.withUnsafeReadableBytes({ bytes in try WireJSON.decode(message, from: bytes) }) as? T {
+                    return decoded
+                }
+            } catch let error as WireJSONError {
+                throw HubError(.badRequest, .badRequest, "the body is not a valid \(T.self): \(error.description)")
+            }
+        }
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
         } catch let error as DecodingError {
@@ -56,8 +66,8 @@ enum JSONBody {
 
     /// A JSON response, gzipped when the client accepts it and the body is worth it.
     static func response<T: Encodable>(_ value: T, to request: Request, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try JSONEncoder().encode(value)
-        return bytes(Array(data), contentType: WireProtocol.contentType, to: request, status: status)
+        let body = if let message = value as? any WireJSONMessage { WireJSON.encode(message) } else { Array(try JSONEncoder().encode(value)) }
+        return bytes(body, contentType: WireProtocol.contentType, to: request, status: status)
     }
 
     /// A response of raw bytes, gzipped when the client accepts it and the body is worth it.
