@@ -49,8 +49,11 @@ public struct ReplicaStore: Sendable {
                 // imports, pull pages, the hub's grouped pushes — shares it. See SPEC §10.
                 try db.execute(sql: "PRAGMA synchronous = FULL")
                 // The merge touches fields and records all over their b-trees; 32 MB of page
-                // cache (the default is 2 MB) keeps a county's hot pages in memory.
-                try db.execute(sql: "PRAGMA cache_size = -32768")
+                // cache for the writer (the default is 2 MB) keeps a county's hot pages in
+                // memory. Readers keep the default: a pool has several and they scan.
+                if !db.configuration.readonly {
+                    try db.execute(sql: "PRAGMA cache_size = -32768")
+                }
             }
             let pool = try DatabasePool(path: path, configuration: configuration)
             return try make(writer: pool, schema: schema, wallClock: wallClock, migrations: migrations)

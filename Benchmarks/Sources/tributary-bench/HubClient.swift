@@ -48,7 +48,8 @@ struct HubClient: Sendable {
         request.setValue(gzip ? "gzip" : "identity", forHTTPHeaderField: "Accept-Encoding")
         let (data, response) = try await session.data(for: request)
         try Self.check(response, data)
-        return (try JSONDecoder().decode(PullResponse.self, from: data), data.count)
+        let page = try data.withUnsafeBytes { bytes in try WireJSON.decode(PullResponse.self, from: bytes) }
+        return (page, data.count)
     }
 
     /// The hub's digest of this station's view.

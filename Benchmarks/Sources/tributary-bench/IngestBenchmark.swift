@@ -32,7 +32,7 @@ struct IngestBenchmark {
         for (_, changes) in year.stations {
             var load = Load(bodies: [])
             for batch in CountyYear.batches(changes, size: options.batch) {
-                let plain = try JSONEncoder().encode(PushRequest(changes: batch))
+                let plain = Data(WireJSON.encode(PushRequest(changes: batch)))
                 let gzipped = try Gzip.compress(plain)
                 plainBytes += plain.count
                 gzipBytes += gzipped.count

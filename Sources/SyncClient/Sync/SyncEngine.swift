@@ -146,47 +146,69 @@ public struct SyncEngine: Sendable {
         }
         logger.info("sync.bootstrap", metadata: ["sync.resume": "\(page != nil)"])
         summary.bootstrapped = true
+        let transport = self.transport
+        let limit = configuration.snapshotPageSize
+        var response = try await transport.snapshot(page: page, limit: limit)
         while true {
-            let response = try await transport.snapshot(page: page, limit: configuration.snapshotPageSize)
+            // Fetch the next page while this one is installed.
+            let next = response.next.map { token in Prefetch { () async throws(SyncError) in try await transport.snapshot(page: token, limit: limit) } }
             let snapshotCursor = cursor ?? response.cursor
-            try store.write { db in
-                try store.install(response.records, db)
-                try store.updateClock(db) { $0.receive(response.hubClock, wallMillis: store.wallClock.nowMillis()) }
-                if let next = response.next {
-                    try SyncMeta.snapshotPage.write(next, db)
-                    try SyncMeta.snapshotCursor.write(String(snapshotCursor), db)
-                } else {
-                    try SyncMeta.snapshotPage.delete(db)
-                    try SyncMeta.snapshotCursor.delete(db)
-                    try Meta.pullCursor.write(String(snapshotCursor), db)
+            do {
+                try store.write { db in
+                    try store.install(response.records, db)
+                    try store.updateClock(db) { $0.receive(response.hubClock, wallMillis: store.wallClock.nowMillis()) }
+                    if let next = response.next {
+                        try SyncMeta.snapshotPage.write(next, db)
+                        try SyncMeta.snapshotCursor.write(String(snapshotCursor), db)
+                    } else {
+                        try SyncMeta.snapshotPage.delete(db)
+                        try SyncMeta.snapshotCursor.delete(db)
+                        try Meta.pullCursor.write(String(snapshotCursor), db)
+                    }
                 }
+            } catch {
+                next?.cancel()
+                throw error
             }
             summary.installed += response.records.count
             progress(SyncProgress(phase: .bootstrap, done: summary.installed))
-            guard let next = response.next else { return }
-            page = next
+            guard let next else { return }
             cursor = snapshotCursor
+            response = try await next.value
         }
     }
 
     // MARK: Pull
 
     private func pull(into summary: inout SyncSummary, progress: (SyncProgress) -> Void) async throws(SyncError) {
-        var cursor = try store.read { db in try Meta.pullCursor.read(db).flatMap { Int64($0) } } ?? 0
+        let cursor = try store.read { db in try Meta.pullCursor.read(db).flatMap { Int64($0) } } ?? 0
+        let transport = self.transport
+        let limit = configuration.pullLimit
+        var response = try await transport.pull(cursor: cursor, limit: limit)
+        var from = cursor
         while true {
-            let response = try await transport.pull(cursor: cursor, limit: configuration.pullLimit)
-            let report = try store.write { db -> ApplyReport in
-                try store.install(response.records, db)
-                for key in response.removed { try store.removeRecord(key, db) }
-                // The hub has checked every change against its clock; this station's own wall
-                // clock may lag without making them any less valid.
-                let wall = max(store.wallClock.nowMillis(), response.hubClock.millis)
-                let report = try store.apply(response.changes, context: ValidationContext(wallMillis: wall), db)
-                try store.updateClock(db) { $0.receive(response.hubClock, wallMillis: store.wallClock.nowMillis()) }
-                try Meta.pullCursor.write(String(response.cursor), db)
-                return report
+            // Fetch the next page while this one is applied: the hub's answer depends only on
+            // the cursor, and the cursor is saved with the page it ends.
+            let goesOn = response.more && response.cursor > from
+            let next = goesOn ? Prefetch { [cursor = response.cursor] () async throws(SyncError) in try await transport.pull(cursor: cursor, limit: limit) } : nil
+            let report: ApplyReport
+            do {
+                report = try store.write { db -> ApplyReport in
+                    try store.install(response.records, db)
+                    for key in response.removed { try store.removeRecord(key, db) }
+                    // The hub has checked every change against its clock; this station's own wall
+                    // clock may lag without making them any less valid.
+                    let wall = max(store.wallClock.nowMillis(), response.hubClock.millis)
+                    let report = try store.apply(response.changes, context: ValidationContext(wallMillis: wall), db)
+                    try store.updateClock(db) { $0.receive(response.hubClock, wallMillis: store.wallClock.nowMillis()) }
+                    try Meta.pullCursor.write(String(response.cursor), db)
+                    return report
+                }
+                try checkClock(hub: response.hubClock)
+            } catch {
+                next?.cancel()
+                throw error
             }
-            try checkClock(hub: response.hubClock)
             summary.pulled += report.applied.count
             summary.duplicates += report.duplicates.count
             summary.installed += response.records.count
@@ -196,8 +218,9 @@ public struct SyncEngine: Sendable {
                 logger.warning("sync.pull.refused", metadata: ["sync.refused.count": "\(report.refused.count)"])
             }
             progress(SyncProgress(phase: .pull, done: summary.pulled))
-            guard response.more, response.cursor > cursor else { return }
-            cursor = response.cursor
+            guard let next else { return }
+            from = response.cursor
+            response = try await next.value
         }
     }
 
@@ -211,4 +234,22 @@ public struct SyncEngine: Sendable {
             "this station's clock is \((wall - hub.millis) / 60_000) minutes ahead of the hub's; the hub would refuse what it writes. Fix the date and time, then sync again"
         )
     }
+}
+
+/// A request started ahead of its turn (the next pull or snapshot page, fetched while the
+/// current one is applied), with the transport's typed error kept.
+private struct Prefetch<Value: Sendable>: Sendable {
+    private let task: Task<Result<Value, SyncError>, Never>
+
+    init(_ fetch: @escaping @Sendable () async throws(SyncError) -> Value) {
+        task = Task {
+            do throws(SyncError) { return .success(try await fetch()) } catch { return .failure(error) }
+        }
+    }
+
+    var value: Value {
+        get async throws(SyncError) { try await task.value.get() }
+    }
+
+    func cancel() { task.cancel() }
 }
