@@ -52,6 +52,15 @@ struct HubClient: Sendable {
         return (page, data.count)
     }
 
+    /// One pull page as the hub sends it uncompressed.
+    func pullBody(cursor: Int64, limit: Int) async throws -> Data {
+        var request = request("v1/pull", query: "?cursor=\(cursor)&limit=\(limit)")
+        request.setValue("identity", forHTTPHeaderField: "Accept-Encoding")
+        let (data, response) = try await session.data(for: request)
+        try Self.check(response, data)
+        return data
+    }
+
     /// The hub's digest of this station's view.
     func digest() async throws -> DigestResponse {
         try await send(request("v1/digest"))

@@ -117,6 +117,15 @@ struct IngestBenchmark {
         book.add("pull.wireChangesPerSecond", "Pull, hub → station on the wire (decoded, not applied)", unit: "changes/s",
                  value: Double(count) / seconds, detail: "\(count) changes, pages of 20,000, plain JSON")
         book.add("wire.pullPlainBytesPerChange", "Wire size per change, plain JSON (pull)", unit: "B/change", value: Double(bytes) / Double(count))
+        // The hub gzips answers at level 1 (its CPU is shared by every station); what that costs on the wire:
+        let page = try await client.pullBody(cursor: 0, limit: 20_000)
+        let changes = try page.withUnsafeBytes { try WireJSON.decode(PullResponse.self, from: $0) }.changes.count
+        for level in [1, 6] {
+            book.add("wire.pullGzip\(level)BytesPerChange", "Wire size per change, gzip level \(level) (pull)", unit: "B/change",
+                     value: Double(try Gzip.compress(page, level: level).count) / Double(max(changes, 1)),
+                     target: level == 1 ? Figure.below(60, aim: 40) : nil,
+                     detail: "the first pull page (\(changes) changes)\(level == 1 ? "; level 1 is what the hub sends" : "")")
+        }
 
         // Into a station replica: the engine pulls from cursor 0 (no snapshot) and applies.
         let path = setup.directory.appendingPathComponent("reader.db").path

@@ -75,13 +75,18 @@ enum JSONBody {
         var headers = HTTPFields()
         headers[.contentType] = contentType
         var buffer = ByteBuffer(bytes: bytes)
-        if bytes.count >= 1_024, acceptsGzip(request), let compressed = try? buffer.compress(with: .gzip()) {
+        if bytes.count >= 1_024, acceptsGzip(request), let compressed = try? buffer.compress(with: responseGzip) {
             headers[.contentEncoding] = "gzip"
             headers[.vary] = "Accept-Encoding"
             buffer = compressed
         }
         return Response(status: status, headers: headers, body: .init(byteBuffer: buffer))
     }
+
+    /// Answers are gzipped at zlib's fastest level: the hub's CPU is shared by every station
+    /// syncing at 7 a.m., and on sync messages level 1 gives up little size to level 6
+    /// (see Benchmarks/NOTES.md).
+    static let responseGzip = CompressionAlgorithm.gzip(configuration: ZlibConfiguration(compressionLevel: .fastestCompression))
 
     static func acceptsGzip(_ request: Request) -> Bool {
         guard let accept = request.headers[.acceptEncoding]?.lowercased() else { return false }
