@@ -42,12 +42,6 @@ public struct ReplicaStore: Sendable {
             var configuration = Configuration()
             configuration.busyMode = .timeout(busyTimeout)
             configuration.prepareDatabase { db in
-                // FULL: a committed transaction is on disk before the commit returns, so a
-                // local write the clerk saw saved, or a push the hub acknowledged, survives a
-                // power cut, not only a crash (NORMAL in WAL mode keeps the last commits in
-                // the OS cache). It costs one fsync per transaction (~6 ms here); bulk work —
-                // imports, pull pages, the hub's grouped pushes — shares it. See SPEC §10.
-                try db.execute(sql: "PRAGMA synchronous = FULL")
                 // The merge touches fields and records all over their b-trees; 32 MB of page
                 // cache for the writer (the default is 2 MB) keeps a county's hot pages in
                 // memory. Readers keep the default: a pool has several and they scan.
@@ -56,6 +50,13 @@ public struct ReplicaStore: Sendable {
                 }
             }
             let pool = try DatabasePool(path: path, configuration: configuration)
+            // FULL: a committed transaction is on disk before the commit returns, so a local
+            // write the clerk saw saved, or a push the hub acknowledged, survives a power cut,
+            // not only a crash (NORMAL in WAL mode keeps the last commits in the OS cache).
+            // It costs one fsync per transaction (~6 ms here); bulk work — imports, pull
+            // pages, the hub's grouped pushes — shares it. See SPEC §10. Set on the writer
+            // after GRDB's WAL set-up, which sets NORMAL.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             return try make(writer: pool, schema: schema, wallClock: wallClock, migrations: migrations)
         } catch let error as SyncError {
             throw error
