@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 public import Logging
 public import SyncModel
 public import SyncStore
@@ -10,6 +11,10 @@ enum SyncMeta {
     static let snapshotPage = Meta(key: "snapshot_page")
     /// The hub log position the interrupted bootstrap's snapshot was taken at.
     static let snapshotCursor = Meta(key: "snapshot_cursor")
+    /// The hub log epoch the pull cursor belongs to (SPEC §14).
+    static let epoch = Meta(key: "hub_epoch")
+    /// The hub log epoch of an interrupted bootstrap's snapshot.
+    static let snapshotEpoch = Meta(key: "snapshot_epoch")
 }
 
 /// The station's sync engine: pushes the outbox in seq order, bootstraps a new replica from
@@ -144,21 +149,40 @@ public struct SyncEngine: Sendable {
         var (page, cursor) = try store.read { db in
             (try SyncMeta.snapshotPage.read(db), try SyncMeta.snapshotCursor.read(db).flatMap { Int64($0) })
         }
+        var epoch = try store.read { db in try SyncMeta.snapshotEpoch.read(db) }
         logger.info("sync.bootstrap", metadata: ["sync.resume": "\(page != nil)"])
         summary.bootstrapped = true
+        var restarted = false
         while true {
-            let response = try await transport.snapshot(page: page, limit: configuration.snapshotPageSize)
+            let response: SnapshotPage
+            do {
+                response = try await transport.snapshot(page: page, limit: configuration.snapshotPageSize)
+            } catch let error where error.code == .badCursor && page != nil && !restarted {
+                // The hub no longer knows the saved page token (restored from a backup): start over.
+                (page, cursor, epoch, restarted) = (nil, nil, nil, true)
+                continue
+            }
+            if page != nil, let saved = epoch, let now = response.epoch, saved != now, !restarted {
+                // The hub was restored between pages: the pages so far belong to another log.
+                logger.warning("sync.bootstrap.epoch_changed")
+                (page, cursor, epoch, restarted) = (nil, nil, nil, true)
+                continue
+            }
             let snapshotCursor = cursor ?? response.cursor
+            let snapshotEpoch = epoch ?? response.epoch
             try store.write { db in
                 try store.install(response.records, db)
                 try store.updateClock(db) { $0.receive(response.hubClock, wallMillis: store.wallClock.nowMillis()) }
                 if let next = response.next {
                     try SyncMeta.snapshotPage.write(next, db)
                     try SyncMeta.snapshotCursor.write(String(snapshotCursor), db)
+                    if let snapshotEpoch { try SyncMeta.snapshotEpoch.write(snapshotEpoch, db) }
                 } else {
                     try SyncMeta.snapshotPage.delete(db)
                     try SyncMeta.snapshotCursor.delete(db)
+                    try SyncMeta.snapshotEpoch.delete(db)
                     try Meta.pullCursor.write(String(snapshotCursor), db)
+                    if let snapshotEpoch { try SyncMeta.epoch.write(snapshotEpoch, db) } else { try SyncMeta.epoch.delete(db) }
                 }
             }
             summary.installed += response.records.count
@@ -166,26 +190,36 @@ public struct SyncEngine: Sendable {
             guard let next = response.next else { return }
             page = next
             cursor = snapshotCursor
+            epoch = snapshotEpoch
         }
     }
 
     // MARK: Pull
 
     private func pull(into summary: inout SyncSummary, progress: (SyncProgress) -> Void) async throws(SyncError) {
-        var cursor = try store.read { db in try Meta.pullCursor.read(db).flatMap { Int64($0) } } ?? 0
+        var (cursor, epoch) = try store.read { db in
+            (try Meta.pullCursor.read(db).flatMap { Int64($0) } ?? 0, try SyncMeta.epoch.read(db))
+        }
+        var rewound = false
         while true {
-            let response = try await transport.pull(cursor: cursor, limit: configuration.pullLimit)
-            let report = try store.write { db -> ApplyReport in
-                try store.install(response.records, db)
-                for key in response.removed { try store.removeRecord(key, db) }
-                // The hub has checked every change against its clock; this station's own wall
-                // clock may lag without making them any less valid.
-                let wall = max(store.wallClock.nowMillis(), response.hubClock.millis)
-                let report = try store.apply(response.changes, context: ValidationContext(wallMillis: wall), db)
-                try store.updateClock(db) { $0.receive(response.hubClock, wallMillis: store.wallClock.nowMillis()) }
-                try Meta.pullCursor.write(String(response.cursor), db)
-                return report
+            let response: PullResponse
+            do {
+                response = try await transport.pull(cursor: cursor, limit: configuration.pullLimit)
+            } catch let error where error.code == .badCursor && cursor > 0 && !rewound {
+                // The hub never issued this cursor: it was restored from an older backup.
+                try await rewind(into: &summary, progress: progress)
+                (cursor, epoch, rewound) = (0, nil, true)
+                continue
             }
+            if let stored = epoch, let now = response.epoch, stored != now, !rewound {
+                // The hub's log is another one since the last pull (restored from a backup):
+                // this answer is not applied; what the station holds of the old log stays.
+                try await rewind(into: &summary, progress: progress)
+                (cursor, epoch, rewound) = (0, nil, true)
+                continue
+            }
+            let report = try Self.apply(response, to: store)
+            epoch = response.epoch ?? epoch
             try checkClock(hub: response.hubClock)
             summary.pulled += report.applied.count
             summary.duplicates += report.duplicates.count
@@ -199,6 +233,42 @@ public struct SyncEngine: Sendable {
             guard response.more, response.cursor > cursor else { return }
             cursor = response.cursor
         }
+    }
+
+    /// Applies one pull answer in one transaction with the new cursor and the hub's epoch:
+    /// installs the records that came into scope, drops those that left, applies the changes.
+    /// A bundle from the hub goes through here too.
+    static func apply(_ response: PullResponse, to store: ReplicaStore) throws(SyncError) -> ApplyReport {
+        try store.write { db in try apply(response, to: store, db) }
+    }
+
+    /// Applies one pull answer inside the caller's transaction.
+    static func apply(_ response: PullResponse, to store: ReplicaStore, _ db: Database) throws -> ApplyReport {
+        try store.install(response.records, db)
+        for key in response.removed { try store.removeRecord(key, db) }
+        // The hub has checked every change against its clock; this station's own wall
+        // clock may lag without making them any less valid.
+        let wall = max(store.wallClock.nowMillis(), response.hubClock.millis)
+        let report = try store.apply(response.changes, context: ValidationContext(wallMillis: wall), db)
+        try store.updateClock(db) { $0.receive(response.hubClock, wallMillis: store.wallClock.nowMillis()) }
+        try Meta.pullCursor.write(String(response.cursor), db)
+        if let epoch = response.epoch { try SyncMeta.epoch.write(epoch, db) }
+        return report
+    }
+
+    /// The hub lost part of its log (restored from an older backup; SPEC §14): learn what it
+    /// still holds of this station's changes, push the rest again, and pull from the start.
+    private func rewind(into summary: inout SyncSummary, progress: (SyncProgress) -> Void) async throws(SyncError) {
+        logger.warning("sync.epoch.changed", metadata: ["sync.site": "\(store.siteID)"])
+        // An empty push answers with the highest seq of this station the hub holds.
+        let held = try await transport.push(PushRequest(changes: []))
+        try store.write { db in
+            if held.acked < (try store.ackedSeq(db)) { try Meta.ackedSeq.write(String(held.acked), db) }
+            try Meta.pullCursor.write("0", db)
+            try SyncMeta.epoch.delete(db)
+        }
+        summary.rewound = true
+        try await push(into: &summary, progress: progress)
     }
 
     /// Refuses to go on when this station's wall clock runs so far ahead of the hub's that
