@@ -114,4 +114,43 @@ struct BackupRestoreTests {
             }
         }
     }
+
+    @Test("a bootstrap interrupted before a restore starts its snapshot over in the new epoch")
+    func bootstrapAcrossRestore() async throws {
+        // Given: a hub holding 1,200 members, backed up; a new station whose bootstrap stops
+        // after two pages of 200.
+        let hub = try await HubFixture()
+        try hub.store.replica.writeLocal((0..<1_200).flatMap { memberEdits("m-\($0)", unit: "yc-t01-c01") })
+        let backupPath = hub.directory.path("backup.db")
+        _ = try await hub.store.backup(to: backupPath)
+        let station = try hub.replica("t1")
+        var pageSize = SyncEngine.Configuration()
+        pageSize.snapshotPageSize = 200
+        let configuration = pageSize
+        try await hub.application().test(.live) { client in
+            let pages = Atomic<Int>(0)
+            let failing = SnapshotWatcher(base: SyncEngineTests.transport(hub, "t1", port: client.port!)) { _ in
+                pages.add(1, ordering: .relaxed).newValue <= 2
+            }
+            await #expect(throws: SyncError.self) {
+                try await SyncEngine(store: station, transport: failing, configuration: configuration, logger: Self.logger).sync()
+            }
+        }
+        let partial = try station.records(ofType: "member").count
+        #expect(partial > 0 && partial < 1_200)
+
+        // When: the hub is restored from the backup (same records, new epoch) and the station syncs.
+        let restoredPath = hub.directory.path("restored.db")
+        _ = try SQLiteHubStore.restore(from: backupPath, to: restoredPath)
+        let restored = try SQLiteHubStore.open(path: restoredPath, schema: hub.schema, wallClock: .fixed(HubFixture.wallMillis))
+        try await buildApplication(store: restored, configuration: hub.configuration, metrics: HubMetrics()).test(.live) { client in
+            let transport = SyncEngineTests.transport(hub, "t1", port: client.port!)
+            let summary = try await SyncEngine(store: station, transport: transport, configuration: configuration, logger: Self.logger).sync()
+
+            // Then: the snapshot started over from its first page, and the station agrees with the hub.
+            #expect(summary.bootstrapped && summary.installed >= 1_200)
+            #expect(try station.records(ofType: "member").count == 1_200)
+            #expect(try station.digest() == (try await transport.scopeDigest()).digest)
+        }
+    }
 }

@@ -210,6 +210,21 @@ struct BundleTests {
         #expect(try township.store.outboxCount() == 3, "nothing of a refused bundle is applied, not even its acknowledgement")
         _ = try township.importBundle(first)
 
+        // A station on another schema version: schema_mismatch, both ways.
+        var newer = hub.schema
+        newer.version += 1
+        let upgraded = try Station.create(
+            at: hub.directory.path("newer.db"), org: "yc-t01", hub: URL(string: "http://127.0.0.1:9")!, token: hub.tokens["t1"]!,
+            schema: newer, wallClock: .fixed(HubFixture.wallMillis - 60_000))
+        _ = try upgraded.store.writeLocal(memberEdits("m-new", unit: "yc-t01-c01"))
+        await expectCode(.schemaMismatch) { try await bundles.importStationBundle(try upgraded.exportBundle().bytes) }
+        let newerCommunity = try Station.create(
+            at: hub.directory.path("newer-c01.db"), org: "yc-t01-c01", hub: URL(string: "http://127.0.0.1:9")!,
+            token: hub.tokens["c01"]!, schema: newer, wallClock: .fixed(HubFixture.wallMillis - 60_000))
+        let forCommunity = try await bundles.exportBundle(station: hub.stationIDs["c01"]!).bytes
+        await expectCode(.schemaMismatch) { try newerCommunity.importBundle(forCommunity) }
+        #expect(try newerCommunity.store.read { db in try Meta.pullCursor.read(db) } == nil)
+
         // A revoked station's bundle: token_revoked.
         _ = try await hub.store.revokeStation(id: hub.stationIDs["t1"]!)
         _ = try township.store.writeLocal(memberEdits("m-2", unit: "yc-t01-c01"))

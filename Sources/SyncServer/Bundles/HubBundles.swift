@@ -123,7 +123,9 @@ public struct HubBundles: Sendable {
         guard let epoch = try await store.epoch() else {
             throw SyncError(.storeInvalid, "the hub file has no log epoch; open it with this version of tributary-hub once")
         }
-        let from = cursor ?? (found.cursorEpoch == epoch ? found.cursor ?? 0 : 0)
+        // A cursor reported without an epoch comes from a station that pulled before hubs had
+        // epochs: it belongs to this hub's log as much as the station's own rule assumes.
+        let from = cursor ?? (found.cursorEpoch == nil || found.cursorEpoch == epoch ? found.cursor ?? 0 : 0)
         var pulls: [PullResponse] = []
         var position = from
         while true {
