@@ -104,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "tributary-hub",
             dependencies: [
-                "SyncServer", "CountyWork", "SyncModel", "SyncStore",
+                "SyncServer", "CountyWork", "SyncModel", "SyncStore", "SyncBundle",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -102,6 +102,25 @@ public struct BundleFile: Sendable {
         return bytes
     }
 
+    // MARK: Files
+
+    /// Writes bundle bytes to `path`, replacing it atomically.
+    public static func save(_ bytes: [UInt8], to path: String) throws(SyncError) {
+        do {
+            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw SyncError(.storeInvalid, "cannot write \(path): \(error.localizedDescription)")
+        }
+    }
+
+    /// The bytes of the file at `path`.
+    public static func load(_ path: String) throws(SyncError) -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SyncError(.notFound, "cannot read \(path)")
+        }
+        return [UInt8](data)
+    }
+
     // MARK: Reading
 
     /// Parses a bundle and checks its shape, length and content hash; nothing is trusted yet.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SyncBundle
 import SyncModel
 import SyncServer
 
@@ -35,11 +36,11 @@ struct ImportBundleCommand: AsyncParsableCommand {
 
     func run() async throws {
         let bundles = HubBundles(store: try HubStoreOpener.open(hub))
-        let report = try await bundles.importStationBundle(try HubBundleIO.read(file))
+        let report = try await bundles.importStationBundle(try BundleFile.load(file))
         var written: HubBundles.ExportReport?
         if let reply {
             let (bytes, exported) = try await bundles.exportBundle(station: report.station)
-            try HubBundleIO.write(bytes, to: reply)
+            try BundleFile.save(bytes, to: reply)
             written = exported
         }
         if output.json {
@@ -91,30 +92,12 @@ struct ExportBundleCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (bytes, report) = try await HubBundles(store: try HubStoreOpener.open(hub)).exportBundle(station: station, cursor: cursor)
-        try HubBundleIO.write(bytes, to: out)
+        try BundleFile.save(bytes, to: out)
         if output.json { return try output.printJSON(report) }
         print(Self.text(report, file: out))
     }
 
     static func text(_ report: HubBundles.ExportReport, file: String) -> String {
         "wrote \(file) for \(report.station): log \(report.from)…\(report.to), \(report.changes) change(s), \(report.records) record(s) in, \(report.removed) out; acknowledges up to seq \(report.acked)"
-    }
-}
-
-/// Reading and writing bundle files with one-line errors.
-enum HubBundleIO {
-    static func write(_ bytes: [UInt8], to path: String) throws(SyncError) {
-        do {
-            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw SyncError(.storeInvalid, "cannot write \(path): \(error.localizedDescription)")
-        }
-    }
-
-    static func read(_ path: String) throws(SyncError) -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SyncError(.notFound, "cannot read \(path)")
-        }
-        return [UInt8](data)
     }
 }

@@ -194,7 +194,7 @@ struct BundleTests {
         #expect(try await Self.hubStation(hub, "t1").acked == 0)
     }
 
-    @Test("a revoked station's bundle, a bundle of another schema, and a hub bundle that skips part of the log are refused")
+    @Test("a hub bundle that skips part of the log, a reset replica, another schema and a revoked token are refused")
     func otherRefusals() async throws {
         let hub = try await HubFixture()
         let bundles = HubBundles(store: hub.store, configuration: hub.configuration)
@@ -209,6 +209,11 @@ struct BundleTests {
         await expectCode(.bundleGap) { try township.importBundle(ahead) }
         #expect(try township.store.outboxCount() == 3, "nothing of a refused bundle is applied, not even its acknowledgement")
         _ = try township.importBundle(first)
+
+        // A reset replica with the old token (another site): wrong_site, as for a push.
+        let reset = try Self.station(hub, "t1", org: "yc-t01")
+        _ = try reset.store.writeLocal(memberEdits("m-reset", unit: "yc-t01-c01"))
+        await expectCode(.wrongSite) { try await bundles.importStationBundle(try reset.exportBundle().bytes) }
 
         // A station on another schema version: schema_mismatch, both ways.
         var newer = hub.schema

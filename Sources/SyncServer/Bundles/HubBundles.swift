@@ -64,6 +64,10 @@ public struct HubBundles: Sendable {
         try Self.checkVersions(file.header, schema: store.schema)
         let content = try file.decodeContent(StationBundleContent.self)
         if let site = file.header.site {
+            if let bound = station.site, bound != site {
+                throw SyncError(
+                    .wrongSite, "the bundle was written by site \(site), but station \(station.id) pushes as site \(bound); a reset replica needs a new station token")
+            }
             guard content.changes.allSatisfy({ $0.site == site }) else {
                 throw SyncError(.wrongSite, "the bundle of site \(site) holds changes of another site; a station carries only its own changes")
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SyncBundle
 import SyncClient
 import SyncModel
 
@@ -34,32 +35,12 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (bytes, report) = try station.open().exportBundle(all: all)
-        try BundleIO.write(bytes, to: out)
+        try BundleFile.save(bytes, to: out)
         if output.json {
             try JSONOutput.print(report)
         } else {
             let range = report.firstSeq.map { " (seq \($0)–\(report.lastSeq ?? $0))" } ?? ""
             Console.out("wrote \(out): \(report.changes) change(s)\(range), \(bytes.count) bytes")
         }
-    }
-}
-
-/// Reading and writing bundle files with one-line errors.
-enum BundleIO {
-    /// Writes `bytes` to `path` atomically.
-    static func write(_ bytes: [UInt8], to path: String) throws(SyncError) {
-        do {
-            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw SyncError(.storeInvalid, "cannot write \(path): \(error.localizedDescription)")
-        }
-    }
-
-    /// The bytes of the file at `path`.
-    static func read(_ path: String) throws(SyncError) -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SyncError(.notFound, "cannot read \(path)")
-        }
-        return [UInt8](data)
     }
 }
