@@ -97,6 +97,43 @@ struct BundleTests {
         #expect(try township.store.digest() == (try await hub.store.digest(for: try await Self.hubStation(hub, "t1"))).digest)
     }
 
+    @Test("after the hub is restored from an older backup, an offline station learns it from a bundle and carries the lost changes again")
+    func restoredHub() async throws {
+        // Given: a township that synced three changes by stick, a hub backup, then three more.
+        let hub = try await HubFixture()
+        let township = try Self.station(hub, "t1", org: "yc-t01")
+        let id = hub.stationIDs["t1"]!
+        let bundles = HubBundles(store: hub.store, configuration: hub.configuration)
+        func round(_ bundles: HubBundles) async throws -> StationImportReport {
+            _ = try await bundles.importStationBundle(try township.exportBundle().bytes)
+            return try township.importBundle(try await bundles.exportBundle(station: id).bytes)
+        }
+        _ = try township.store.writeLocal(memberEdits("m-1", unit: "yc-t01-c01"))
+        _ = try await round(bundles)
+        let backupPath = hub.directory.path("backup.db")
+        _ = try await hub.store.backup(to: backupPath)
+        _ = try township.store.writeLocal(memberEdits("m-2", unit: "yc-t01-c01"))
+        #expect(try await round(bundles).acked == 6)
+
+        // When: the hub is restored from the backup, and the township's next bundle arrives.
+        let restoredPath = hub.directory.path("restored.db")
+        _ = try SQLiteHubStore.restore(from: backupPath, to: restoredPath)
+        let restored = try SQLiteHubStore.open(path: restoredPath, schema: hub.schema, wallClock: .fixed(HubFixture.wallMillis))
+        let after = HubBundles(store: restored, configuration: hub.configuration)
+        _ = try township.store.writeLocal(memberEdits("m-3", unit: "yc-t01-c01"))
+        await expectCode(.seqGap) { try await after.importStationBundle(try township.exportBundle().bytes) }
+
+        // Then: the hub's bundle tells the station (new epoch, acked 3): the lost changes wait
+        // in its outbox again, and the next round brings the hub and the station level.
+        let told = try township.importBundle(try await after.exportBundle(station: id).bytes)
+        #expect(told.rewound && told.acked == 3)
+        #expect(try township.store.outboxCount() == 6)
+        let level = try await round(after)
+        #expect(level.acked == 9 && !level.rewound)
+        #expect(try township.store.outboxCount() == 0)
+        #expect(try township.store.digest() == (try await restored.digest(for: try await restored.bundleStation(id: id).station)).digest)
+    }
+
     /// A way of spoiling a good bundle.
     struct Spoil: Sendable, CustomTestStringConvertible {
         let testDescription: String
