@@ -1,6 +1,6 @@
 import CompressNIO
 import Crypto
-public import Foundation
+import Foundation
 import NIOCore
 public import SyncModel
 
