@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "CountyWork", targets: ["CountyWork"]),
         .library(name: "SyncClient", targets: ["SyncClient"]),
         .library(name: "SyncServer", targets: ["SyncServer"]),
+        .library(name: "SyncBundle", targets: ["SyncBundle"]),
         .executable(name: "tributary", targets: ["tributary"]),
         .executable(name: "tributary-hub", targets: ["tributary-hub"]),
     ],
@@ -52,6 +53,15 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "SyncBundle",
+            dependencies: [
+                "SyncModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "CountyWork",
             dependencies: ["SyncModel"],
             swiftSettings: strictSettings
@@ -59,7 +69,7 @@ let package = Package(
         .target(
             name: "SyncClient",
             dependencies: [
-                "SyncModel", "SyncStore", "CountyWork",
+                "SyncModel", "SyncStore", "CountyWork", "SyncBundle",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -70,7 +80,7 @@ let package = Package(
         .target(
             name: "SyncServer",
             dependencies: [
-                "SyncModel", "SyncStore", "CountyWork",
+                "SyncModel", "SyncStore", "CountyWork", "SyncBundle",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -84,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "tributary",
             dependencies: [
-                "SyncClient", "CountyWork", "SyncModel", "SyncStore",
+                "SyncClient", "CountyWork", "SyncModel", "SyncStore", "SyncBundle",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -95,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "tributary-hub",
             dependencies: [
-                "SyncServer", "CountyWork", "SyncModel", "SyncStore",
+                "SyncServer", "CountyWork", "SyncModel", "SyncStore", "SyncBundle",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -146,7 +156,7 @@ let package = Package(
         .testTarget(
             name: "SyncServerTests",
             dependencies: [
-                "SyncServer", "SyncClient", "SyncStore", "SyncModel", "CountyWork", "TributaryTestSupport",
+                "SyncServer", "SyncClient", "SyncStore", "SyncModel", "CountyWork", "SyncBundle", "TributaryTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

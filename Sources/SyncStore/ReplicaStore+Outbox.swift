@@ -19,6 +19,14 @@ extension ReplicaStore {
         ).map { change($0).change }
     }
 
+    /// This replica's own changes with a seq above `seq`, in seq order (every own change for 0).
+    package func ownChanges(after seq: UInt64, _ db: Database) throws -> [Change] {
+        try Row.fetchAll(
+            db, sql: "SELECT \(Self.logColumns) FROM log WHERE site = ? AND seq > ? ORDER BY seq",
+            arguments: [Int64(bits: siteID.rawValue), Int64(bitPattern: seq)]
+        ).map { change($0).change }
+    }
+
     /// How many of this replica's changes wait for the hub.
     public func outboxCount() throws(SyncError) -> Int {
         try read { db in

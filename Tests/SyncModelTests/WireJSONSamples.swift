@@ -71,14 +71,14 @@ enum WireJSONSamples {
             records: (0..<Int.random(in: 0...2, using: &rng)).map { _ in record(&rng) },
             removed: (0..<Int.random(in: 0...2, using: &rng)).map { _ in RecordKey(type: word(&rng), id: word(&rng)) },
             cursor: rng.chance(0.1) ? Int64.max : Int64.random(in: 0...1_000_000, using: &rng), more: rng.chance(0.5),
-            hubClock: HLC(rawValue: rng.next()))
+            hubClock: HLC(rawValue: rng.next()), epoch: rng.chance(0.5) ? HLC(rawValue: rng.next()).hex : nil)
     }
 
     static func snapshotPage(_ rng: inout SeededRandom, maxRecords: Int = 4) -> SnapshotPage {
         SnapshotPage(
             records: (0..<Int.random(in: 0...maxRecords, using: &rng)).map { _ in record(&rng) },
             next: rng.chance(0.5) ? text(&rng) : nil, cursor: Int64.random(in: 0...1_000_000, using: &rng),
-            hubClock: HLC(rawValue: rng.next()))
+            hubClock: HLC(rawValue: rng.next()), epoch: rng.chance(0.5) ? HLC(rawValue: rng.next()).hex : nil)
     }
 
     /// `json` with some characters of its strings (keys included) rewritten as `\uXXXX`

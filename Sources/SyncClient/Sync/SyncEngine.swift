@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 public import Logging
 public import SyncModel
 public import SyncStore
@@ -10,6 +11,10 @@ enum SyncMeta {
     static let snapshotPage = Meta(key: "snapshot_page")
     /// The hub log position the interrupted bootstrap's snapshot was taken at.
     static let snapshotCursor = Meta(key: "snapshot_cursor")
+    /// The hub log epoch the pull cursor belongs to (SPEC §14).
+    static let epoch = Meta(key: "hub_epoch")
+    /// The hub log epoch of an interrupted bootstrap's snapshot.
+    static let snapshotEpoch = Meta(key: "snapshot_epoch")
 }
 
 /// The station's sync engine: pushes the outbox in seq order, bootstraps a new replica from
@@ -144,71 +149,112 @@ public struct SyncEngine: Sendable {
         var (page, cursor) = try store.read { db in
             (try SyncMeta.snapshotPage.read(db), try SyncMeta.snapshotCursor.read(db).flatMap { Int64($0) })
         }
+        var epoch = try store.read { db in try SyncMeta.snapshotEpoch.read(db) }
         logger.info("sync.bootstrap", metadata: ["sync.resume": "\(page != nil)"])
         summary.bootstrapped = true
+        var restarted = false
         let transport = self.transport
         let limit = configuration.snapshotPageSize
-        var response = try await transport.snapshot(page: page, limit: limit)
+        var prefetched: Prefetch<SnapshotPage>?
         while true {
-            // Fetch the next page while this one is installed.
-            let next = response.next.map { token in Prefetch { () async throws(SyncError) in try await transport.snapshot(page: token, limit: limit) } }
-            let snapshotCursor = cursor ?? response.cursor
+            let response: SnapshotPage
             do {
-                try store.write { db in
-                    try store.install(response.records, db)
-                    try store.updateClock(db) { $0.receive(response.hubClock, wallMillis: store.wallClock.nowMillis()) }
-                    if let next = response.next {
-                        try SyncMeta.snapshotPage.write(next, db)
-                        try SyncMeta.snapshotCursor.write(String(snapshotCursor), db)
-                    } else {
-                        try SyncMeta.snapshotPage.delete(db)
-                        try SyncMeta.snapshotCursor.delete(db)
-                        try Meta.pullCursor.write(String(snapshotCursor), db)
-                    }
+                if let ahead = prefetched {
+                    prefetched = nil
+                    response = try await ahead.value
+                } else {
+                    response = try await transport.snapshot(page: page, limit: limit)
                 }
+            } catch let error where error.code == .badCursor && page != nil && !restarted {
+                // The hub no longer knows the saved page token (restored from a backup): start over.
+                (page, cursor, epoch, restarted) = (nil, nil, nil, true)
+                continue
+            }
+            if page != nil, let saved = epoch, let now = response.epoch, saved != now, !restarted {
+                // The hub was restored between pages: the pages so far belong to another log.
+                logger.warning("sync.bootstrap.epoch_changed")
+                (page, cursor, epoch, restarted) = (nil, nil, nil, true)
+                continue
+            }
+            let snapshotCursor = cursor ?? response.cursor
+            let snapshotEpoch = epoch ?? response.epoch
+            // Fetch the next page while this one is installed (its epoch is checked in turn).
+            prefetched = response.next.map { token in Prefetch { () async throws(SyncError) in try await transport.snapshot(page: token, limit: limit) } }
+            do {
+            try store.write { db in
+                try store.install(response.records, db)
+                try store.updateClock(db) { $0.receive(response.hubClock, wallMillis: store.wallClock.nowMillis()) }
+                if let next = response.next {
+                    try SyncMeta.snapshotPage.write(next, db)
+                    try SyncMeta.snapshotCursor.write(String(snapshotCursor), db)
+                    if let snapshotEpoch { try SyncMeta.snapshotEpoch.write(snapshotEpoch, db) }
+                } else {
+                    try SyncMeta.snapshotPage.delete(db)
+                    try SyncMeta.snapshotCursor.delete(db)
+                    try SyncMeta.snapshotEpoch.delete(db)
+                    try Meta.pullCursor.write(String(snapshotCursor), db)
+                    if let snapshotEpoch { try SyncMeta.epoch.write(snapshotEpoch, db) } else { try SyncMeta.epoch.delete(db) }
+                }
+            }
             } catch {
-                next?.cancel()
+                prefetched?.cancel()
                 throw error
             }
             summary.installed += response.records.count
             progress(SyncProgress(phase: .bootstrap, done: summary.installed))
-            guard let next else { return }
+            guard let next = response.next else { return }
+            page = next
             cursor = snapshotCursor
-            response = try await next.value
+            epoch = snapshotEpoch
         }
     }
 
     // MARK: Pull
 
     private func pull(into summary: inout SyncSummary, progress: (SyncProgress) -> Void) async throws(SyncError) {
-        let cursor = try store.read { db in try Meta.pullCursor.read(db).flatMap { Int64($0) } } ?? 0
+        var (cursor, epoch) = try store.read { db in
+            (try Meta.pullCursor.read(db).flatMap { Int64($0) } ?? 0, try SyncMeta.epoch.read(db))
+        }
+        var rewound = false
         let transport = self.transport
         let limit = configuration.pullLimit
-        var response = try await transport.pull(cursor: cursor, limit: limit)
-        var from = cursor
+        var prefetched: Prefetch<PullResponse>?
         while true {
+            let response: PullResponse
+            do {
+                if let ahead = prefetched {
+                    prefetched = nil
+                    response = try await ahead.value
+                } else {
+                    response = try await transport.pull(cursor: cursor, limit: limit)
+                }
+            } catch let error where error.code == .badCursor && cursor > 0 && !rewound {
+                // The hub never issued this cursor: it was restored from an older backup.
+                try await rewind(into: &summary, progress: progress)
+                (cursor, epoch, rewound) = (0, nil, true)
+                continue
+            }
+            if let stored = epoch, let now = response.epoch, stored != now, !rewound {
+                // The hub's log is another one since the last pull (restored from a backup):
+                // this answer is not applied; what the station holds of the old log stays.
+                try await rewind(into: &summary, progress: progress)
+                (cursor, epoch, rewound) = (0, nil, true)
+                continue
+            }
             // Fetch the next page while this one is applied: the hub's answer depends only on
             // the cursor, and the cursor is saved with the page it ends.
-            let goesOn = response.more && response.cursor > from
-            let next = goesOn ? Prefetch { [cursor = response.cursor] () async throws(SyncError) in try await transport.pull(cursor: cursor, limit: limit) } : nil
+            if response.more, response.cursor > cursor {
+                prefetched = Prefetch { [next = response.cursor] () async throws(SyncError) in try await transport.pull(cursor: next, limit: limit) }
+            }
             let report: ApplyReport
             do {
-                report = try store.write { db -> ApplyReport in
-                    try store.install(response.records, db)
-                    for key in response.removed { try store.removeRecord(key, db) }
-                    // The hub has checked every change against its clock; this station's own wall
-                    // clock may lag without making them any less valid.
-                    let wall = max(store.wallClock.nowMillis(), response.hubClock.millis)
-                    let report = try store.apply(response.changes, context: ValidationContext(wallMillis: wall), db)
-                    try store.updateClock(db) { $0.receive(response.hubClock, wallMillis: store.wallClock.nowMillis()) }
-                    try Meta.pullCursor.write(String(response.cursor), db)
-                    return report
-                }
+                report = try Self.apply(response, to: store)
                 try checkClock(hub: response.hubClock)
             } catch {
-                next?.cancel()
+                prefetched?.cancel()
                 throw error
             }
+            epoch = response.epoch ?? epoch
             summary.pulled += report.applied.count
             summary.duplicates += report.duplicates.count
             summary.installed += response.records.count
@@ -218,10 +264,45 @@ public struct SyncEngine: Sendable {
                 logger.warning("sync.pull.refused", metadata: ["sync.refused.count": "\(report.refused.count)"])
             }
             progress(SyncProgress(phase: .pull, done: summary.pulled))
-            guard let next else { return }
-            from = response.cursor
-            response = try await next.value
+            guard response.more, response.cursor > cursor else { return }
+            cursor = response.cursor
         }
+    }
+
+    /// Applies one pull answer in one transaction with the new cursor and the hub's epoch:
+    /// installs the records that came into scope, drops those that left, applies the changes.
+    /// A bundle from the hub goes through here too.
+    static func apply(_ response: PullResponse, to store: ReplicaStore) throws(SyncError) -> ApplyReport {
+        try store.write { db in try apply(response, to: store, db) }
+    }
+
+    /// Applies one pull answer inside the caller's transaction.
+    static func apply(_ response: PullResponse, to store: ReplicaStore, _ db: Database) throws -> ApplyReport {
+        try store.install(response.records, db)
+        for key in response.removed { try store.removeRecord(key, db) }
+        // The hub has checked every change against its clock; this station's own wall
+        // clock may lag without making them any less valid.
+        let wall = max(store.wallClock.nowMillis(), response.hubClock.millis)
+        let report = try store.apply(response.changes, context: ValidationContext(wallMillis: wall), db)
+        try store.updateClock(db) { $0.receive(response.hubClock, wallMillis: store.wallClock.nowMillis()) }
+        try Meta.pullCursor.write(String(response.cursor), db)
+        if let epoch = response.epoch { try SyncMeta.epoch.write(epoch, db) }
+        return report
+    }
+
+    /// The hub lost part of its log (restored from an older backup; SPEC §14): learn what it
+    /// still holds of this station's changes, push the rest again, and pull from the start.
+    private func rewind(into summary: inout SyncSummary, progress: (SyncProgress) -> Void) async throws(SyncError) {
+        logger.warning("sync.epoch.changed", metadata: ["sync.site": "\(store.siteID)"])
+        // An empty push answers with the highest seq of this station the hub holds.
+        let held = try await transport.push(PushRequest(changes: []))
+        try store.write { db in
+            if held.acked < (try store.ackedSeq(db)) { try Meta.ackedSeq.write(String(held.acked), db) }
+            try Meta.pullCursor.write("0", db)
+            try SyncMeta.epoch.delete(db)
+        }
+        summary.rewound = true
+        try await push(into: &summary, progress: progress)
     }
 
     /// Refuses to go on when this station's wall clock runs so far ahead of the hub's that

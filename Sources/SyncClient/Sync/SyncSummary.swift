@@ -22,6 +22,9 @@ public struct SyncSummary: Hashable, Sendable, Codable {
     public var bootstrapped = false
     /// The pull cursor after the round.
     public var cursor: Int64 = 0
+    /// Whether the hub's log epoch had changed (a hub restored from a backup): the station
+    /// pushed again what the hub no longer held and pulled from the start of the log.
+    public var rewound = false
 
     /// Creates an empty summary.
     public init() {}

@@ -73,3 +73,20 @@ extension SyncErrorCode {
     /// The replica file is not a Tributary replica or is of a newer format.
     public static let storeInvalid = SyncErrorCode(rawValue: "store_invalid")
 }
+
+extension SyncErrorCode {
+    // MARK: Offline bundles (Protocol/SPEC.md §13)
+
+    /// The file is not a Tributary bundle, or its header or content is malformed.
+    public static let bundleInvalid = SyncErrorCode(rawValue: "bundle_invalid")
+    /// The file ends before the length its header states (copied only in part).
+    public static let bundleTruncated = SyncErrorCode(rawValue: "bundle_truncated")
+    /// The bundle's format version is not one this program reads.
+    public static let bundleVersion = SyncErrorCode(rawValue: "bundle_version")
+    /// The content's SHA-256 or the bundle's MAC or signature does not match: it was changed.
+    public static let bundleTampered = SyncErrorCode(rawValue: "bundle_tampered")
+    /// The bundle was made for another station, by another hub, or for the other direction.
+    public static let bundleForeign = SyncErrorCode(rawValue: "bundle_foreign")
+    /// The bundle does not continue the hub's log where this station stands.
+    public static let bundleGap = SyncErrorCode(rawValue: "bundle_gap")
+}

@@ -14,11 +14,15 @@ public struct PullResponse: Hashable, Sendable, Codable {
     public var more: Bool
     /// The hub's clock, for the station to adopt.
     public var hubClock: HLC
+    /// The hub's log epoch (16 hex digits): renewed when the hub is restored from a backup,
+    /// so that a station whose stored epoch differs knows its cursor and acknowledged seq no
+    /// longer hold (SPEC §14). `nil` from hubs that predate it.
+    public var epoch: String?
 
     /// Creates a pull response.
     public init(
         changes: [Change], records: [SnapshotRecord] = [], removed: [RecordKey] = [], cursor: Int64, more: Bool,
-        hubClock: HLC
+        hubClock: HLC, epoch: String? = nil
     ) {
         self.changes = changes
         self.records = records
@@ -26,6 +30,7 @@ public struct PullResponse: Hashable, Sendable, Codable {
         self.cursor = cursor
         self.more = more
         self.hubClock = hubClock
+        self.epoch = epoch
     }
 }
 
@@ -39,13 +44,16 @@ public struct SnapshotPage: Hashable, Sendable, Codable {
     public var cursor: Int64
     /// The hub's clock, for the station to adopt.
     public var hubClock: HLC
+    /// The hub's log epoch, as in ``PullResponse/epoch``.
+    public var epoch: String?
 
     /// Creates a snapshot page.
-    public init(records: [SnapshotRecord], next: String?, cursor: Int64, hubClock: HLC) {
+    public init(records: [SnapshotRecord], next: String?, cursor: Int64, hubClock: HLC, epoch: String? = nil) {
         self.records = records
         self.next = next
         self.cursor = cursor
         self.hubClock = hubClock
+        self.epoch = epoch
     }
 }
 

@@ -36,7 +36,7 @@ extension PushRequest: WireJSONMessage {
 extension PullResponse: WireJSONMessage {
     public static func read(from reader: inout WireJSONReader) throws(WireJSONError) -> PullResponse {
         var changes: [Change]?, records: [SnapshotRecord]?, removed: [RecordKey]?
-        var cursor: Int64?, more: Bool?, hubClock: UInt64?
+        var cursor: Int64?, more: Bool?, hubClock: UInt64?, epoch: String?
         var seen = WireJSONSeenKeys()
         try reader.object { (r, key) throws(WireJSONError) in
             if key == "changes", seen.first(0) {
@@ -51,6 +51,8 @@ extension PullResponse: WireJSONMessage {
                 more = try r.readBool()
             } else if key == "hubClock", seen.first(5) {
                 hubClock = try r.readHex16()
+            } else if key == "epoch", seen.first(6) {
+                epoch = try r.readNull() ? nil : r.readString()
             } else {
                 return false
             }
@@ -59,7 +61,7 @@ extension PullResponse: WireJSONMessage {
         return try PullResponse(
             changes: reader.required(changes, "changes"), records: reader.required(records, "records"),
             removed: reader.required(removed, "removed"), cursor: reader.required(cursor, "cursor"),
-            more: reader.required(more, "more"), hubClock: HLC(rawValue: reader.required(hubClock, "hubClock")))
+            more: reader.required(more, "more"), hubClock: HLC(rawValue: reader.required(hubClock, "hubClock")), epoch: epoch)
     }
 
     public func write(to w: inout WireJSONWriter) {
@@ -75,6 +77,10 @@ extension PullResponse: WireJSONMessage {
         w.bool(more)
         w.raw(#","hubClock":"#)
         w.hex16(hubClock.rawValue)
+        if let epoch {
+            w.raw(#","epoch":"#)
+            w.string(epoch)
+        }
         w.byte(UInt8(ascii: "}"))
     }
 
@@ -85,7 +91,7 @@ extension PullResponse: WireJSONMessage {
 
 extension SnapshotPage: WireJSONMessage {
     public static func read(from reader: inout WireJSONReader) throws(WireJSONError) -> SnapshotPage {
-        var records: [SnapshotRecord]?, next: String?, cursor: Int64?, hubClock: UInt64?
+        var records: [SnapshotRecord]?, next: String?, cursor: Int64?, hubClock: UInt64?, epoch: String?
         var seen = WireJSONSeenKeys()
         try reader.object { (r, key) throws(WireJSONError) in
             if key == "records", seen.first(0) {
@@ -96,6 +102,8 @@ extension SnapshotPage: WireJSONMessage {
                 cursor = try r.readInt64()
             } else if key == "hubClock", seen.first(3) {
                 hubClock = try r.readHex16()
+            } else if key == "epoch", seen.first(4) {
+                epoch = try r.readNull() ? nil : r.readString()
             } else {
                 return false
             }
@@ -103,7 +111,7 @@ extension SnapshotPage: WireJSONMessage {
         }
         return try SnapshotPage(
             records: reader.required(records, "records"), next: next, cursor: reader.required(cursor, "cursor"),
-            hubClock: HLC(rawValue: reader.required(hubClock, "hubClock")))
+            hubClock: HLC(rawValue: reader.required(hubClock, "hubClock")), epoch: epoch)
     }
 
     public func write(to w: inout WireJSONWriter) {
@@ -117,6 +125,10 @@ extension SnapshotPage: WireJSONMessage {
         w.integer(cursor)
         w.raw(#","hubClock":"#)
         w.hex16(hubClock.rawValue)
+        if let epoch {
+            w.raw(#","epoch":"#)
+            w.string(epoch)
+        }
         w.byte(UInt8(ascii: "}"))
     }
 

@@ -1,4 +1,5 @@
 import GRDB
+import SyncStore
 
 /// The hub's own tables, added to the replica file after the replica's tables.
 /// Never edit a migration that has shipped; add a new one.
@@ -66,5 +67,23 @@ enum HubMigrations {
                     """)
         }
         CountyViewMigration.register(&migrator)
+        migrator.registerMigration("hub-v2-bundles") { db in
+            // The Ed25519 public key a station signs its bundles with, derived from its token
+            // when the token is issued (SPEC §13); NULL for tokens issued before bundles.
+            try db.execute(sql: "ALTER TABLE stations ADD COLUMN bundle_key TEXT")
+            // Where each station stood (its pull cursor and the log epoch of that cursor) when
+            // it wrote the last bundle the hub imported: the next `export` continues from there.
+            try db.execute(
+                sql: """
+                    CREATE TABLE bundle_cursors (
+                        station TEXT PRIMARY KEY,
+                        epoch TEXT,
+                        cursor INTEGER,
+                        imported INTEGER NOT NULL
+                    ) WITHOUT ROWID
+                    """)
+            // The log epoch (SPEC §14): renewed whenever the file is restored from a backup.
+            if try HubEpoch.read(db) == nil { try HubEpoch.key.write(HubEpoch.random(), db) }
+        }
     }
 }

@@ -58,6 +58,23 @@ public protocol HubStore: Sendable {
     /// Computes a report over the hub's current records (deleted ones excluded).
     func report(_ report: HubReport, query: ReportQuery) async throws -> ReportTable
 
+    // MARK: Offline bundles and backups (SPEC §13, §14)
+
+    /// The hub's log epoch, renewed by every restore from a backup.
+    func epoch() async throws -> String?
+    /// The station whose bundles are signed with the Ed25519 public key `publicKey` (hex),
+    /// with what the hub keeps to authenticate its bundles; `nil` when none is.
+    func bundleStation(publicKey: String) async throws -> BundleStation?
+    /// The station `id` with what the hub keeps to authenticate its bundles; `not_found` when unknown.
+    func bundleStation(id: String) async throws -> BundleStation
+    /// Notes where a station stood (pull cursor and its epoch) when it wrote an imported bundle.
+    func recordBundleCursor(station: String, cursor: Int64?, epoch: String?) async throws
+    /// The changes of `site` the hub refused, by seq.
+    func refusals(site: SiteID) async throws -> [PushRefusal]
+    /// Writes a consistent copy of the whole hub to a new file at `path` while the hub serves;
+    /// the copy gets an epoch of its own.
+    func backup(to path: String) async throws -> BackupReport
+
     // MARK: Administration
 
     /// The canonical dump of the whole hub.

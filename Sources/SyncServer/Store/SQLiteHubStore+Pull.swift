@@ -55,7 +55,9 @@ extension SQLiteHubStore {
             statement.reset()
             let (records, removed) = try moved(in: cursor, examined, scope: scope, db)
             let more = try Bool.fetchOne(db, sql: "SELECT 1 FROM log WHERE pos > ? LIMIT 1", arguments: [examined]) != nil
-            return PullResponse(changes: changes, records: records, removed: removed, cursor: examined, more: more, hubClock: try Self.clock(db))
+            return PullResponse(
+                changes: changes, records: records, removed: removed, cursor: examined, more: more, hubClock: try Self.clock(db),
+                epoch: try HubEpoch.read(db))
         }
         try await touchIfStale(station, at: contact)
         return response

@@ -1,3 +1,4 @@
+import SyncBundle
 import SyncModel
 import SyncStore
 import GRDB
@@ -34,14 +35,15 @@ extension SQLiteHubStore {
     public func addStation(name: String, org: String) async throws -> (station: HubStation, token: String) {
         let issued = IssuedToken(idPrefix: "st-")
         let (token, id, hash) = (issued.token, issued.id, issued.hash)
+        let bundleKey = BundleKeys.stationPublicKey(token: token)
         let created = now
         let station = try await write { db -> HubStation in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM org_units WHERE id = ?", arguments: [org]) != nil else {
                 throw SyncError(.notFound, "there is no org unit \"\(org)\"; import the org tree first (tributary-hub org import)")
             }
             try db.execute(
-                sql: "INSERT INTO stations (id, name, org, token_hash, created) VALUES (?, ?, ?, ?, ?)",
-                arguments: [id, name, org, hash, Int64(created)])
+                sql: "INSERT INTO stations (id, name, org, token_hash, bundle_key, created) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [id, name, org, hash, bundleKey, Int64(created)])
             return HubStation(id: id, name: name, org: org, created: created)
         }
         return (station, token)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SyncBundle
 import SyncClient
 import SyncModel
 
@@ -7,14 +8,23 @@ import SyncModel
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Write records from a JSON Lines file, all in one transaction.",
+        abstract: "Write records from a JSON Lines file, or apply a bundle file from the hub.",
         discussion: """
             Each line is {"type": "member", "id": "m-0001", "fields": {"name": "林秀英", …}} (id optional). \
             Either every record is written or, if one is refused or the process is killed, none is. FILE \
             - reads standard input.
 
-            Example:
+            A file that starts with TRIBUTARY-BUNDLE is the hub's bundle for this station \
+            (`tributary-hub export` or `import --reply`; Protocol/SPEC.md §13). It is applied as a sync \
+            round would: the outbox is cleared up to what the hub holds, refused changes are marked, and \
+            the hub's changes are pulled — all in one transaction, only if the file is whole, unaltered, \
+            made for this station and continues where it stands. Refusals: bundle_invalid, \
+            bundle_truncated, bundle_version, bundle_tampered, bundle_foreign, bundle_gap (exit 1, \
+            nothing applied).
+
+            Examples:
               tributary import members.jsonl
+              tributary import /media/usb/taocheng-reply.tbundle
             """)
 
     @OptionGroup var station: StationOptions
@@ -31,6 +41,9 @@ struct ImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let replica = try station.open()
+        if file != "-", let bytes = FileManager.default.contents(atPath: file), BundleFile.looksLikeBundle(bytes) {
+            return try importBundle([UInt8](bytes), into: replica)
+        }
         var lines = try LineReader(path: file)
         let schema = replica.schema
         let showProgress = progress || Console.stderrIsTerminal
@@ -50,6 +63,25 @@ struct ImportCommand: AsyncParsableCommand {
             try JSONOutput.print(["records": report.records, "written": report.written, "changes": report.changes])
         } else {
             Console.out("imported \(report.records) records (\(report.written) written, \(report.changes) field changes)")
+        }
+    }
+}
+
+extension ImportCommand {
+    /// Applies the hub's bundle.
+    func importBundle(_ bytes: [UInt8], into replica: Station) throws {
+        let report = try replica.importBundle(bytes)
+        if output.json { return try JSONOutput.print(report) }
+        var line = report.alreadyApplied
+            ? "bundle for \(report.station): its changes were already here"
+            : "bundle for \(report.station): pulled \(report.pulled), installed \(report.installed), removed \(report.removed)"
+        line += "; hub holds own changes up to seq \(report.acked) (\(report.cleared) left the outbox), cursor \(report.cursor)"
+        Console.out(line)
+        if report.rewound {
+            Console.out("the hub was restored from a backup: changes it lost are in the outbox again; run `tributary export`")
+        }
+        for refusal in report.refused.prefix(20) {
+            Console.out("  refused #\(refusal.seq): \(refusal.code.rawValue): \(refusal.message)")
         }
     }
 }

@@ -118,6 +118,9 @@ struct SyncCommand: AsyncParsableCommand {
                 + (summary.removed > 0 ? ", \(summary.removed) record(s) left scope" : "")
                 + ", refused \(summary.refused.count), new conflicts \(summary.newConflicts) (open \(summary.openConflicts))"
         ]
+        if summary.rewound {
+            lines.append("  the hub was restored from a backup: what it lost of this station's changes was pushed again, and its log pulled from the start")
+        }
         for refusal in summary.refused.prefix(20) {
             lines.append("  refused #\(refusal.seq) \(refusal.record).\(refusal.field): \(refusal.code.rawValue): \(refusal.message)")
         }

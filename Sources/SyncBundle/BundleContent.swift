@@ -1,0 +1,48 @@
+public import SyncModel
+
+/// The content of a station bundle: the station's own changes and where it stands with the hub.
+public struct StationBundleContent: Hashable, Sendable, Codable {
+    /// Own changes in seq order: those past ``acked`` (the outbox), or every own change.
+    public var changes: [Change]
+    /// The highest own seq the station knows the hub holds.
+    public var acked: UInt64
+    /// The station's pull cursor, `nil` before its first pull.
+    public var cursor: Int64?
+    /// The hub log epoch the cursor belongs to.
+    public var epoch: String?
+
+    /// Creates the content.
+    public init(changes: [Change], acked: UInt64, cursor: Int64?, epoch: String?) {
+        self.changes = changes
+        self.acked = acked
+        self.cursor = cursor
+        self.epoch = epoch
+    }
+}
+
+/// The content of a hub bundle: the proof of what the hub holds of the station's changes, and
+/// the pulls that take the station from ``from`` to ``to`` in the hub's log.
+public struct HubBundleContent: Hashable, Sendable, Codable {
+    /// The highest seq of the station's site the hub holds (applied or refused).
+    public var acked: UInt64
+    /// The station's changes the hub refused, with the reasons.
+    public var refusals: [PushRefusal]
+    /// The hub log epoch of ``from`` and ``to``.
+    public var epoch: String
+    /// The hub log position the pulls start after: the station's cursor.
+    public var from: Int64
+    /// The last position the pulls reach: the station's next cursor.
+    public var to: Int64
+    /// The pull answers from ``from`` to ``to``, in order, as `GET /v1/pull` gives them.
+    public var pulls: [PullResponse]
+
+    /// Creates the content.
+    public init(acked: UInt64, refusals: [PushRefusal], epoch: String, from: Int64, to: Int64, pulls: [PullResponse]) {
+        self.acked = acked
+        self.refusals = refusals
+        self.epoch = epoch
+        self.from = from
+        self.to = to
+        self.pulls = pulls
+    }
+}

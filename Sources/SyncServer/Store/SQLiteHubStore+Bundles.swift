@@ -1,0 +1,57 @@
+public import SyncModel
+import SyncStore
+import GRDB
+
+extension SQLiteHubStore {
+    public func epoch() async throws -> String? {
+        try await read { db in try HubEpoch.read(db) }
+    }
+
+    public func bundleStation(publicKey: String) async throws -> BundleStation? {
+        try await read { db in try Self.bundleStation(where: "s.bundle_key = ?", publicKey, db) }
+    }
+
+    public func bundleStation(id: String) async throws -> BundleStation {
+        let found = try await read { db in try Self.bundleStation(where: "s.id = ?", id, db) }
+        guard let found else {
+            throw SyncError(.notFound, "there is no station \"\(id.prefix(40))\"; see tributary-hub station list")
+        }
+        return found
+    }
+
+    private static func bundleStation(where condition: String, _ argument: String, _ db: Database) throws -> BundleStation? {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT \(stationColumns), s.token_hash, s.bundle_key, b.cursor, b.epoch, b.station
+                    FROM stations s LEFT JOIN bundle_cursors b ON b.station = s.id WHERE \(condition)
+                    """,
+                arguments: [argument])
+        else { return nil }
+        return BundleStation(
+            station: station(row), tokenHash: row[9], publicKey: row[10], cursor: row[11], cursorEpoch: row[12],
+            reported: (row[13] as String?) != nil)
+    }
+
+    public func recordBundleCursor(station: String, cursor: Int64?, epoch: String?) async throws {
+        let now = self.now
+        try await write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO bundle_cursors (station, epoch, cursor, imported) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (station) DO UPDATE SET epoch = excluded.epoch, cursor = excluded.cursor, imported = excluded.imported
+                    """,
+                arguments: [station, epoch, cursor, Int64(now)])
+        }
+    }
+
+    public func refusals(site: SiteID) async throws -> [PushRefusal] {
+        try await read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT seq, code, message FROM hub_refusals WHERE site = ? ORDER BY seq",
+                arguments: [Int64(bitPattern: site.rawValue)]
+            ).map { PushRefusal(seq: UInt64(bitPattern: $0[0]), code: SyncErrorCode(rawValue: $0[1]), message: $0[2]) }
+        }
+    }
+}
