@@ -14,7 +14,9 @@ enum StoreError {
             case .SQLITE_CANTOPEN:
                 return SyncError(.storeInvalid, "cannot open \(path): check that the folder exists and is writable")
             case .SQLITE_FULL:
-                return SyncError(.storeInvalid, "the disk holding \(path) is full")
+                return SyncError(.diskFull, "the disk holding \(path) is full; nothing of this write was kept — free some space and try again")
+            case .SQLITE_READONLY:
+                return SyncError(.readOnly, "\(path) or its folder is read-only; nothing can be written until it is writable again")
             default:
                 return SyncError(.storeInvalid, "database error on \(path): \(db.message ?? "\(db.resultCode)")")
             }

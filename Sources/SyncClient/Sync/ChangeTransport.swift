@@ -17,9 +17,10 @@ public protocol ChangeTransport: Sendable {
 }
 
 extension SyncError {
-    /// Whether trying again later may succeed: the hub was unreachable, busy or failing, as
-    /// opposed to refusing the request for a reason that will not go away by itself.
+    /// Whether trying again later may succeed: the hub was unreachable, busy, rate-limiting,
+    /// out of disk or failing, as opposed to refusing the request for a reason that will not
+    /// go away by itself.
     public var isRetryable: Bool {
-        [.unreachable, .unavailable, .internalError, .busy].contains(code)
+        [.unreachable, .unavailable, .internalError, .busy, .rateLimited, .diskFull, .readOnly].contains(code)
     }
 }

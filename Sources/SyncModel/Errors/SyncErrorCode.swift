@@ -72,6 +72,10 @@ extension SyncErrorCode {
     public static let busy = SyncErrorCode(rawValue: "busy")
     /// The replica file is not a Tributary replica or is of a newer format.
     public static let storeInvalid = SyncErrorCode(rawValue: "store_invalid")
+    /// The disk holding the database is full: nothing of the failed write was kept (HTTP 507).
+    public static let diskFull = SyncErrorCode(rawValue: "disk_full")
+    /// The database file or its volume is read-only: nothing can be written (HTTP 503).
+    public static let readOnly = SyncErrorCode(rawValue: "read_only")
 }
 
 extension SyncErrorCode {

@@ -54,6 +54,9 @@ extension SyncErrorCode {
     public static let badCursor = SyncErrorCode(rawValue: "bad_cursor")
     /// A push holds a change of another site.
     public static let wrongSite = SyncErrorCode(rawValue: "wrong_site")
+    /// The token (or the client address, for failed logins) sent more requests than the hub's
+    /// rate limit allows; retry after the `Retry-After` seconds (HTTP 429).
+    public static let rateLimited = SyncErrorCode(rawValue: "rate_limited")
     /// The hub is shutting down or overloaded; retry later.
     public static let unavailable = SyncErrorCode(rawValue: "unavailable")
     /// Something failed inside the hub; nothing of the request was applied.

@@ -34,7 +34,9 @@ public struct HubError: Error, HTTPResponseError, CustomStringConvertible {
         case .protocolMismatch: .upgradeRequired
         case .schemaMismatch, .seqGap, .clockSkew: .conflict
         case .payloadTooLarge: .contentTooLarge
-        case .busy, .unavailable: .serviceUnavailable
+        case .rateLimited: .tooManyRequests
+        case .diskFull: .init(code: 507, reasonPhrase: "Insufficient Storage")
+        case .busy, .unavailable, .readOnly: .serviceUnavailable
         case .internalError, .storeInvalid: .internalServerError
         default: .badRequest
         }
