@@ -2,6 +2,7 @@ public import Hummingbird
 public import Logging
 import SyncModel
 import CountyWork
+import SyncStore
 
 /// Builds the hub application: opens (and migrates) the SQLite hub at `configuration.dbPath`
 /// with the default `county-work` schema, and serves protocol v1.
@@ -13,6 +14,11 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     let schema = try CountyWorkSchema.load()
     let store = try SQLiteHubStore.open(path: configuration.dbPath, schema: schema, wallClock: configuration.wallClock)
+    if let unwritable = store.replica.unwritable {
+        // Opened for reading only (SPEC §16): pulls are served, pushes refused until a restart
+        // with the disk writable again.
+        logger?.warning("hub.store.unwritable", metadata: ["hub.error": "\(unwritable.code)", "hub.error.message": "\(unwritable.message)"])
+    }
     return buildApplication(store: store, configuration: configuration, logger: logger, onServerRunning: onServerRunning)
 }
 

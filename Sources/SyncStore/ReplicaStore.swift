@@ -20,6 +20,11 @@ public struct ReplicaStore: Sendable {
     /// Tables derived from the records that every write keeps in step (the hub's report
     /// facts); `nil` on a station.
     package var derivedTables: (any DerivedTables)?
+    /// The file's path as given (for messages), or `:memory:`.
+    package let path: String
+    /// Why this replica was opened for reading only (its disk was full, or it is read-only),
+    /// or `nil` when it can be written. Every write then fails with this error (SPEC §16).
+    package var unwritable: SyncError? = nil
 
     /// Opens the replica at `path`, creating it (and its site id) if the file does not exist.
     ///
@@ -61,7 +66,46 @@ public struct ReplicaStore: Sendable {
         } catch let error as SyncError {
             throw error
         } catch {
-            throw StoreError.map(error, path: path)
+            let mapped = StoreError.map(error, path: path)
+            // A file that cannot be written can still be read (`tributary status`, `get`, a hub
+            // serving pulls): writes then fail with `read_only` or `disk_full` (SPEC §16).
+            if StoreError.isDiskFault(mapped), FileManager.default.fileExists(atPath: path) {
+                return try openReadOnly(path: path, schema: schema, wallClock: wallClock, migrations: migrations, reason: mapped)
+            }
+            throw mapped
+        }
+    }
+
+    /// Opens an existing replica that cannot be written, for reading: every write fails with
+    /// `reason`. On a read-only or full volume SQLite cannot create the WAL index a WAL-mode
+    /// file needs even to be read, so the file is opened as immutable when its WAL holds
+    /// nothing (no commit can be waiting there, and none can be added on such a volume).
+    private static func openReadOnly(
+        path: String, schema: Schema, wallClock: WallClock, migrations: (inout DatabaseMigrator) -> Void, reason: SyncError
+    ) throws(SyncError) -> ReplicaStore {
+        do {
+            var configuration = Configuration()
+            configuration.readonly = true
+            let walBytes = ((try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? NSNumber)?.intValue ?? 0
+            let immutable = Volume.state(of: path) != .writable && walBytes == 0
+            let location = immutable ? "file:\(path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path)?immutable=1" : path
+            let queue = try DatabaseQueue(path: location, configuration: configuration)
+            var migrator = DatabaseMigrator()
+            registerMigrations(&migrator)
+            migrations(&migrator)
+            let (current, site) = try queue.read { db in
+                (try migrator.hasCompletedMigrations(db), try Meta.siteID.read(db).flatMap { SiteID(hex: $0) })
+            }
+            guard current, let site else {
+                throw SyncError(
+                    reason.code,
+                    "\(reason.message) (this version must also upgrade the file before it can even be read)")
+            }
+            return ReplicaStore(schema: schema, siteID: site, wallClock: wallClock, writer: queue, derivedTables: nil, path: path, unwritable: reason)
+        } catch let error as SyncError {
+            throw error
+        } catch {
+            throw reason
         }
     }
 
@@ -98,7 +142,7 @@ public struct ReplicaStore: Sendable {
             try Meta.siteID.write(site.hex, db)
             return site
         }
-        return ReplicaStore(schema: schema, siteID: siteID, wallClock: wallClock, writer: writer, derivedTables: nil)
+        return ReplicaStore(schema: schema, siteID: siteID, wallClock: wallClock, writer: writer, derivedTables: nil, path: writer.path)
     }
 
     /// Runs `body` in one write transaction, mapping database failures to ``SyncError``.
@@ -108,8 +152,15 @@ public struct ReplicaStore: Sendable {
         } catch let error as SyncError {
             throw error
         } catch {
-            throw StoreError.map(error, path: writer.path)
+            throw mapWriteError(error)
         }
+    }
+
+    /// A failed write's error: on a replica opened for reading only, the reason it was.
+    package func mapWriteError(_ error: any Error) -> SyncError {
+        let mapped = StoreError.map(error, path: path)
+        if mapped.code == .readOnly, let unwritable { return unwritable }
+        return mapped
     }
 
     /// Runs `body` with a consistent read-only view, mapping database failures.
@@ -119,7 +170,7 @@ public struct ReplicaStore: Sendable {
         } catch let error as SyncError {
             throw error
         } catch {
-            throw StoreError.map(error, path: writer.path)
+            throw StoreError.map(error, path: path)
         }
     }
 }

@@ -1,26 +1,79 @@
-import SyncModel
+package import SyncModel
 import GRDB
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Maps SQLite failures to Tributary's stable error codes.
-enum StoreError {
-    static func map(_ error: any Error, path: String) -> SyncError {
+///
+/// A full disk and a read-only file each get a code of their own (`disk_full`, `read_only`;
+/// SPEC §16) with the path and what to do. SQLite reports a full disk as `SQLITE_FULL`, but a
+/// failed `fsync` or shared-memory growth on a full volume, and any write on a read-only
+/// mount, come as `SQLITE_IOERR_*` or `SQLITE_CANTOPEN`: for those the volume itself is asked.
+package enum StoreError {
+    package static func map(_ error: any Error, path: String) -> SyncError {
         if let error = error as? SyncError { return error }
-        if let db = error as? DatabaseError {
-            switch db.resultCode {
-            case .SQLITE_BUSY, .SQLITE_LOCKED:
-                return SyncError(.busy, "the replica \(path) is locked by another process; try again in a moment")
-            case .SQLITE_NOTADB, .SQLITE_CORRUPT:
-                return SyncError(.storeInvalid, "\(path) is not a readable Tributary replica (\(db.message ?? "not a database"))")
-            case .SQLITE_CANTOPEN:
-                return SyncError(.storeInvalid, "cannot open \(path): check that the folder exists and is writable")
-            case .SQLITE_FULL:
-                return SyncError(.diskFull, "the disk holding \(path) is full; nothing of this write was kept — free some space and try again")
-            case .SQLITE_READONLY:
-                return SyncError(.readOnly, "\(path) or its folder is read-only; nothing can be written until it is writable again")
-            default:
-                return SyncError(.storeInvalid, "database error on \(path): \(db.message ?? "\(db.resultCode)")")
+        guard let db = error as? DatabaseError else { return SyncError(.storeInvalid, "\(path): \(error)") }
+        switch db.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return SyncError(.busy, "the replica \(path) is locked by another process; try again in a moment")
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+            return SyncError(.storeInvalid, "\(path) is not a readable Tributary replica (\(db.message ?? "not a database"))")
+        case .SQLITE_FULL:
+            return diskFull(path)
+        case .SQLITE_READONLY:
+            return readOnly(path)
+        case .SQLITE_IOERR, .SQLITE_CANTOPEN:
+            switch Volume.state(of: path) {
+            case .readOnly: return readOnly(path)
+            case .full: return diskFull(path)
+            case .writable: break
             }
+            if db.resultCode == .SQLITE_CANTOPEN {
+                return SyncError(.storeInvalid, "cannot open \(path): check that the folder exists and is writable")
+            }
+            return SyncError(.storeInvalid, "input/output error on \(path) (\(db.message ?? "\(db.extendedResultCode)")); check the disk")
+        default:
+            return SyncError(.storeInvalid, "database error on \(path): \(db.message ?? "\(db.resultCode)")")
         }
-        return SyncError(.storeInvalid, "\(path): \(error)")
+    }
+
+    /// `disk_full` for the file at `path`.
+    package static func diskFull(_ path: String) -> SyncError {
+        SyncError(
+            .diskFull,
+            "the disk holding \(path) is full: nothing of this write was kept and everything saved before is intact; free some space on that disk (or move the file to a larger one) and try again")
+    }
+
+    /// `read_only` for the file at `path`.
+    package static func readOnly(_ path: String) -> SyncError {
+        SyncError(
+            .readOnly,
+            "\(path) cannot be written (the file, its folder or its disk is read-only): nothing was written; reading still works — make the file and its folder writable again (check its permissions and how the disk is mounted) to record changes")
+    }
+
+    /// Whether a SyncError is one of the two disk faults.
+    package static func isDiskFault(_ error: SyncError) -> Bool {
+        error.code == .diskFull || error.code == .readOnly
+    }
+}
+
+/// What the file system holding a database says about itself.
+package enum Volume {
+    package enum State: Sendable { case writable, readOnly, full }
+
+    /// Below this many free bytes a failed write is put down to a full disk: SQLite grows a
+    /// file by pages (4 KiB) and its WAL by frames, so a volume that refused one has at most
+    /// a few pages left.
+    static let fullBelowBytes: UInt64 = 64 * 1024
+
+    /// The state of the volume holding `path` (the file, or its folder when it does not exist).
+    package static func state(of path: String) -> State {
+        var info = statvfs()
+        let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        guard statvfs(path, &info) == 0 || statvfs(folder.isEmpty ? "/" : folder, &info) == 0 else { return .writable }
+        if info.f_flag & UInt(ST_RDONLY) != 0 { return .readOnly }
+        if UInt64(info.f_bavail) * UInt64(info.f_frsize) < fullBelowBytes { return .full }
+        return .writable
     }
 }

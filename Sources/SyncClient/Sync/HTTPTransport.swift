@@ -97,7 +97,10 @@ public struct HTTPTransport: ChangeTransport {
                     error: SyncError(.unreachable, "hub unreachable at \(configuration.hub.absoluteString): \(Self.describe(error))"),
                     retryAfter: nil)
             }
-            guard failure.error.isRetryable, attempt < configuration.retry.attempts else { throw failure.error }
+            // A hub out of disk (507) or read-only is retried by the next round, not within
+            // seconds: space does not come back that fast.
+            let diskFault = failure.error.code == .diskFull || failure.error.code == .readOnly
+            guard failure.error.isRetryable, !diskFault, attempt < configuration.retry.attempts else { throw failure.error }
             let delay = configuration.retry.delay(beforeRetry: attempt, retryAfter: failure.retryAfter)
             attempt += 1
             do {

@@ -26,7 +26,7 @@ struct ErrorMiddleware: RouterMiddleware {
         case let error as HubError:
             return error
         case let error as SyncError:
-            if HubError.status(for: error.code) == .internalServerError {
+            if HubError.status(for: error.code) == .internalServerError || error.code == .diskFull || error.code == .readOnly {
                 context.logger.error("hub.store.failed", metadata: ["hub.error": "\(error.code)"])
             }
             return HubError(error)

@@ -60,20 +60,27 @@ actor GroupCommit<Answer: Sendable> {
             let works = group.map(\.work)
             do {
                 let outcomes = try await writer.write { db in
-                    works.map { work in
-                        Result<Answer, any Error> {
+                    try works.map { work -> Result<Answer, any Error> in
+                        do {
                             var answer: Answer?
                             try db.inSavepoint {
                                 answer = try work(db)
                                 return .commit
                             }
-                            return answer!
-                        }.mapError(mapError)
+                            return .success(answer!)
+                        } catch {
+                            // SQLite may end the whole transaction on a full disk or an I/O
+                            // error instead of the one statement: then nothing of the group
+                            // can commit, and the cause is what every push of it is told.
+                            guard db.isInsideTransaction else { throw error }
+                            return .failure(mapError(error))
+                        }
                     }
                 }
                 for (item, outcome) in zip(group, outcomes) { item.continuation.resume(with: outcome) }
             } catch {
-                // The transaction did not commit: no push of the group is acknowledged.
+                // The transaction did not commit (a full disk at COMMIT, a read-only file…):
+                // no push of the group is acknowledged.
                 let reported = mapError(error)
                 for item in group { item.continuation.resume(throwing: reported) }
             }

@@ -36,6 +36,8 @@ extension SQLiteHubStore {
             throw error
         } catch {
             Self.removeDatabaseFiles(partial)
+            let mapped = StoreError.map(error, path: path)
+            if StoreError.isDiskFault(mapped) { throw mapped }
             throw SyncError(.storeInvalid, "could not write the backup \(path): \(error)")
         }
         let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0

@@ -103,8 +103,14 @@ extension SQLiteHubStore {
     }
 
     /// Notes a station's contact on reads at most once a minute, to keep reads off the writer.
+    /// On a full disk or a read-only file the note is skipped: it is bookkeeping, and the pull
+    /// or snapshot page is answered anyway (SPEC §16).
     func touchIfStale(_ station: HubStation, at millis: UInt64) async throws {
         guard millis > (station.lastContact ?? 0) + 60_000 else { return }
-        try await write { db in try Self.touch(station, at: millis, db) }
+        do {
+            try await write { db in try Self.touch(station, at: millis, db) }
+        } catch let error as SyncError where StoreError.isDiskFault(error) {
+            return
+        }
     }
 }

@@ -30,7 +30,10 @@ public struct SQLiteHubStore: HubStore {
         var replica = replica
         replica.derivedTables = ReportFacts.Refresher()
         self.replica = replica
-        pushes = GroupCommit(writer: replica.writer, maxGroupSize: Self.maxGroupChanges, mapError: Self.mapDatabaseError)
+        let (path, unwritable) = (replica.path, replica.unwritable)
+        pushes = GroupCommit(writer: replica.writer, maxGroupSize: Self.maxGroupChanges) {
+            Self.mapDatabaseError($0, path: path, unwritable: unwritable)
+        }
     }
 
     /// The most changes one group transaction takes: four 5k pushes, about a quarter of a
@@ -45,16 +48,33 @@ public struct SQLiteHubStore: HubStore {
         do {
             return try await replica.writer.write(body)
         } catch {
-            throw Self.mapDatabaseError(error)
+            throw Self.mapDatabaseError(error, path: replica.path, unwritable: replica.unwritable)
         }
     }
 
-    /// A database failure as the error a client sees; other errors pass unchanged.
-    @Sendable static func mapDatabaseError(_ error: any Error) -> any Error {
-        if let error = error as? DatabaseError, error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+    /// A database failure as the error a client sees: busy → `unavailable` (503), a full
+    /// disk → `disk_full` (507), a read-only file or volume → `read_only` (503), each saying
+    /// that nothing of the request was kept (SPEC §16); other errors pass unchanged (500).
+    /// The sentences name no server path: they go to stations as well as to `tributary-hub`.
+    /// A hub opened for reading only (``ReplicaStore/unwritable``) reports why it was.
+    static func mapDatabaseError(_ error: any Error, path: String, unwritable: SyncError? = nil) -> any Error {
+        guard let database = error as? DatabaseError else { return error }
+        if database.resultCode == .SQLITE_BUSY || database.resultCode == .SQLITE_LOCKED {
             return SyncError(.unavailable, "the hub database is busy; retry in a moment")
         }
-        return error
+        let code = StoreError.map(database, path: path).code
+        switch code == .readOnly ? unwritable?.code ?? code : code {
+        case .diskFull:
+            return SyncError(
+                .diskFull,
+                "the hub's disk is full: nothing of this request was kept or acknowledged; stations keep their changes and send them again later — the hub's operator must free space on the volume holding the hub database")
+        case .readOnly:
+            return SyncError(
+                .readOnly,
+                "the hub database cannot be written (its file or volume is read-only): nothing of this request was kept; reads still work — the hub's operator must make it writable again")
+        default:
+            return error
+        }
     }
 
     /// Runs a read transaction on a consistent snapshot of the database.
