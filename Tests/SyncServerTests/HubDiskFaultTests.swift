@@ -87,6 +87,7 @@ struct HubDiskFaultTests {
             }
         }
         #expect(!refused.isEmpty, "a capped hub took three pushes of 120 changes")
+        print("disk: capped hub, 3 concurrent pushes of 120 changes: \(refused.count) refused with disk_full, \(committed) changes committed and acknowledged")
         #expect(try hub.store.replica.logCount() == logBefore + committed)
         if committed == 0 { #expect(try hub.store.replica.digest() == digestBefore) }
 

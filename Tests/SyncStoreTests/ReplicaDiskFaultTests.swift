@@ -46,6 +46,7 @@ struct ReplicaDiskFaultTests {
 
         // Then the failing write says disk_full with the file and what to do
         let error = try #require(failure, "200 notes fitted in a capped file")
+        print("disk: capped replica took \(saved - 20) more notes in free page space, then disk_full")
         #expect(error.code == .diskFull)
         #expect(error.message.contains(path) && error.message.contains("free some space"))
         // And it left nothing behind: same digest, log and outbox as before it
@@ -146,6 +147,7 @@ struct ReplicaDiskFaultTests {
         }
         // Then it fails with disk_full and leaves the replica as it was
         let error = try #require(failure, "2,000 notes fitted on a full 2 MB volume")
+        print("disk: full 2 MB tmpfs replica took \(saved - 10) more notes, then disk_full")
         #expect(error.code == .diskFull, "\(error)")
         #expect(try store.digest() == before.digest && store.logCount() == before.log)
 

@@ -2,8 +2,9 @@ import GRDB
 
 /// Group commit for pushes: while one transaction runs, the pushes that arrive wait
 /// together and go into the next transaction, each in a savepoint of its own (a push that
-/// fails is rolled back alone and answered with its error). Every push is answered only
-/// after its transaction has committed, so an acknowledgement always means "on disk".
+/// fails is rolled back alone and answered with its error; a full disk ends the whole
+/// group, SPEC §16). Every push is answered only after its transaction has committed, so an
+/// acknowledgement always means "on disk".
 ///
 /// With `synchronous = FULL` a commit costs one fsync (~6 ms here); sharing it among the
 /// stations that push at once keeps that cost off the ack latency, and every hot page (log
@@ -69,9 +70,10 @@ actor GroupCommit<Answer: Sendable> {
                             }
                             return .success(answer!)
                         } catch {
-                            // SQLite may end the whole transaction on a full disk or an I/O
-                            // error instead of the one statement: then nothing of the group
-                            // can commit, and the cause is what every push of it is told.
+                            // SQLite ends the whole transaction, not only the savepoint, on
+                            // SQLITE_FULL (and may on an I/O error): then nothing of the group
+                            // can commit, and the cause (507 disk_full) is what every push of
+                            // it is told — not the SQLITE_ABORT of the statements that follow.
                             guard db.isInsideTransaction else { throw error }
                             return .failure(mapError(error))
                         }
