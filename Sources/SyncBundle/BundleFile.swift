@@ -108,6 +108,10 @@ public struct BundleFile: Sendable {
     public static func save(_ bytes: [UInt8], to path: String) throws(SyncError) {
         do {
             try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch let error as CocoaError where error.code == .fileWriteOutOfSpace {
+            throw SyncError(.diskFull, "the disk holding \(path) is full: the bundle was not written; free some space (or use another disk) and export it again")
+        } catch let error as CocoaError where error.code == .fileWriteVolumeReadOnly {
+            throw SyncError(.readOnly, "\(path) is on a read-only disk: the bundle was not written; export it again to a writable disk")
         } catch {
             throw SyncError(.storeInvalid, "cannot write \(path): \(error.localizedDescription)")
         }
