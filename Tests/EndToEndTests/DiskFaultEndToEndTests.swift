@@ -70,6 +70,13 @@ struct DiskFaultEndToEndTests {
         let (local, remote) = try station.digests()
         #expect(!local.isEmpty && local == remote)
         #expect(try station.run(["list", "member", "--json"]).json() as? [Any] != nil)
+
+        // When the hub's volume turns read-only / Then `tributary-hub` reads, and a write says read_only
+        hub.stop()
+        try volume.remountReadOnly()
+        #expect(try hub.ackedByStation()["a"] == imported * 3)
+        let add = try CLIRunner.runTool(name: "tributary-hub", args: ["station", "add", "--db", hub.database, "--org", "yc-t01", "--name", "b"])
+        #expect(add.status == 1 && add.errorLines.last?.hasPrefix("error: read_only: ") == true, "\(add.stderr)")
     }
 
     @Test(
