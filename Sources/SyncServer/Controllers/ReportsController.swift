@@ -25,14 +25,14 @@ struct ReportsController {
     }
 
     @Sendable func list(_ request: Request, context: HubRequestContext) async throws -> Response {
-        _ = try await access.viewer(for: request)
+        _ = try await access.viewer(for: request, context: context)
         let language = Self.language(request)
         return try JSONBody.response(
             ["reports": HubReport.allCases.map { Entry(name: $0.rawValue, title: $0.title(language), usesDates: $0.usesDates) }], to: request)
     }
 
     @Sendable func report(_ request: Request, context: HubRequestContext) async throws -> Response {
-        let viewer = try await access.viewer(for: request)
+        let viewer = try await access.viewer(for: request, context: context)
         let name = context.parameters.get("name") ?? ""
         guard let report = HubReport(rawValue: name) else {
             throw HubError(
