@@ -22,7 +22,8 @@ import TributaryTestSupport
         var body: [UInt8] = []
         var repeatBody = 1
         var halfClose = false
-        /// The request is not valid HTTP framing: the hub may close without an answer.
+        /// The request is not valid HTTP: Hummingbird's HTTP/1 parser, before any route or
+        /// middleware, answers a bare 400 (no body) and closes, or just closes.
         var mayClose = false
     }
 
@@ -49,6 +50,7 @@ import TributaryTestSupport
     /// Checks one answer; returns a description of what is wrong, or `nil`.
     static func problem(_ response: RawHTTP.Response, mayClose: Bool = false, html: Bool = false) -> String? {
         if response.status == 0 { return mayClose ? nil : "no answer" }
+        if mayClose && response.status == 400 && response.body.isEmpty && response.header("connection") == "close" { return nil }
         if response.status >= 500 { return "HTTP \(response.status): \(String(decoding: response.body.prefix(300), as: UTF8.self))" }
         guard response.status >= 400 else { return nil }
         if html && response.header("content-type")?.hasPrefix("text/html") == true { return nil }
@@ -154,7 +156,7 @@ import TributaryTestSupport
         // Query parameters of pull, snapshot, digest, reports
         for query in ["cursor=-1", "cursor=abc", "cursor=9223372036854775807", "cursor=9223372036854775808", "cursor=1e5", "cursor=%FF",
             "cursor=", "cursor=1&cursor=2", "limit=0", "limit=-1", "limit=99999999999999999999", "limit=2147483648", "limit=9223372036854775807",
-            "cursor=0x10", "cursor=%2B5", "cursor=00000000000000000000001", "cursor= 1"]
+            "cursor=0x10", "cursor=%2B5", "cursor=00000000000000000000001"]
         {
             cases.append(Case(label: "pull?\(query)", head: head("GET", "/v1/pull?\(query)", nil, [])))
         }
@@ -163,6 +165,7 @@ import TributaryTestSupport
         {
             cases.append(Case(label: "snapshot?\(query)", head: head("GET", "/v1/snapshot?\(query)", nil, [])))
         }
+        cases.append(Case(label: "space in the target", head: head("GET", "/v1/pull?cursor= 1", nil, []), mayClose: true))
         cases.append(Case(label: "digest with a body", head: head("GET", "/v1/digest?x=%FF", 5, []), body: Array("hello".utf8)))
         cases.append(Case(label: "POST whoami", head: head("POST", "/v1/whoami", 2, []), body: Array("{}".utf8)))
         cases.append(Case(label: "GET push", head: head("GET", "/v1/push", nil, [])))
@@ -201,6 +204,8 @@ import TributaryTestSupport
             let port = client.port!
             // When every hand-written case is sent
             for testCase in cases {
+                let sent = ContinuousClock.now
+                defer { if ContinuousClock.now - sent > .seconds(2) { print("HubFuzzTests: slow case \(testCase.label): \(ContinuousClock.now - sent)") } }
                 let response = await RawHTTP.send(
                     port: port, head: testCase.head, body: testCase.body, repeatBody: testCase.repeatBody, halfClose: testCase.halfClose)
                 // Then each answer is below 500 and a JSON error (the sign-in form may answer in HTML)

@@ -97,8 +97,16 @@ enum RawHTTP {
             let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             guard count > 0 else { break }
             data += chunk[0..<count]
+            if complete(data) { break }  // a hub that answered before reading the whole body may wait for us to close
         }
         return parse(data, sent: sent)
+    }
+
+    /// Whether `data` holds a whole answer with a `Content-Length`.
+    private static func complete(_ data: [UInt8]) -> Bool {
+        let answer = parse(data, sent: 0)
+        guard answer.status != 0, let length = answer.header("content-length").flatMap({ Int($0) }) else { return false }
+        return answer.body.count >= length
     }
 
     static func parse(_ data: [UInt8], sent: Int) -> Response {

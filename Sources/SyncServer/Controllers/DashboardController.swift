@@ -67,8 +67,7 @@ struct DashboardController {
     }
 
     @Sendable func signIn(_ request: Request, context: HubRequestContext) async throws -> Response {
-        var request = request
-        let body = try await request.collectBody(upTo: 8_192)
+        let body = try await JSONBody.collect(request, limit: 8_192)
         let token = Self.formValue("token", in: String(buffer: body))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         let viewer: ReportViewer
         do {
