@@ -225,6 +225,17 @@ import TributaryTestSupport
         print("HubFuzzTests: \(cases.count) hand-written cases")
     }
 
+    @Test(arguments: ["null", "-1", "0", "1.5", "99999999999999999999"])
+    func aReportLimitThatIsNoWholeNumberIsRefused(limit: String) async throws {
+        // Given an admin token / When a report is asked with a limit that is no whole number ≥ 1 / Then 400 bad_request
+        let (hub, configuration, _, _, admin) = try await Self.hub()
+        try await hub.application(configuration: configuration).test(.router) { client in
+            var headers = hub.headers(nil)
+            headers[.authorization] = "Bearer \(admin)"
+            try await client.expectError(.get, "/v1/reports/balances?limit=\(limit)", headers: headers, status: .badRequest, code: .badRequest)
+        }
+    }
+
     @Test func mutatedPushBodiesNeverBreakTheHub() async throws {
         // Given a hub holding t1's first batch, and the bodies to mutate: that batch and t1's next one
         let (hub, configuration, first, next, _) = try await Self.hub()

@@ -67,27 +67,30 @@ enum RawHTTP {
         let start = Array((head + "\r\nConnection: close\r\n\r\n").utf8)
         guard write(fd, start, &sent) else { return read(fd, sent: sent) }
         for _ in 0..<repeatBody {
-            guard write(fd, body, &sent) else { break }
-            if repeatBody > 1 && readable(fd) { break }  // the hub answered before the body ended
+            // A huge body stops as soon as the hub answers (it may stop reading after its 413).
+            guard write(fd, body, &sent, watch: repeatBody > 1) else { break }
         }
         if halfClose { shutdown(fd, Int32(SHUT_WR)) }
         return read(fd, sent: sent)
     }
 
-    private static func write(_ fd: Int32, _ bytes: [UInt8], _ sent: inout Int) -> Bool {
+    /// Writes `bytes`; with `watch`, never blocks and gives up as soon as the hub has
+    /// something to say (`false`).
+    private static func write(_ fd: Int32, _ bytes: [UInt8], _ sent: inout Int, watch: Bool = false) -> Bool {
         var offset = 0
         while offset < bytes.count {
-            let count = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if watch {
+                var poller = pollfd(fd: fd, events: Int16(POLLIN | POLLOUT), revents: 0)
+                guard poll(&poller, 1, 20_000) > 0, poller.revents & Int16(POLLIN) == 0, poller.revents & Int16(POLLOUT) != 0 else { return false }
+            }
+            let flags = Int32(MSG_NOSIGNAL) | (watch ? Int32(MSG_DONTWAIT) : 0)
+            let count = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, flags) }
+            if count < 0 && watch && errno == EAGAIN { continue }
             guard count > 0 else { return false }
             offset += count
             sent += count
         }
         return true
-    }
-
-    private static func readable(_ fd: Int32) -> Bool {
-        var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        return poll(&poller, 1, 0) > 0
     }
 
     private static func read(_ fd: Int32, sent: Int) -> Response {
