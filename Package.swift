@@ -159,6 +159,7 @@ let package = Package(
                 "SyncServer", "SyncClient", "SyncStore", "SyncModel", "CountyWork", "SyncBundle", "TributaryTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),

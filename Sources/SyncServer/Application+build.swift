@@ -44,13 +44,15 @@ func buildRouter(store: any HubStore, configuration: HubConfiguration, metrics: 
             "/v1/push": "POST", "/v1/pull": "GET", "/v1/snapshot": "GET", "/v1/whoami": "GET", "/v1/digest": "GET",
             "/healthz": "GET", "/metrics": "GET", "/v1/reports": "GET", "/login": "GET, POST", "/logout": "GET, POST",
         ]))
+    let limits = HubLimits(configuration: configuration, metrics: metrics)
+    router.add(middleware: FailedAuthMiddleware(limits: limits))
     router.addRoutes(HealthController(store: store, metrics: metrics).routes)
     router.group("v1")
-        .add(middleware: ProtocolMiddleware(store: store, metrics: metrics))
+        .add(middleware: ProtocolMiddleware(store: store, metrics: metrics, limits: limits))
         .addRoutes(SyncController(store: store, configuration: configuration, metrics: metrics).routes)
     // County view: reports (admin or station tokens, or a dashboard session) and the dashboard.
     let sessions = DashboardSessions()
-    let access = ReportAccess(store: store, sessions: sessions, wallClock: configuration.wallClock)
+    let access = ReportAccess(store: store, sessions: sessions, wallClock: configuration.wallClock, limits: limits)
     router.addRoutes(ReportsController(store: store, access: access).routes)
     router.addRoutes(DashboardController(store: store, access: access, sessions: sessions, wallClock: configuration.wallClock).routes)
     return router

@@ -22,12 +22,26 @@ public struct HubConfiguration: Sendable {
     public var serverName: String = "tributary-hub"
     /// The wall clock (tests fix it).
     public var wallClock: WallClock = .system
+    /// Requests per second each station token, admin token or dashboard session earns back
+    /// (429 `rate_limited` past its burst); 0 turns the limit off.
+    public var rateLimit: Double = 50
+    /// The requests a token or session may make at once before ``rateLimit`` applies.
+    public var rateBurst: Int = 1_000
+    /// Failed authentications per second a client address earns back; 0 turns the limit off.
+    public var failedAuthLimit: Double = 1
+    /// The failed authentications a client address may make at once.
+    public var failedAuthBurst: Int = 60
+    /// Whether the client address for ``failedAuthLimit`` is the last `X-Forwarded-For`
+    /// entry (only behind a reverse proxy that sets it; otherwise clients could forge it).
+    public var trustForwardedFor: Bool = false
 
     /// Creates a configuration; every argument is optional.
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dbPath: String = "./hub.db", maxBodyBytes: Int = 32 * 1024 * 1024,
         maxDriftMillis: UInt64 = ValidationContext.defaultMaxDriftMillis, pullLimit: Int = 5_000, maxPullLimit: Int = 20_000,
-        snapshotLimit: Int = 2_000, serverName: String = "tributary-hub", wallClock: WallClock = .system
+        snapshotLimit: Int = 2_000, serverName: String = "tributary-hub", wallClock: WallClock = .system,
+        rateLimit: Double = 50, rateBurst: Int = 1_000, failedAuthLimit: Double = 1, failedAuthBurst: Int = 60,
+        trustForwardedFor: Bool = false
     ) {
         self.host = host
         self.port = port
@@ -39,5 +53,10 @@ public struct HubConfiguration: Sendable {
         self.snapshotLimit = snapshotLimit
         self.serverName = serverName
         self.wallClock = wallClock
+        self.rateLimit = rateLimit
+        self.rateBurst = rateBurst
+        self.failedAuthLimit = failedAuthLimit
+        self.failedAuthBurst = failedAuthBurst
+        self.trustForwardedFor = trustForwardedFor
     }
 }

@@ -19,7 +19,17 @@ struct ServeCommand: AsyncParsableCommand {
             TRIBUTARY_HUB_HOST, TRIBUTARY_HUB_PORT, TRIBUTARY_HUB_DB, TRIBUTARY_HUB_MAX_BODY_BYTES,
             TRIBUTARY_HUB_MAX_DRIFT_SECONDS, TRIBUTARY_HUB_LOG_LEVEL; the JSON file given with --config,
             e.g. {"hub": {"host": "0.0.0.0", "port": 8080, "db": "/var/lib/tributary/hub.db",
-            "maxBodyBytes": 33554432, "maxDriftSeconds": 600, "logLevel": "info"}}; then the defaults.
+            "maxBodyBytes": 33554432, "maxDriftSeconds": 600, "logLevel": "info", "rateLimit": 50, "rateBurst": 1000,
+            "failedAuthLimit": 1, "failedAuthBurst": 60, "trustForwardedFor": false}}; then the defaults.
+
+            Rate limits (SPEC §15): each station token, admin token and dashboard session may make
+            --rate-burst requests at once and --rate-limit per second on average; each client
+            address may fail authentication --failed-auth-burst times at once and --failed-auth-limit
+            times per second. Past them the hub answers 429 rate_limited with Retry-After. 0 turns a
+            limit off. Behind a reverse proxy every client has the proxy's address: pass
+            --trust-forwarded-for so the failed-authentication limit keys on X-Forwarded-For (never
+            without such a proxy, as clients could forge it). TLS: terminate it at the proxy
+            (Scripts/deploy/nginx-tributary.conf).
 
             Examples:
               tributary-hub --db hub.db serve --host 0.0.0.0 --port 8080
@@ -43,6 +53,21 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error (default: info).")
     var logLevel: String?
 
+    @Option(help: ArgumentHelp("Requests per second per token or dashboard session; 0 turns it off (default: 50).", valueName: "PER-SECOND"))
+    var rateLimit: Double?
+
+    @Option(help: ArgumentHelp("Requests a token or session may make at once (default: 1000).", valueName: "COUNT"))
+    var rateBurst: Int?
+
+    @Option(help: ArgumentHelp("Failed authentications per second per client address; 0 turns it off (default: 1).", valueName: "PER-SECOND"))
+    var failedAuthLimit: Double?
+
+    @Option(help: ArgumentHelp("Failed authentications a client address may make at once (default: 60).", valueName: "COUNT"))
+    var failedAuthBurst: Int?
+
+    @Flag(help: "Key the failed-authentication limit on the last X-Forwarded-For entry (only behind a reverse proxy).")
+    var trustForwardedFor = false
+
     func run() async throws {
         let settings = try await Self.reader(file: config)
         let host = self.host ?? settings.string(forKey: "hub.host", default: "127.0.0.1")
@@ -57,6 +82,17 @@ struct ServeCommand: AsyncParsableCommand {
             dbPath: hub.db ?? settings.string(forKey: "hub.db", default: hub.path),
             maxBodyBytes: maxBody ?? settings.int(forKey: "hub.maxBodyBytes", default: 32 * 1024 * 1024))
         configuration.maxDriftMillis = UInt64(max(1, settings.int(forKey: "hub.maxDriftSeconds", default: 600))) * 1_000
+        configuration.rateLimit = rateLimit ?? settings.double(forKey: "hub.rateLimit", default: configuration.rateLimit)
+        configuration.rateBurst = rateBurst ?? settings.int(forKey: "hub.rateBurst", default: configuration.rateBurst)
+        configuration.failedAuthLimit = failedAuthLimit ?? settings.double(forKey: "hub.failedAuthLimit", default: configuration.failedAuthLimit)
+        configuration.failedAuthBurst = failedAuthBurst ?? settings.int(forKey: "hub.failedAuthBurst", default: configuration.failedAuthBurst)
+        configuration.trustForwardedFor = trustForwardedFor || settings.bool(forKey: "hub.trustForwardedFor", default: false)
+        guard configuration.rateLimit >= 0, configuration.failedAuthLimit >= 0 else {
+            throw SyncError(.badRequest, "--rate-limit and --failed-auth-limit are 0 (off) or a positive number of requests per second")
+        }
+        guard configuration.rateBurst >= 1, configuration.failedAuthBurst >= 1 else {
+            throw SyncError(.badRequest, "--rate-burst and --failed-auth-burst are at least 1")
+        }
 
         var logger = Logger(label: "tributary-hub")
         logger.logLevel = level

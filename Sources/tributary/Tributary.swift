@@ -75,4 +75,6 @@ enum ExitStatus {
     static let unreachable: Int32 = 3
     /// The hub refused changes (reserved for `sync`).
     static let refused: Int32 = 4
+    /// The hub limits this station's requests: wait the seconds given (reserved for `sync`).
+    static let rateLimited: Int32 = 5
 }

@@ -2,6 +2,7 @@ import CountyWork
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import SyncModel
 import SyncServer
 import SyncStore
@@ -51,6 +52,16 @@ struct HubFixture {
 
     /// The application over this fixture's store.
     func application() -> some ApplicationProtocol {
+        buildApplication(store: store, configuration: configuration, metrics: metrics)
+    }
+
+    /// The application over this fixture's store with another configuration (rate limits) or a logger.
+    func application(configuration: HubConfiguration? = nil, logger: Logger?) -> some ApplicationProtocol {
+        buildApplication(store: store, configuration: configuration ?? self.configuration, metrics: metrics, logger: logger)
+    }
+
+    /// The application over this fixture's store with another configuration.
+    func application(configuration: HubConfiguration) -> some ApplicationProtocol {
         buildApplication(store: store, configuration: configuration, metrics: metrics)
     }
 

@@ -89,7 +89,7 @@ public struct HTTPTransport: ChangeTransport {
                     }
                 }
                 let retryHeader = (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Retry-After").flatMap(Double.init)
-                throw HTTPFailure(error: Self.error(status: status, body: data, hub: configuration.hub), retryAfter: retryHeader)
+                throw HTTPFailure(error: Self.error(status: status, body: data, hub: configuration.hub, retryAfter: retryHeader), retryAfter: retryHeader)
             } catch let caught as HTTPFailure {
                 failure = caught
             } catch {
@@ -154,7 +154,11 @@ public struct HTTPTransport: ChangeTransport {
     }
 
     /// The error an HTTP error answer stands for, with the sentences a clerk needs.
-    static func error(status: Int, body: Data, hub: URL) -> SyncError {
+    static func error(status: Int, body: Data, hub: URL, retryAfter: Double? = nil) -> SyncError {
+        if status == 429 {
+            let wait = retryAfter.map { "wait \(Int($0.rounded(.up))) s, then sync again" } ?? "wait a minute, then sync again"
+            return SyncError(.rateLimited, "the hub at \(hub.absoluteString) is limiting this station's requests: \(wait)", retryAfter: retryAfter)
+        }
         if let decoded = try? JSONDecoder().decode(ErrorBody.self, from: body) {
             let detail = decoded.error
             switch detail.code {
@@ -170,7 +174,7 @@ public struct HTTPTransport: ChangeTransport {
             }
         }
         switch status {
-        case 429, 502, 503, 504: return SyncError(.unavailable, "the hub at \(hub.absoluteString) is busy (HTTP \(status)); will retry")
+        case 502, 503, 504: return SyncError(.unavailable, "the hub at \(hub.absoluteString) is busy (HTTP \(status)); will retry")
         case 500...599: return SyncError(.internalError, "the hub failed (HTTP \(status))")
         case 401: return SyncError(.unauthorized, "the hub did not accept this station's token")
         default: return SyncError(.badRequest, "the hub answered HTTP \(status) without an explanation")

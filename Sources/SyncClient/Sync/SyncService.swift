@@ -3,7 +3,7 @@ public import ServiceLifecycle
 public import SyncModel
 
 /// Periodic sync as a `Service`: one round every ``interval``, never two at once, backing
-/// off while the hub cannot be reached, and stopping cleanly on graceful shutdown (SIGTERM,
+/// off while the hub cannot be reached (at least the `Retry-After` of a 429), and stopping cleanly on graceful shutdown (SIGTERM,
 /// SIGINT) between rounds or while waiting.
 public struct SyncService: Service {
     /// The engine that runs each round.
@@ -31,6 +31,7 @@ public struct SyncService: Service {
     /// cure (a revoked token, another protocol) ends the service with that error.
     public func run() async throws {
         var failures = 0
+        var lastError: SyncError?
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 let summary = try await engine.sync()
@@ -38,14 +39,18 @@ public struct SyncService: Service {
                 onRound(.success(summary))
             } catch {
                 onRound(.failure(error))
+                lastError = error
                 guard error.isRetryable || error.code == .clockSkew else { throw error }
                 failures += 1
                 logger.warning("sync.watch.backoff", metadata: ["sync.failures": "\(failures)", "sync.error": "\(error.code)"])
             }
-            let wait = failures == 0 ? interval : min(interval * 4, firstBackoff * Double(1 << min(failures - 1, 16)))
+            var wait = failures == 0 ? interval : min(interval * 4, firstBackoff * Double(1 << min(failures - 1, 16)))
+            if let retryAfter = lastError?.retryAfter { wait = max(wait, retryAfter) }
+            lastError = nil
+            let pause = wait
             do {
                 try await cancelWhenGracefulShutdown {
-                    try await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
+                    try await Task.sleep(nanoseconds: UInt64(pause * 1_000_000_000))
                 }
             } catch {
                 return  // shutdown or cancellation while waiting: stop cleanly

@@ -35,7 +35,7 @@ struct DashboardController {
 
     @Sendable func overview(_ request: Request, context: HubRequestContext, org: String?) async throws -> Response {
         let now = wallClock.nowMillis()
-        guard let viewer = sessions.viewer(request.cookies[DashboardSessions.cookieName]?.value, now: now) else {
+        guard let viewer = try await access.sessionViewer(request, context: context) else {
             return redirect(to: "/login", request: request)
         }
         let started = ContinuousClock.now
@@ -67,8 +67,7 @@ struct DashboardController {
     }
 
     @Sendable func signIn(_ request: Request, context: HubRequestContext) async throws -> Response {
-        var request = request
-        let body = try await request.collectBody(upTo: 8_192)
+        let body = try await JSONBody.collect(request, limit: 8_192)
         let token = Self.formValue("token", in: String(buffer: body))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         let viewer: ReportViewer
         do {
@@ -79,7 +78,7 @@ struct DashboardController {
         } catch let error as HubError where error.status == .unauthorized {
             return page(request, LoginPage(language: language(request), error: Labels.text("ui.badToken", language(request))), template: "login", status: .unauthorized)
         }
-        let id = sessions.open(viewer, now: wallClock.nowMillis())
+        let id = sessions.open(viewer, token: token, now: wallClock.nowMillis())
         context.logger.info("hub.dashboard.signin", metadata: ["hub.viewer": "\(viewer.id)"])
         // A same-origin form gets a 303. A sign-in posted from another site (a bookmark page,
         // an automated browser) gets a page that moves on by itself: the SameSite=Strict cookie

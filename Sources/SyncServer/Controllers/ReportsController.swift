@@ -25,14 +25,14 @@ struct ReportsController {
     }
 
     @Sendable func list(_ request: Request, context: HubRequestContext) async throws -> Response {
-        _ = try await access.viewer(for: request)
+        _ = try await access.viewer(for: request, context: context)
         let language = Self.language(request)
         return try JSONBody.response(
             ["reports": HubReport.allCases.map { Entry(name: $0.rawValue, title: $0.title(language), usesDates: $0.usesDates) }], to: request)
     }
 
     @Sendable func report(_ request: Request, context: HubRequestContext) async throws -> Response {
-        let viewer = try await access.viewer(for: request)
+        let viewer = try await access.viewer(for: request, context: context)
         let name = context.parameters.get("name") ?? ""
         guard let report = HubReport(rawValue: name) else {
             throw HubError(
@@ -40,10 +40,17 @@ struct ReportsController {
                 "there is no report \"\(name.prefix(40))\"; reports: \(HubReport.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let parameters = request.uri.queryParameters
+        var limit: Int?
+        if let text = parameters["limit"] {
+            guard let number = Int(String(text)), number >= 1 else {
+                throw HubError(.badRequest, .badRequest, "limit is a whole number of 1 or more; got \"\(text.prefix(30))\"")
+            }
+            limit = number
+        }
         let org = try await access.authorize(viewer, org: parameters["org"].map(String.init).flatMap { $0.isEmpty ? nil : $0 })
         let query = ReportQuery(
             org: org, from: parameters["from"].map(String.init), to: parameters["to"].map(String.init), language: Self.language(request),
-            limit: parameters["limit"].flatMap { Int(String($0)) })
+            limit: limit)
         let table = try await store.report(report, query: query)
         context.logger.info("hub.report", metadata: ["hub.report": "\(report.rawValue)", "hub.viewer": "\(viewer.id)"])
         switch parameters["format"].map(String.init) ?? "json" {

@@ -23,10 +23,23 @@ struct SyncController {
     @Sendable func push(_ request: Request, context: HubRequestContext) async throws -> Response {
         let started = ContinuousClock.now
         let station = try context.requireStation()
-        let body = try await JSONBody.decode(PushRequest.self, from: request, limit: configuration.maxBodyBytes)
+        let body: PushRequest
+        let result: PushResponse
         let wall = configuration.wallClock.nowMillis()
-        let result = try await store.push(
-            body.changes, from: station, context: ValidationContext(wallMillis: wall, maxDriftMillis: configuration.maxDriftMillis))
+        do {
+            body = try await JSONBody.decode(PushRequest.self, from: request, limit: configuration.maxBodyBytes)
+        } catch {
+            Self.logRefusedPush(error, changes: [], logger: context.logger)
+            throw error
+        }
+        do {
+            result = try await store.push(
+                body.changes, from: station, context: ValidationContext(wallMillis: wall, maxDriftMillis: configuration.maxDriftMillis))
+        } catch {
+            Self.logRefusedPush(error, changes: body.changes, logger: context.logger)
+            throw error
+        }
+        Self.logRefusals(result.refused, changes: body.changes, logger: context.logger)
         metrics.pushes.increment()
         metrics.applied.increment(by: Int64(result.applied))
         metrics.refused.increment(by: Int64(result.refused.count))
@@ -83,6 +96,45 @@ struct SyncController {
     @Sendable func digest(_ request: Request, context: HubRequestContext) async throws -> Response {
         let station = try context.requireStation()
         return try JSONBody.response(try await store.digest(for: station), to: request)
+    }
+
+    /// The most refused changes of one push logged one by one (the rest are counted).
+    static let loggedRefusals = 20
+
+    /// Logs refused changes at `notice`: site, seq, type, field and code — never a value.
+    static func logRefusals(_ refused: [PushRefusal], changes: [Change], logger: Logger) {
+        guard let first = changes.first, !refused.isEmpty else { return }
+        for refusal in refused.prefix(loggedRefusals) {
+            let index = Int(clamping: refusal.seq &- first.seq)
+            let change = changes.indices.contains(index) ? changes[index] : nil
+            logger.notice(
+                "hub.change.refused",
+                metadata: [
+                    "sync.site": "\(first.site)", "sync.seq": "\(refusal.seq)", "sync.type": "\(change.map { String($0.type.prefix(40)) } ?? "?")",
+                    "sync.field": "\(change.map { String($0.field.prefix(40)) } ?? "?")", "sync.code": "\(refusal.code)",
+                ])
+        }
+        if refused.count > loggedRefusals {
+            logger.notice("hub.change.refused.more", metadata: ["sync.site": "\(first.site)", "sync.refused": "\(refused.count - loggedRefusals)"])
+        }
+    }
+
+    /// Logs a push refused as a whole at `notice`: its code, site and seqs (never a value or a
+    /// message, which may quote the body).
+    static func logRefusedPush(_ error: any Error, changes: [Change], logger: Logger) {
+        let code: SyncErrorCode
+        switch error {
+        case let error as HubError: code = error.body.error.code
+        case let error as SyncError: code = error.code
+        default: return
+        }
+        guard HubError.status(for: code).code < 500 else { return }
+        logger.notice(
+            "hub.push.refused",
+            metadata: [
+                "sync.code": "\(code)", "sync.site": "\(changes.first.map { "\($0.site)" } ?? "-")",
+                "sync.seq": "\(changes.first.map { "\($0.seq)" } ?? "-")", "sync.batch.count": "\(changes.count)",
+            ])
     }
 
     /// A non-negative integer query parameter.

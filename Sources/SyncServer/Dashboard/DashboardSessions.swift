@@ -10,6 +10,8 @@ final class DashboardSessions: Sendable {
 
     struct Session: Sendable {
         var viewer: ReportViewer
+        /// The token signed in with, checked again on every request (revocation is at once).
+        var token: String
         var expires: UInt64
     }
 
@@ -22,21 +24,21 @@ final class DashboardSessions: Sendable {
     }
 
     /// Opens a session for `viewer` and returns its id (32 random bytes in hex).
-    func open(_ viewer: ReportViewer, now: UInt64) -> String {
+    func open(_ viewer: ReportViewer, token: String, now: UInt64) -> String {
         let id = IssuedToken.randomHex(bytes: 32)
         sessions.withLock { sessions in
             sessions = sessions.filter { $0.value.expires > now }
-            sessions[id] = Session(viewer: viewer, expires: now + lifetimeMillis)
+            sessions[id] = Session(viewer: viewer, token: token, expires: now + lifetimeMillis)
         }
         return id
     }
 
-    /// The viewer of a live session.
-    func viewer(_ id: String?, now: UInt64) -> ReportViewer? {
+    /// A live session.
+    func session(_ id: String?, now: UInt64) -> Session? {
         guard let id else { return nil }
         return sessions.withLock { sessions in
             guard let session = sessions[id], session.expires > now else { return nil }
-            return session.viewer
+            return session
         }
     }
 

@@ -12,6 +12,8 @@ public struct HubError: Error, HTTPResponseError, CustomStringConvertible {
     public var body: ErrorBody
     /// For 405: the method the path answers (sent as `Allow`).
     public var allow: String?
+    /// For 429: the seconds to wait (sent as `Retry-After`).
+    public var retryAfter: Int?
 
     /// Creates an error with an explicit status.
     public init(_ status: HTTPResponse.Status, _ code: SyncErrorCode, _ message: String, acked: UInt64? = nil, hubProtocol: Int? = nil) {
@@ -49,6 +51,7 @@ public struct HubError: Error, HTTPResponseError, CustomStringConvertible {
         var headers = HTTPFields()
         headers[.contentType] = WireProtocol.contentType
         if let allow { headers[.allow] = allow }
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

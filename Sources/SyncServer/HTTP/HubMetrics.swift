@@ -11,6 +11,8 @@ public struct HubMetrics: Sendable {
     let duplicates: Counter
     let pulled: Counter
     let snapshotRecords: Counter
+    let rateLimitedTokens: Counter
+    let rateLimitedFailedAuth: Counter
 
     /// Creates the hub's metrics in `registry`.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -26,6 +28,15 @@ public struct HubMetrics: Sendable {
             descriptor: .init(metricName: "tributary_pull_changes", unitName: "total", helpText: "Changes sent by pulls"))
         self.snapshotRecords = registry.makeCounter(
             descriptor: .init(metricName: "tributary_snapshot_records", unitName: "total", helpText: "Records sent by snapshots"))
+        let limited = MetricNameDescriptor(
+            metricName: "tributary_rate_limited", unitName: "total", helpText: "Requests answered 429 rate_limited, by limit")
+        self.rateLimitedTokens = registry.makeCounter(descriptor: limited, labels: [("limit", "token")])
+        self.rateLimitedFailedAuth = registry.makeCounter(descriptor: limited, labels: [("limit", "failed_auth")])
+    }
+
+    /// Counts a 429 of the per-token (`token`) or per-address (`failed_auth`) limit.
+    func rateLimited(limit: String) {
+        (limit == "token" ? rateLimitedTokens : rateLimitedFailedAuth).increment()
     }
 
     /// The latency histogram of one endpoint.

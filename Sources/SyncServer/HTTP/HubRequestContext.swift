@@ -1,4 +1,5 @@
 public import Hummingbird
+import NIOCore
 import SyncModel
 
 /// The request context of the hub: Hummingbird's core storage and, once the protocol
@@ -7,10 +8,13 @@ public struct HubRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The authenticated station (on `/v1` routes).
     public var station: HubStation?
+    /// The peer's IP address (the failed-authentication limit's key).
+    var clientAddress: String?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.station = nil
+        self.clientAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// The authenticated station, or an `unauthorized` error if the middleware did not run.

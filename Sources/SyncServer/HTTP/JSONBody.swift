@@ -8,13 +8,7 @@ import SyncModel
 enum JSONBody {
     /// Collects the body (at most `limit` bytes, before and after gunzip) and decodes it.
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
-        var request = request
-        var buffer: ByteBuffer
-        do {
-            buffer = try await request.collectBody(upTo: limit)
-        } catch is NIOTooManyBytesError {
-            throw tooLarge(limit)
-        }
+        var buffer = try await collect(request, limit: limit)
         if let encoding = request.headers[.contentEncoding]?.lowercased(), encoding != "identity" {
             guard encoding == "gzip" else {
                 throw HubError(.unsupportedMediaType, .badRequest, "the hub accepts request bodies plain or with Content-Encoding: gzip, not \(encoding)")
@@ -41,6 +35,22 @@ enum JSONBody {
             return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
         } catch let error as DecodingError {
             throw HubError(.badRequest, .badRequest, "the body is not a valid \(T.self): \(describe(error))")
+        }
+    }
+
+    /// Collects the body, at most `limit` bytes (413 past it). A body the client cut short or
+    /// framed wrongly (a `Content-Length` longer than what came, a malformed chunk) is 400
+    /// `bad_request`, not a failure of the hub.
+    static func collect(_ request: Request, limit: Int) async throws -> ByteBuffer {
+        var request = request
+        do {
+            return try await request.collectBody(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw tooLarge(limit)
+        } catch let error as HubError {
+            throw error
+        } catch {
+            throw HubError(.badRequest, .badRequest, "the request body could not be read: it ended early or its framing is malformed")
         }
     }
 

@@ -6,12 +6,14 @@ import SyncModel
 
 /// Checks every `/v1` request before anything is read or applied, in this order: the
 /// protocol version (426 `protocol_mismatch`), the schema (409 `schema_mismatch`), then the
-/// bearer token (401 `unauthorized` / `token_revoked`). Sets the context's station.
+/// bearer token (401 `unauthorized` / `token_revoked`, never cached: a revoked token is
+/// refused on its next request), then the token's rate limit (429). Sets the context's station.
 struct ProtocolMiddleware: RouterMiddleware {
     typealias Context = HubRequestContext
 
     let store: any HubStore
     let metrics: HubMetrics
+    let limits: HubLimits
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         try Self.checkVersions(request, schema: store.schema)
@@ -22,6 +24,7 @@ struct ProtocolMiddleware: RouterMiddleware {
         }
         var context = context
         let station = try await store.authenticate(token: token)
+        try limits.admit("station:\(station.id)", who: "station \(station.id)", context: context)
         context.station = station
         context.logger[metadataKey: "hub.station"] = .string(station.id)
         return try await next(request, context)

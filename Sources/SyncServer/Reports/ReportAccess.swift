@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import SyncModel
 
 /// Who may read which report: admin tokens read everything, station tokens only their own
@@ -8,14 +9,14 @@ struct ReportAccess: Sendable {
     let store: any HubStore
     let sessions: DashboardSessions
     let wallClock: WallClock
+    let limits: HubLimits
 
     /// The viewer of an API request: a bearer token (after the protocol and schema header
     /// checks every `/v1` request passes) or, for the dashboard's download links, which a
-    /// browser cannot give those headers, a signed-in session cookie.
-    func viewer(for request: Request) async throws -> ReportViewer {
-        if request.headers[.authorization] == nil,
-            let viewer = sessions.viewer(request.cookies[DashboardSessions.cookieName]?.value, now: wallClock.nowMillis())
-        {
+    /// browser cannot give those headers, a signed-in session cookie. Either is spent from
+    /// its rate limit (429).
+    func viewer(for request: Request, context: HubRequestContext) async throws -> ReportViewer {
+        if request.headers[.authorization] == nil, let viewer = try await sessionViewer(request, context: context) {
             return viewer
         }
         try ProtocolMiddleware.checkVersions(request, schema: store.schema)
@@ -24,7 +25,28 @@ struct ReportAccess: Sendable {
         else {
             throw HubError(.unauthorized, .unauthorized, "send an admin or station token as Authorization: Bearer <token>")
         }
-        return try await viewer(token: token)
+        let viewer = try await viewer(token: token)
+        let kind = if case .admin = viewer { "admin" } else { "station" }
+        try limits.admit("\(kind):\(viewer.id)", who: "\(kind) \(viewer.id)", context: context)
+        return viewer
+    }
+
+    /// The viewer of a live dashboard session, whose token is checked again on every request
+    /// (a session of a revoked token ends at once); `nil` without a live session.
+    func sessionViewer(_ request: Request, context: HubRequestContext) async throws -> ReportViewer? {
+        guard let id = request.cookies[DashboardSessions.cookieName]?.value,
+            let session = sessions.session(id, now: wallClock.nowMillis())
+        else { return nil }
+        let viewer: ReportViewer
+        do {
+            viewer = try await self.viewer(token: session.token)
+        } catch let error as SyncError where error.code == .unauthorized || error.code == .tokenRevoked {
+            sessions.close(id)
+            context.logger.notice("hub.session.closed", metadata: ["hub.code": "\(error.code)", "hub.viewer": "\(session.viewer.id)"])
+            return nil
+        }
+        try limits.admit("session:\(id)", who: "the dashboard session of \(viewer.id)", context: context)
+        return viewer
     }
 
     /// The viewer holding `token`: an admin, else a station (401 for neither).

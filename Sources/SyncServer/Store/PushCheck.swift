@@ -7,6 +7,9 @@ public enum PushCheck {
     /// change whose clock lies too far ahead (`clock_skew`: nothing is applied).
     public static func check(_ changes: [Change], schema: Schema, context: ValidationContext) throws(SyncError) {
         guard let first = changes.first else { return }
+        guard first.site.rawValue != 0, first.site.rawValue != .max else {
+            throw SyncError(.wrongSite, "site \(first.site) is no replica's site (all zeros or all ones); nothing of this push was applied")
+        }
         for change in changes where change.site != first.site {
             throw SyncError(.wrongSite, "a push holds the changes of one site; got \(first.site) and \(change.site)")
         }

@@ -17,7 +17,7 @@ extension SQLiteHubStore {
         -> PushResponse
     {
         let scope = try Self.scope(of: station.org, db)
-        if let pushing = changes.first?.site { try bind(pushing, to: station, db) }
+        let unbound = try changes.first.map { try checkSite($0.site, of: station, db) } ?? false
         let site = changes.first?.site ?? station.site
         let acked = try site.map { try Self.ackedSeq($0, db) } ?? 0
         if let first = changes.first, first.seq > acked + 1 {
@@ -46,6 +46,16 @@ extension SQLiteHubStore {
         let report = try replica.apply(accepted, context: context, db)
         duplicates += report.duplicates.count
         refused += report.refused.map { PushRefusal(seq: $0.origin.seq, code: $0.error.code, message: $0.error.message) }
+        if unbound, let first = changes.first {
+            // A push of which nothing was applied does not bind the token to its site, nor
+            // record its seqs: refused changes cannot claim a site (SPEC §10, §15).
+            guard report.applied.count > 0 || duplicates > 0 else {
+                try Self.touch(station, at: contact, db)
+                return PushResponse(
+                    acked: changes.last?.seq ?? 0, applied: 0, duplicates: 0, refused: refused.sorted { $0.seq < $1.seq }, hubClock: try Self.clock(db))
+            }
+            try db.execute(sql: "UPDATE stations SET site = ? WHERE id = ?", arguments: [Int64(bitPattern: first.site.rawValue), station.id])
+        }
         try recordRefusals(refused, site: site, db)
         try recordMoves(before, db)
         if let last = changes.last, last.seq > acked {
@@ -65,8 +75,9 @@ extension SQLiteHubStore {
         return change.field == recordType.scopeField || recordType.alsoScopeFields.first == change.field
     }
 
-    /// Binds the station to the site it pushes as, or refuses a site that is not its own.
-    private func bind(_ site: SiteID, to station: HubStation, _ db: Database) throws {
+    /// Refuses a site that is not the station's own; `true` when the station is not bound to a
+    /// site yet (it is bound once something of its push is applied).
+    private func checkSite(_ site: SiteID, of station: HubStation, _ db: Database) throws -> Bool {
         let bound = try Int64.fetchOne(db.cachedStatement(sql: "SELECT site FROM stations WHERE id = ?"), arguments: [station.id])
         if let bound {
             guard UInt64(bitPattern: bound) == site.rawValue else {
@@ -74,7 +85,7 @@ extension SQLiteHubStore {
                     .wrongSite,
                     "station \(station.id) pushes as site \(SiteID(rawValue: UInt64(bitPattern: bound))), not \(site); a reset replica needs a new station token")
             }
-            return
+            return false
         }
         let taken = try Bool.fetchOne(db, sql: "SELECT 1 FROM stations WHERE site = ?", arguments: [Int64(bitPattern: site.rawValue)]) != nil
         guard !taken, site != siteID,
@@ -82,7 +93,7 @@ extension SQLiteHubStore {
         else {
             throw SyncError(.wrongSite, "site \(site) belongs to another replica; a station pushes only its own changes")
         }
-        try db.execute(sql: "UPDATE stations SET site = ? WHERE id = ?", arguments: [Int64(bitPattern: site.rawValue), station.id])
+        return true
     }
 
     /// The highest seq of `site` the hub holds.

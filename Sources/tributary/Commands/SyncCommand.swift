@@ -14,7 +14,9 @@ struct SyncCommand: AsyncParsableCommand {
         discussion: """
             Exit status: 0 synced; 3 the hub could not be reached (changes stay in the outbox);
             4 the hub refused something (the token, the protocol, the clock, or some changes — those
-            are kept, marked, and shown by `tributary status` and `tributary log`); 1 any other error.
+            are kept, marked, and shown by `tributary status` and `tributary log`); 5 the hub is limiting
+            this station's requests (429 rate_limited: the message says how many seconds to wait; --watch
+            waits that long by itself); 1 any other error.
 
             Examples:
               tributary sync
@@ -138,6 +140,8 @@ struct SyncCommand: AsyncParsableCommand {
     static func exit(with error: SyncError) -> Never {
         Console.error("error: \(error.code.rawValue): \(error.message.replacingOccurrences(of: "\n", with: " "))")
         switch error.code {
+        case .rateLimited:
+            Foundation.exit(ExitStatus.rateLimited)
         case .unreachable, .unavailable, .internalError:
             Foundation.exit(ExitStatus.unreachable)
         case .unauthorized, .tokenRevoked, .forbidden, .protocolMismatch, .schemaMismatch, .clockSkew, .wrongSite, .seqGap,

@@ -1,0 +1,193 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import InMemoryLogging
+import Logging
+import SyncModel
+import SyncServer
+import SyncStore
+import Testing
+import TributaryTestSupport
+
+/// Stations that misbehave, on purpose or by a bug, against the real server on loopback: each
+/// is refused with its code, nothing of it is applied (the hub's digest stays the same), the
+/// refusal is logged without personal fields, and honest stations carry on.
+@Suite struct HostileStationTests {
+    static let phone = "13912345678"
+    static let idNumber = "350525196001011234"
+
+    /// A new member with personal fields, as `station`'s replica writes it.
+    static func memberWithPersonalFields(_ hub: HubFixture, station: String, id: String, unit: String) throws -> [Change] {
+        let replica = try hub.replica(station)
+        var edits = memberEdits(id, unit: unit, phone: phone)
+        edits.append(LocalEdit(key: FieldKey(type: "member", id: id, field: "idNumber"), scope: unit, value: .string(idNumber)))
+        return try replica.writeLocal(edits)
+    }
+
+    static func digest(_ hub: HubFixture) async throws -> String {
+        try await hub.store.digest(for: nil).digest
+    }
+
+    static func whoami(_ client: some TestClientProtocol, _ hub: HubFixture, _ station: String) async throws -> WhoAmIResponse {
+        let (status, body, _) = try await client.call(.get, "/v1/whoami", headers: hub.headers(station))
+        #expect(status == .ok)
+        return try JSONDecoder().decode(WhoAmIResponse.self, from: body)
+    }
+
+    @Test func writingOutsideItsSubtreeIsRefusedLoggedWithoutValuesAndBindsNothing() async throws {
+        // Given a hub logging to memory, and station t2 (yc-t02) holding a member of yc-t01-c01
+        let hub = try await HubFixture()
+        let log = InMemoryLogHandler()
+        var logger = Logger(label: "hub") { _ in log }
+        logger.logLevel = .trace
+        let changes = try Self.memberWithPersonalFields(hub, station: "t2", id: "m-intruder", unit: "yc-t01-c01")
+        let before = try await Self.digest(hub)
+        try await hub.application(logger: logger).test(.live) { client in
+            // When t2 pushes it
+            let response = try await client.push(hub, "t2", changes)
+            // Then every change is refused out_of_scope, nothing is applied, the digest is unchanged
+            #expect(response.applied == 0 && response.refused.count == changes.count)
+            #expect(response.refused.allSatisfy { $0.code == .outOfScope })
+            #expect(try await Self.digest(hub) == before)
+            // And the token is not bound to the site of refused changes
+            #expect(try await Self.whoami(client, hub, "t2").site == nil)
+        }
+        // And each refusal is logged at notice with site, seq, type, field and code
+        let refusals = log.entries.filter { $0.message.description == "hub.change.refused" }
+        #expect(refusals.count == changes.count)
+        #expect(refusals.allSatisfy { $0.level == .notice && $0.metadata["sync.code"]?.description == "out_of_scope" })
+        let fields = Set(refusals.compactMap { $0.metadata["sync.field"]?.description })
+        #expect(fields.isSuperset(of: ["phone", "idNumber"]))
+        #expect(refusals.allSatisfy { $0.metadata["hub.station"]?.description == hub.stationIDs["t2"] })
+        // And no log line holds a personal value
+        for entry in log.entries {
+            let text = "\(entry.message) \(entry.metadata)"
+            #expect(!text.contains(Self.phone) && !text.contains(Self.idNumber), "\(text)")
+        }
+    }
+
+    @Test func anotherStationsBatchReplayedWithAnotherTokenIsRefused() async throws {
+        // Given t1 has pushed its member (binding its token to its site)
+        let hub = try await HubFixture()
+        let log = InMemoryLogHandler()
+        var logger = Logger(label: "hub") { _ in log }
+        logger.logLevel = .info
+        let t1 = try Self.memberWithPersonalFields(hub, station: "t1", id: "m-1", unit: "yc-t01-c02")
+        try await hub.application(logger: logger).test(.live) { client in
+            _ = try await client.push(hub, "t1", t1)
+            let before = try await Self.digest(hub)
+            // When county2 (whose scope covers yc-t01) replays t1's batch with its own token
+            let replay = try JSONEncoder().encode(PushRequest(changes: t1))
+            try await client.expectError(.post, "/v1/push", headers: hub.headers("county2"), body: replay, status: .badRequest, code: .wrongSite)
+            // And claims t1's site for a new change
+            var forged = t1[0]
+            forged.seq = t1.last!.seq + 1
+            forged.value = .string("改名")
+            forged.field = "name"
+            let claim = try JSONEncoder().encode(PushRequest(changes: [forged]))
+            try await client.expectError(.post, "/v1/push", headers: hub.headers("county2"), body: claim, status: .badRequest, code: .wrongSite)
+            // Then nothing is applied, county2 stays unbound, and t1 carries on
+            #expect(try await Self.digest(hub) == before)
+            #expect(try await Self.whoami(client, hub, "county2").site == nil)
+            #expect(try await client.push(hub, "t1", t1).duplicates == t1.count)
+        }
+        let refused = log.entries.filter { $0.message.description == "hub.push.refused" }
+        #expect(refused.count == 2 && refused.allSatisfy { $0.level == .notice && $0.metadata["sync.code"]?.description == "wrong_site" })
+    }
+
+    @Test(arguments: [UInt64(0), UInt64.max])
+    func bogusSiteIDsAreRefusedAndNeverBound(site: UInt64) async throws {
+        // Given a valid batch of t1 rewritten to site 0000… or ffff…
+        let hub = try await HubFixture()
+        var changes = try hub.replica("t1").writeLocal(memberEdits("m-bogus", unit: "yc-t01"))
+        for index in changes.indices { changes[index].site = SiteID(rawValue: site) }
+        let forged = changes
+        let before = try await Self.digest(hub)
+        try await hub.application().test(.live) { client in
+            // When t1 pushes it / Then the whole push is refused wrong_site and t1 stays unbound
+            let body = try JSONEncoder().encode(PushRequest(changes: forged))
+            try await client.expectError(.post, "/v1/push", headers: hub.headers("t1"), body: body, status: .badRequest, code: .wrongSite)
+            #expect(try await Self.digest(hub) == before)
+            #expect(try await Self.whoami(client, hub, "t1").site == nil)
+            // And t1 can still push from its real replica and is bound to that site
+            let real = try hub.replica("t1")
+            let own = try real.writeLocal(memberEdits("m-real", unit: "yc-t01"))
+            #expect(try await client.push(hub, "t1", own).applied == own.count)
+            #expect(try await Self.whoami(client, hub, "t1").site == real.siteID)
+        }
+    }
+
+    @Test func replayedSeqsAreAppliedOnce() async throws {
+        // Given t1 pushed its batch
+        let hub = try await HubFixture()
+        let changes = try hub.replica("t1").writeLocal(memberEdits("m-1", unit: "yc-t01", phone: Self.phone))
+        try await hub.application().test(.live) { client in
+            let first = try await client.push(hub, "t1", changes)
+            #expect(first.applied == changes.count)
+            let before = try await Self.digest(hub)
+            let logged = try hub.store.replica.logCount()
+            // When it replays the same seqs, whole and in part, with changed values
+            var altered = changes
+            for index in altered.indices where altered[index].field == "name" { altered[index].value = .string("篡改") }
+            for batch in [changes, Array(changes.suffix(2)), altered] {
+                let response = try await client.push(hub, "t1", batch)
+                // Then nothing is applied twice and the old seqs stay as first applied
+                #expect(response.applied == 0 && response.duplicates == batch.count && response.acked == changes.last!.seq)
+            }
+            #expect(try await Self.digest(hub) == before)
+            #expect(try hub.store.replica.logCount() == logged)
+        }
+    }
+
+    @Test func aFutureClockIsRefusedWholeAndLogged() async throws {
+        // Given t1's replica whose clock runs an hour ahead of the hub's
+        let hub = try await HubFixture()
+        let log = InMemoryLogHandler()
+        let logger = Logger(label: "hub") { _ in log }
+        let replica = try ReplicaStore.open(
+            path: hub.directory.path("ahead.db"), schema: hub.schema, wallClock: .fixed(HubFixture.wallMillis + 3_600_000))
+        let changes = try replica.writeLocal(memberEdits("m-future", unit: "yc-t01", phone: Self.phone))
+        let before = try await Self.digest(hub)
+        try await hub.application(logger: logger).test(.live) { client in
+            // When it pushes / Then clock_skew, nothing applied, t1 unbound
+            let body = try JSONEncoder().encode(PushRequest(changes: changes))
+            try await client.expectError(.post, "/v1/push", headers: hub.headers("t1"), body: body, status: .conflict, code: .clockSkew)
+            #expect(try await Self.digest(hub) == before)
+            #expect(try await Self.whoami(client, hub, "t1").site == nil)
+        }
+        let refused = log.entries.filter { $0.message.description == "hub.push.refused" }
+        #expect(refused.count == 1 && refused.first?.metadata["sync.code"]?.description == "clock_skew")
+        #expect(refused.first?.metadata["sync.site"]?.description == replica.siteID.description)
+    }
+
+    @Test func revokedTokensAndTheirDashboardSessionsStopAtOnce() async throws {
+        // Given a running hub, a station in contact, and an admin signed in to the dashboard
+        let hub = try await HubFixture()
+        let (admin, adminToken) = try await hub.store.addAdminToken(name: "county office")
+        try await hub.application().test(.live) { client in
+            _ = try await Self.whoami(client, hub, "t1")
+            let (signedIn, _, signInHeaders) = try await client.call(
+                .post, "/login", headers: [.contentType: "application/x-www-form-urlencoded"], body: Data("token=\(adminToken)".utf8))
+            #expect(signedIn == .seeOther)
+            let cookie = String(try #require(signInHeaders[values: .setCookie].first { $0.hasPrefix("tributary_session=") }).prefix { $0 != ";" })
+            #expect(try await client.call(.get, "/", headers: [.cookie: cookie]).status == .ok)
+            #expect(try await client.call(.get, "/v1/reports/members", headers: [.cookie: cookie]).status == .ok)
+            // When both tokens are revoked while the hub runs
+            _ = try await hub.store.revokeStation(id: hub.stationIDs["t1"]!)
+            _ = try await hub.store.revokeAdminToken(id: admin.id)
+            // Then the station's next request is refused token_revoked
+            try await client.expectError(.get, "/v1/whoami", headers: hub.headers("t1"), status: .unauthorized, code: .tokenRevoked)
+            try await client.expectError(.get, "/v1/pull", headers: hub.headers("t1"), status: .unauthorized, code: .tokenRevoked)
+            // And the dashboard session ends at once: the page goes to sign-in, the CSV link is 401
+            let page = try await client.call(.get, "/", headers: [.cookie: cookie])
+            #expect(page.status == .seeOther && page.headers[.location] == "/login")
+            let headers = hub.headers(nil)
+            var withCookie = HTTPFields()
+            withCookie[.cookie] = cookie
+            for field in headers where field.name != .contentType { withCookie.append(field) }
+            try await client.expectError(.get, "/v1/reports/members", headers: withCookie, status: .unauthorized, code: .unauthorized)
+            // And others carry on
+            _ = try await Self.whoami(client, hub, "t2")
+        }
+    }
+}
