@@ -11,6 +11,8 @@ actor HubNode {
     private(set) var port = 0
     /// How many times the hub was killed while running.
     private(set) var kills = 0
+    /// How the hub ended when no one killed it (each one is a failure of the run).
+    private(set) var crashes: [String] = []
 
     init(database: String, tools: Tools) {
         self.database = database
@@ -37,7 +39,13 @@ actor HubNode {
     /// Starts the hub (on a free port the first time, on the same port after) and waits until
     /// it says it listens.
     func start() async throws {
-        guard process == nil else { return }
+        if let process {
+            guard process.hasEnded else { return }
+            // Not killed by the soak: the hub died by itself.
+            let exit = await process.wait()
+            crashes.append("the hub exited by itself with status \(exit.status): \(exit.stderr.suffix(300))")
+            self.process = nil
+        }
         for attempt in 1...50 {
             let started = try tools.start(
                 "tributary-hub", ["serve", "--db", database, "--port", String(port), "--log-level", "error"], keepOutput: true)

@@ -147,6 +147,7 @@ struct SoakRun: Sendable {
                 figures.openConflicts += (conflicts.json() as? [Any])?.count ?? 0
             }
             await hub.stop()
+            figures.problems += await hub.crashes
 
             for tally in tallies {
                 acknowledged += tally.acknowledged
