@@ -76,7 +76,23 @@ struct SoakRun: Sendable {
             FlakyProxy(upstream: hubURL, plan: .init(rate: options.faultRate, seed: options.seed &+ UInt64(index) &* 7919))
         }
         for proxy in proxies { proxy.isEnabled = false }
+        do {
+            return try await soak(
+                hub: hub, tools: tools, proxies: proxies, orgs: orgs, tokens: tokens, county: county, townships: townships,
+                figures: figures, started: started, deadline: deadline)
+        } catch {
+            // Leave no hub behind when the run itself fails.
+            _ = await hub.kill9()
+            throw error
+        }
+    }
 
+    private func soak(
+        hub: HubNode, tools: Tools, proxies: [FlakyProxy], orgs: [(org: String, township: String?)], tokens: [String], county: County,
+        townships: [String], figures: SoakFigures, started: ContinuousClock.Instant, deadline: ContinuousClock.Instant
+    ) async throws -> SoakFigures {
+        var figures = figures
+        let work = options.workDirectory
         return try await withThrowingTaskGroup(of: Void.self) { servers in
             var nodes: [StationNode] = []
             for (index, proxy) in proxies.enumerated() {
