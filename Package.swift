@@ -127,6 +127,27 @@ let package = Package(
             path: "Benchmarks/Sources/tributary-bench",
             swiftSettings: strictSettings
         ),
+        .executableTarget(
+            name: "tributary-soak",
+            dependencies: [
+                "FaultProxy", "TributaryTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Benchmarks/Sources/tributary-soak",
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "FaultProxy",
+            dependencies: [
+                "TributaryTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/FaultProxy",
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "TributaryTestSupport",
             dependencies: ["SyncModel", "SyncStore", "CountyWork"],
@@ -156,7 +177,7 @@ let package = Package(
         .testTarget(
             name: "SyncServerTests",
             dependencies: [
-                "SyncServer", "SyncClient", "SyncStore", "SyncModel", "CountyWork", "SyncBundle", "TributaryTestSupport",
+                "SyncServer", "SyncClient", "SyncStore", "SyncModel", "CountyWork", "SyncBundle", "TributaryTestSupport", "FaultProxy",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),

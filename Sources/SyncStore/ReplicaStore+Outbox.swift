@@ -95,7 +95,11 @@ extension ReplicaStore {
     }
 
     /// Recomputes one field key from the log, leaving out refused changes.
+    /// A record that left this replica's scope (``removeRecord(_:_:)``) has no `records` row
+    /// and stays gone: rebuilding one of its fields would bring back a fragment of it.
     package func rebuildField(_ key: FieldKey, _ db: Database) throws {
+        let held = try db.cachedStatement(sql: "SELECT 1 FROM records WHERE type = ? AND rid = ?")
+        guard try Bool.fetchOne(held, arguments: [key.type, key.id]) != nil else { return }
         var merger = try Merger(self, db)
         try merger.saveField(key, nil)
         try db.execute(

@@ -86,6 +86,27 @@ import TributaryTestSupport
         }
     }
 
+    @Test func aResentRefusedChangeIsRefusedAgain() async throws {
+        // Given station c01 that pushed a member in its unit and one in a sibling unit
+        let hub = try await HubFixture()
+        let station = try hub.replica("c01")
+        try station.writeLocal(memberEdits("m-in", unit: "yc-t01-c01"))
+        try station.writeLocal(memberEdits("m-out", unit: "yc-t01-c02"))
+        let batch = try station.outbox()
+        try await hub.application().test(.router) { client in
+            let first = try await client.push(hub, "c01", batch)
+            // When it sends the same batch again (its first answer was lost)
+            let second = try await client.push(hub, "c01", batch)
+            // Then the answer repeats the refusals, and nothing is applied twice
+            #expect(first.refused.map(\.seq) == [4, 5, 6])
+            #expect(second.refused.map(\.seq) == [4, 5, 6])
+            #expect(second.refused.map(\.code) == first.refused.map(\.code))
+            #expect(second.refused.map(\.message) == first.refused.map(\.message))
+            #expect(second.acked == 6 && second.applied == 0 && second.duplicates == 6)
+            #expect(try await hub.store.stations().first { $0.name == "c01" }?.refusals == 3)
+        }
+    }
+
     @Test func aStationPushesOnlyItsOwnSite() async throws {
         // Given two replicas using the same token
         let hub = try await HubFixture()

@@ -1,4 +1,5 @@
 import Foundation
+import FaultProxy
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -98,7 +99,7 @@ struct SyncEngineTests {
             // cuts the hub's answer off half way (so the hub has applied it, the station never heard).
             let proxy = FlakyProxy(
                 upstream: URL(string: "http://127.0.0.1:\(hubClient.port!)")!, path: "/v1/push",
-                faults: [.unavailable, .dropResponse])
+                faults: [.unavailable, .truncateResponse])
             try await proxy.application().test(.live) { proxyClient in
                 let transport = Self.transport(hub, "t1", port: proxyClient.port!)
                 var configuration = SyncEngine.Configuration()
@@ -106,10 +107,36 @@ struct SyncEngineTests {
                 // When: the station syncs through it.
                 let summary = try await SyncEngine(store: station, transport: transport, configuration: configuration, logger: Self.logger).sync()
                 // Then: both faults happened, every change arrived exactly once, and the outbox is empty.
-                #expect(proxy.injected.load(ordering: .relaxed) == 2)
+                #expect(proxy.injected == 2)
                 #expect(summary.pushed == 90)
                 #expect(try hub.store.replica.logCount() == before + 90)
                 #expect(try station.outboxCount() == 0)
+                #expect(try station.digest() == (try await transport.scopeDigest()).digest)
+            }
+        }
+    }
+
+    @Test("a refusal whose answer was lost is learnt when the station sends the change again")
+    func refusalAfterALostAnswer() async throws {
+        // Given a community station with a change inside its unit and a member outside it
+        let hub = try await HubFixture()
+        let station = try hub.replica("c01")
+        try station.writeLocal(memberEdits("inside", unit: "yc-t01-c01"))
+        try station.writeLocal(memberEdits("outside", unit: "yc-t02-c01"))
+        try await hub.application().test(.live) { hubClient in
+            // And a link that delivers its first push but loses the hub's answer
+            let proxy = FlakyProxy(
+                upstream: URL(string: "http://127.0.0.1:\(hubClient.port!)")!, path: "/v1/push", faults: [.dropResponse])
+            try await proxy.application().test(.live) { proxyClient in
+                let transport = Self.transport(hub, "c01", port: proxyClient.port!)
+                // When the station syncs (and so pushes the same changes again)
+                let summary = try await SyncEngine(store: station, transport: transport, logger: Self.logger).sync()
+                // Then it learns of the three refusals all the same, drops them from its merge,
+                // and agrees with the hub
+                #expect(proxy.injected == 1)
+                #expect(summary.refused.count == 3 && summary.refused.allSatisfy { $0.code == .outOfScope })
+                #expect(try station.refusedChanges().count == 3)
+                #expect(try station.record(RecordKey(type: "member", id: "outside")) == nil)
                 #expect(try station.digest() == (try await transport.scopeDigest()).digest)
             }
         }

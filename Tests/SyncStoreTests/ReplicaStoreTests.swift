@@ -57,6 +57,24 @@ struct ReplicaStoreTests {
         #expect(try store.outboxCount() == 0)
     }
 
+    @Test("a refusal of a write to a record that left the replica's scope does not bring it back")
+    func refusalOfARemovedRecord() throws {
+        // Given: a station that overwrote a title, and whose record then left its scope
+        // (removed, as a pull does) before the hub's refusal of the overwrite arrived.
+        let store = try ReplicaStore.inMemory(schema: TestSchemas.mixed, wallClock: wall)
+        try store.writeLocal([edit("title", "first")])
+        let second = try store.writeLocal([edit("title", "second")])
+        try store.write { db in try store.removeRecord(RecordKey(type: "note", id: "n1"), db) }
+        let removed = try store.digest()
+        // When: the refusal arrives.
+        let refusal = Refusal(origin: second[0].origin, error: SyncError(.outOfScope, "moved away"))
+        try store.write { db in try store.acknowledge(upTo: 2, refusals: [refusal], db) }
+        // Then: the record stays gone, and the refused write is listed.
+        #expect(try store.record(RecordKey(type: "note", id: "n1")) == nil)
+        #expect(try store.digest() == removed)
+        #expect(try store.refusedChanges().map(\.change.seq) == [2])
+    }
+
     @Test("a batch that fails leaves the store unchanged")
     func oneTransaction() throws {
         // Given: a store with one record.

@@ -33,6 +33,9 @@ extension SQLiteHubStore {
         for change in changes {
             if change.seq <= acked {
                 duplicates += 1
+                // A station resends what it never heard answered: a change refused the
+                // first time is refused again, or the station would keep it as accepted.
+                if let refusal = try storedRefusal(of: change, db) { refused.append(refusal) }
                 continue
             }
             let row = try rows.row(of: change.record)
@@ -101,6 +104,16 @@ extension SQLiteHubStore {
         UInt64(
             bitPattern: try Int64.fetchOne(db.cachedStatement(sql: "SELECT acked FROM site_seq WHERE site = ?"), arguments: [Int64(bitPattern: site.rawValue)])
                 ?? 0)
+    }
+
+    /// The refusal the hub stored when it first received `change`, if it refused it.
+    private func storedRefusal(of change: Change, _ db: Database) throws -> PushRefusal? {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT code, message FROM hub_refusals WHERE site = ? AND seq = ?"),
+                arguments: [Int64(bitPattern: change.site.rawValue), Int64(bitPattern: change.seq)])
+        else { return nil }
+        return PushRefusal(seq: change.seq, code: SyncErrorCode(rawValue: row[0]), message: row[1])
     }
 
     private func recordRefusals(_ refused: [PushRefusal], site: SiteID?, _ db: Database) throws {

@@ -1,0 +1,291 @@
+import FaultProxy
+import Foundation
+import Hummingbird
+import Synchronization
+import TributaryTestSupport
+
+/// One soak run: a real hub and real stations, random writes, kill -9 at random moments,
+/// a faulty link, then clean rounds of sync and the checks.
+struct SoakRun: Sendable {
+    /// The settings of a run.
+    struct Options: Sendable {
+        /// How many kill -9 to deliver (hub and stations together).
+        var kills = 100
+        /// The longest the whole run may take, in seconds.
+        var seconds = 540.0
+        /// The seed of every random choice (faults, writes, kills).
+        var seed: UInt64 = 1
+        /// How many stations: one per township, plus one county station.
+        var stations = 6
+        /// The share of requests each proxy injects a fault into.
+        var faultRate = 0.25
+        /// The share of kills aimed at the hub.
+        var hubKillShare = 0.3
+        /// Where the built `tributary` and `tributary-hub` are.
+        var binDirectory: URL
+        /// Where the hub, replicas and tool output go.
+        var workDirectory: URL
+        /// The org tree to import (Protocol/examples/sample-county.csv).
+        var countyCSV: String
+    }
+
+    let options: Options
+
+    /// Shared between the station loops and the chaos loop.
+    private final class Flags: Sendable {
+        let stop = Atomic<Bool>(false)
+        let stationKills = Atomic<Int>(0)
+    }
+
+    /// What one station loop did.
+    private struct Tally: Sendable {
+        var acknowledged: [(station: Int, change: ExpectedChange)] = []
+        var writesByKind: [String: Int] = [:]
+        var writesKilled = 0
+        var refusedAtStation: [String: Int] = [:]
+        var syncOutcomes: [String: Int] = [:]
+        var killsDuringSync = 0
+        var killsDuringWrite = 0
+        var problems: [String] = []
+    }
+
+    func run() async throws -> SoakFigures {
+        let started = ContinuousClock.now
+        let deadline = started + .seconds(options.seconds)
+        var figures = SoakFigures()
+        figures.seed = options.seed
+        figures.stations = options.stations
+        figures.killsRequested = options.kills
+        let work = options.workDirectory
+        let tools = try Tools(binDirectory: options.binDirectory, scratch: work.appendingPathComponent("out"))
+        let county = County(csv: try String(contentsOfFile: options.countyCSV, encoding: .utf8))
+        guard let root = county.root, county.townships.count >= options.stations - 1 else {
+            throw SoakFailure("the county file has no root or fewer than \(options.stations - 1) townships")
+        }
+        let townships = Array(county.townships.prefix(options.stations - 1))
+        let hub = HubNode(database: work.appendingPathComponent("hub.db").path, tools: tools)
+        try await hub.importCounty(options.countyCSV)
+        let orgs: [(org: String, township: String?)] = townships.map { ($0, $0) } + [(root, nil)]
+        var tokens: [String] = []
+        for (index, entry) in orgs.enumerated() {
+            tokens.append(try await hub.addStation(org: entry.org, name: "s\(index)-\(entry.org)"))
+        }
+        try await hub.start()
+        let hubURL = await hub.url
+        let proxies = (0..<orgs.count).map { index in
+            FlakyProxy(upstream: hubURL, plan: .init(rate: options.faultRate, seed: options.seed &+ UInt64(index) &* 7919))
+        }
+        for proxy in proxies { proxy.isEnabled = false }
+        do {
+            return try await soak(
+                hub: hub, tools: tools, proxies: proxies, orgs: orgs, tokens: tokens, county: county, townships: townships,
+                figures: figures, started: started, deadline: deadline)
+        } catch {
+            // Leave no hub behind when the run itself fails.
+            _ = await hub.kill9()
+            throw error
+        }
+    }
+
+    private func soak(
+        hub: HubNode, tools: Tools, proxies: [FlakyProxy], orgs: [(org: String, township: String?)], tokens: [String], county: County,
+        townships: [String], figures: SoakFigures, started: ContinuousClock.Instant, deadline: ContinuousClock.Instant
+    ) async throws -> SoakFigures {
+        var figures = figures
+        let work = options.workDirectory
+        return try await withThrowingTaskGroup(of: Void.self) { servers in
+            var nodes: [StationNode] = []
+            for (index, proxy) in proxies.enumerated() {
+                let (ports, continuation) = AsyncStream<Int>.makeStream()
+                let application = proxy.application(onServerRunning: { port in
+                    continuation.yield(port)
+                    continuation.finish()
+                })
+                servers.addTask { try await application.runService(gracefulShutdownSignals: []) }
+                var iterator = ports.makeAsyncIterator()
+                guard let port = await iterator.next() else { throw SoakFailure("proxy \(index) did not start") }
+                nodes.append(StationNode(
+                    index: index, org: orgs[index].org, township: orgs[index].township,
+                    database: work.appendingPathComponent("station-\(index).db").path, proxy: proxy, port: port, tools: tools))
+            }
+            defer { servers.cancelAll() }
+
+            // Set-up on a clean link: replicas, the shared records of each township, two rounds.
+            var acknowledged: [(station: Int, change: ExpectedChange)] = []
+            for (node, token) in zip(nodes, tokens) {
+                try await node.create(token: token)
+                _ = try await node.settle()  // the org tree comes from the hub
+            }
+            for node in nodes {
+                guard let township = node.township else { continue }
+                for write in Shared.creations(township, county: county) {
+                    let (exit, _) = try await node.run(write.args)
+                    guard exit.succeeded else { throw SoakFailure("\(node.name): set-up write failed: \(exit.firstErrorLine)") }
+                    acknowledged += write.expected.map { (node.index, $0) }
+                }
+            }
+            for _ in 0..<2 { for node in nodes { _ = try await node.settle() } }
+
+            // The soak: station loops writing and syncing through faulty proxies, and kills.
+            for proxy in proxies { proxy.isEnabled = true }
+            let flags = Flags()
+            let chaosEnd = min(deadline - .seconds(min(90, options.seconds * 0.2)), ContinuousClock.now + .seconds(options.seconds))
+            var tallies: [Tally] = []
+            let stations = nodes
+            try await withThrowingTaskGroup(of: Tally?.self) { group in
+                for node in stations {
+                    let workload = Workload(
+                        station: node.index, township: node.township, county: county, townships: townships,
+                        seed: options.seed &+ 1_000 &* UInt64(node.index + 1))
+                    group.addTask { try await self.stationLoop(node, workload: workload, flags: flags) }
+                }
+                group.addTask {
+                    try await self.chaos(hub: hub, nodes: stations, flags: flags, until: chaosEnd)
+                    return nil
+                }
+                for try await tally in group { if let tally { tallies.append(tally) } }
+            }
+            figures.hubKills = await hub.kills
+
+            // Clean link, hub up, three rounds of sync for everyone, then the digests.
+            for proxy in proxies { proxy.isEnabled = false }
+            try await hub.start()
+            for _ in 0..<3 { for node in nodes { _ = try await node.settle() } }
+            for node in nodes {
+                let (digest, _) = try await node.run(["digest", "--hub", "--json"])
+                let object = digest.json() as? [String: Any]
+                if object?["match"] as? String == "true" {
+                    figures.digestsEqual += 1
+                } else {
+                    figures.problems.append("\(node.name): digest \(object?["digest"] ?? "?") ≠ hub's view \(object?["hub"] ?? "?") \(digest.firstErrorLine)")
+                }
+                let (conflicts, _) = try await node.run(["conflicts", "--json"])
+                figures.openConflicts += (conflicts.json() as? [Any])?.count ?? 0
+            }
+            await hub.stop()
+            figures.problems += await hub.crashes
+
+            for tally in tallies {
+                acknowledged += tally.acknowledged
+                figures.writesByKind.merge(tally.writesByKind, uniquingKeysWith: +)
+                figures.writesKilled += tally.writesKilled
+                figures.refusedAtStation.merge(tally.refusedAtStation, uniquingKeysWith: +)
+                figures.syncOutcomes.merge(tally.syncOutcomes, uniquingKeysWith: +)
+                figures.stationKillsDuringSync += tally.killsDuringSync
+                figures.stationKillsDuringWrite += tally.killsDuringWrite
+                figures.problems += tally.problems
+            }
+            figures.writesAcknowledged = figures.writesByKind.values.reduce(0, +)
+            for proxy in proxies {
+                for (kind, count) in proxy.injectedByKind { figures.faultsByKind[kind.rawValue, default: 0] += count }
+            }
+            let findings = try SoakCheck.run(
+                hub: await hub.database,
+                stations: nodes.map { SoakCheck.StationFile(name: $0.name, database: $0.database, site: $0.site) },
+                acknowledged: acknowledged)
+            figures.changesWritten = findings.changesWritten
+            figures.hubLogRows = findings.hubLogRows
+            figures.refusedByHub = findings.refusedByHub
+            figures.acknowledgedFieldsChecked = findings.acknowledgedWritesChecked
+            figures.acknowledgedFieldsRefusedByHub = findings.acknowledgedWritesRefused
+            figures.lost = findings.lost
+            figures.duplicated = findings.duplicated
+            figures.problems += findings.problems
+            figures.elapsedSeconds = Self.seconds(ContinuousClock.now - started)
+            figures.total()
+            return figures
+        }
+    }
+
+    /// Kills at random moments until enough kills landed or the time is up: the hub (killed,
+    /// then restarted on its port after a pause) or a station (its next process dies).
+    private func chaos(hub: HubNode, nodes: [StationNode], flags: Flags, until end: ContinuousClock.Instant) async throws {
+        var random = SeededRandom(seed: options.seed ^ 0x5EED)
+        let window = Self.seconds(end - ContinuousClock.now)
+        let interval = max(0.05, window * 0.85 / Double(max(1, options.kills)))
+        defer { flags.stop.store(true, ordering: .relaxed) }
+        while ContinuousClock.now < end {
+            let landed = await hub.kills + flags.stationKills.load(ordering: .relaxed)
+            if landed >= options.kills { return }
+            try await Task.sleep(for: .seconds(interval * Double.random(in: 0.5...1.5, using: &random)))
+            if random.chance(options.hubKillShare) {
+                _ = await hub.kill9()
+                try await Task.sleep(for: .milliseconds(Int(random.next() % 600)))
+                try await hub.start()
+            } else {
+                nodes[Int(random.next() % UInt64(nodes.count))].killPending.store(true, ordering: .relaxed)
+            }
+        }
+    }
+
+    /// One station's work until the chaos loop says stop: random writes and syncs, its
+    /// process killed when a kill is pending for it.
+    private func stationLoop(_ node: StationNode, workload: Workload, flags: Flags) async throws -> Tally {
+        var workload = workload
+        var tally = Tally()
+        var random = SeededRandom(seed: options.seed &+ 77 &* UInt64(node.index + 1))
+        // Now and then the station works offline for a stretch of writes, as a township
+        // station does: that is when concurrent edits, conflicts and refusals pile up.
+        var offline = 0
+        while !flags.stop.load(ordering: .relaxed) {
+            let killing = node.killPending.load(ordering: .relaxed)
+            if offline > 0 {
+                offline -= 1
+            } else if random.chance(0.04) {
+                offline = 5 + Int(random.next() % 25)
+            }
+            // Most kills land in a sync: that is where a half-done exchange can hurt.
+            if killing ? random.chance(0.75) : offline == 0 && random.chance(0.3) {
+                let (exit, killed) = try await node.run(
+                    ["sync", "--json", "--timeout", "5"], killAfter: killing ? Int(random.next() % 900) : nil)
+                if killed {
+                    tally.killsDuringSync += 1
+                    node.killPending.store(false, ordering: .relaxed)
+                    flags.stationKills.add(1, ordering: .relaxed)
+                    tally.syncOutcomes["killed", default: 0] += 1
+                } else {
+                    let outcome = switch exit.status {
+                    case 0: "ok"
+                    case 3: "unreachable"
+                    case 4: "refused some"
+                    default: "failed"
+                    }
+                    tally.syncOutcomes[outcome, default: 0] += 1
+                    if outcome == "failed", tally.problems.count < 5 {
+                        tally.problems.append("\(node.name): sync exited \(exit.status): \(exit.firstErrorLine)")
+                    }
+                }
+                continue
+            }
+            let (write, township) = workload.next()
+            let (exit, killed) = try await node.run(write.args, killAfter: killing ? Int(random.next() % 60) : nil)
+            if killed {
+                tally.writesKilled += 1
+                tally.killsDuringWrite += 1
+                node.killPending.store(false, ordering: .relaxed)
+                flags.stationKills.add(1, ordering: .relaxed)
+            } else if exit.succeeded {
+                if write.expectsRefusal {
+                    tally.problems.append("\(node.name): tributary \(write.args.joined(separator: " ")) was accepted, but must be refused")
+                }
+                tally.writesByKind[write.kind, default: 0] += 1
+                tally.acknowledged += write.expected.map { (node.index, $0) }
+                if let effect = write.effect { workload.remember(effect, township: township) }
+            } else {
+                tally.refusedAtStation[Self.code(of: exit), default: 0] += 1
+            }
+        }
+        return tally
+    }
+
+    /// The error code of a failed command (`error: CODE: message` on stderr).
+    private static func code(of exit: ToolExit) -> String {
+        let line = exit.firstErrorLine
+        guard line.hasPrefix("error: ") else { return "exit \(exit.status)" }
+        return String(line.dropFirst("error: ".count).prefix { $0 != ":" })
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}
