@@ -14,6 +14,8 @@ package struct Merger {
     private let appendLog: RawStatement
     private let loadFieldRow: RawStatement
     private let saveFieldRow: RawStatement
+    private let insertFieldRow: RawStatement
+    private let updateFieldRow: RawStatement
     private let deleteFieldRow: RawStatement
     private let insertRecord: RawStatement
     private let updateScope: RawStatement
@@ -23,8 +25,9 @@ package struct Merger {
     private let findSuperseded: RawStatement
     /// Records whose row is known to exist in this transaction.
     private var existing: Set<RecordKey> = []
-    /// Records whose fields or row this merger changed.
-    package private(set) var changed: Set<RecordKey> = []
+    /// Records whose fields or row this merger changed (tracked only when there are
+    /// derived tables to refresh: a station has none, and hashing every key costs).
+    private var changed: Set<RecordKey> = []
 
     package init(_ store: ReplicaStore, _ db: Database) throws {
         schema = store.schema
@@ -44,6 +47,12 @@ package struct Merger {
             ON CONFLICT (type, rid, field, elem) DO UPDATE SET
                 hlc = excluded.hlc, site = excluded.site, value = excluded.value, heads = excluded.heads
             """)
+        // When the caller has just read the row, it knows which of the two applies and
+        // spares SQLite the upsert's second b-tree search.
+        insertFieldRow = try RawStatement(
+            db, "INSERT INTO fields (type, rid, field, elem, hlc, site, value, heads) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        updateFieldRow = try RawStatement(
+            db, "UPDATE fields SET hlc = ?5, site = ?6, value = ?7, heads = ?8 WHERE type = ?1 AND rid = ?2 AND field = ?3 AND elem = ?4")
         deleteFieldRow = try RawStatement(db, "DELETE FROM fields WHERE type = ? AND rid = ? AND field = ? AND elem = ?")
         insertRecord = try RawStatement(db, "INSERT INTO records (type, rid, scope) VALUES (?, ?, ?) ON CONFLICT (type, rid) DO NOTHING")
         updateScope = try RawStatement(db, "UPDATE records SET scope = ? WHERE type = ? AND rid = ?")
@@ -97,7 +106,7 @@ package struct Merger {
             current, Head(version: change.version, value: change.value), bases: change.bases, policy: policy,
             isSuperseded: isSuperseded, rank: { spec.rank(of: $0.stringValue ?? "") ?? -1 })
         if merged != current {
-            try saveField(key, merged)
+            try saveField(key, merged, exists: current != nil)
         }
         try updateRecord(change, recordType: recordType, merged: merged, isNew: current == nil)
     }
@@ -144,9 +153,10 @@ package struct Merger {
         return FieldState(heads: [winner] + others)
     }
 
-    /// Writes (or removes) the merged state of one field key.
-    package mutating func saveField(_ key: FieldKey, _ state: FieldState?) throws {
-        changed.insert(key.record)
+    /// Writes (or removes) the merged state of one field key; `exists` says whether the key
+    /// has a row now, when the caller knows it.
+    package mutating func saveField(_ key: FieldKey, _ state: FieldState?, exists: Bool? = nil) throws {
+        noteChanged(key.record)
         guard let state else {
             try deleteFieldRow.execute { row in
                 row.bind(key.type)
@@ -157,7 +167,12 @@ package struct Merger {
             return
         }
         let winner = state.winner
-        try saveFieldRow.execute { row in
+        let statement = switch exists {
+            case true?: updateFieldRow
+            case false?: insertFieldRow
+            case nil: saveFieldRow
+            }
+        try statement.execute { row in
             row.bind(key.type)
             row.bind(key.id)
             row.bind(key.field)
@@ -178,7 +193,7 @@ package struct Merger {
                 row.bind(change.id)
                 row.bind(recordType.scopeField == nil ? change.id : change.scope)
             }
-            if inserted > 0 { changed.insert(record) }
+            if inserted > 0 { noteChanged(record) }
             existing.insert(record)
         }
         guard change.element == nil, let winner = merged?.winner.value else { return }
@@ -198,13 +213,13 @@ package struct Merger {
             row.bind(change.type)
             row.bind(change.id)
         }
-        if updated > 0 { changed.insert(record) }
+        if updated > 0 { noteChanged(record) }
     }
 
     /// Marks a record as changed by work done outside this merger (a record row rewritten,
     /// a record removed), so that ``finish()`` refreshes what derives from it.
     package mutating func noteChanged(_ record: RecordKey) {
-        changed.insert(record)
+        if derived != nil { changed.insert(record) }
     }
 
     /// Refreshes the derived tables for every record changed so far; call once before the

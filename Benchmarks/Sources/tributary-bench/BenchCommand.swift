@@ -20,8 +20,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Runs of each benchmark (the median is reported).")
     var runs: Int?
 
-    @Option(help: "Benchmarks to run: ingest, store, snapshot, convergence, station (comma-separated).")
-    var only = "ingest,store,snapshot,convergence,station"
+    @Option(help: "Benchmarks to run: ingest, store, replica, snapshot, convergence, station (comma-separated).")
+    var only = "ingest,store,replica,snapshot,convergence,station"
 
     @Option(help: "The tributary-hub binary.")
     var hub = ".build/release/tributary-hub"
@@ -76,6 +76,9 @@ struct BenchCommand: AsyncParsableCommand {
             }
             if selected.contains("store") {
                 print(" store ingest"); try await StoreIngestBenchmark(options: runOptions, tree: tree).run(into: &book)
+            }
+            if selected.contains("replica") {
+                print(" replica apply"); try StoreIngestBenchmark(options: runOptions, tree: tree).replicaApply(into: &book)
             }
             if selected.contains("ingest") {
                 print(" ingest + pull"); try await IngestBenchmark(options: runOptions, tree: tree).run(into: &book)

@@ -1,6 +1,7 @@
 import Foundation
 import SyncModel
 import SyncServer
+import SyncStore
 
 /// The hub's storage alone: the county year's pushes applied in-process through
 /// `SQLiteHubStore.push` (no HTTP, no JSON), first one push at a time, then by all
@@ -60,6 +61,37 @@ struct StoreIngestBenchmark {
                          value: Double(total) / seconds, detail: detail)
             }
         }
+    }
+
+    /// A station's replica alone: the county year as a new county-level station receives it
+    /// from the hub (the register, then the townships' changes interleaved push by push),
+    /// applied in pages of 20,000 through `ReplicaStore.apply` — no HTTP, no JSON. The gap to
+    /// the pull-into-replica figure is what the wire costs.
+    func replicaApply(into book: inout FigureBook) throws {
+        let setup = try HubSetup(label: "replica")
+        defer { setup.remove() }
+        let year = CountyYear(
+            tree: tree, sizes: options.sizes, stations: options.stations, schema: setup.schema,
+            startMillis: HubSetup.nowMillis - 3 * 86_400_000)
+        var log = year.register
+        let batches = year.stations.map { CountyYear.batches($0.changes, size: options.batch) }
+        for round in 0..<(batches.map(\.count).max() ?? 0) {
+            for station in batches where round < station.count { log += station[round] }
+        }
+        let store = try ReplicaStore.open(path: setup.directory.appendingPathComponent("station.db").path, schema: setup.schema)
+        let context = ValidationContext(wallMillis: HubSetup.nowMillis)
+        let cpuBefore = ProcessCPU.seconds
+        let began = ContinuousClock.now
+        var applied = 0
+        for page in CountyYear.batches(log, size: 20_000) {
+            applied += try store.apply(page, context: context).applied.count
+        }
+        let seconds = (ContinuousClock.now - began).seconds
+        let cpu = ProcessCPU.seconds - cpuBefore
+        book.check("replica apply: every change applied", applied == log.count)
+        book.add("store.replicaApply", "Station replica apply in-process, pages of 20,000 (no HTTP)", unit: "changes/s",
+                 value: Double(log.count) / seconds,
+                 detail: "\(log.count) changes into a new replica; CPU \(String(format: "%.1f", cpu)) s in \(String(format: "%.1f", seconds)) s wall")
     }
 }
 

@@ -62,7 +62,8 @@ extension Schema {
     }
 
     private func canonicalValue(_ change: Change, spec: FieldSpec) throws(SyncError) -> FieldValue {
-        let path = "\(change.type).\(change.field)"
+        // Only error sentences need the path; built on demand, not for every valid change.
+        var path: String { "\(change.type).\(change.field)" }
         if spec.kind == .set {
             guard let element = change.element else {
                 throw SyncError(.malformedChange, "\(path) is a set: a change names the element (\"elem\") it adds or removes")
@@ -92,9 +93,12 @@ extension Schema {
         case .string, .text:
             guard case .string(let s) = value else { throw wrongKind("text") }
             let limit = spec.kind == .string ? 1_024 : 65_536
-            let length = s.unicodeScalars.count
-            guard length <= limit else {
-                throw SyncError(.invalidValue, "\(path) is at most \(limit) characters; got \(length)")
+            // A string has at most as many scalars as UTF-8 bytes (counted in O(1)).
+            if s.utf8.count > limit {
+                let length = s.unicodeScalars.count
+                guard length <= limit else {
+                    throw SyncError(.invalidValue, "\(path) is at most \(limit) characters; got \(length)")
+                }
             }
             guard !s.utf8.contains(0) else {
                 throw SyncError(.invalidValue, "\(path) may not contain the NUL character (U+0000)")
@@ -133,7 +137,11 @@ extension Schema {
 public enum DateText {
     /// Whether `text` is a real calendar date written `YYYY-MM-DD`.
     public static func isValid(_ text: String) -> Bool {
-        let b = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { isValid(utf8: $0) }
+    }
+
+    private static func isValid(utf8 b: UnsafeBufferPointer<UInt8>) -> Bool {
         guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") else { return false }
         func number(_ range: Range<Int>) -> Int? {
             var n = 0
@@ -147,7 +155,11 @@ public enum DateText {
             (1...12).contains(month), day >= 1
         else { return false }
         let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        let days = switch month {
+            case 2: leap ? 29 : 28
+            case 4, 6, 9, 11: 30
+            default: 31
+            }
         return day <= days
     }
 }
