@@ -19,6 +19,26 @@ struct ReplicaDiskFaultTests {
         ]
     }
 
+    /// Writes `note(n<index>, index)` for each index in turn until a write fails, and
+    /// returns how many were saved, the failure (nil if every one fitted), and the store's
+    /// digest, log count and outbox count just before the last write tried.
+    private func writeUntilFailure(_ store: ReplicaStore, indices: Range<Int>) throws
+        -> (saved: Int, failure: SyncError?, before: (digest: String, log: Int, outbox: Int))
+    {
+        var saved = 0
+        var before = (digest: "", log: 0, outbox: 0)
+        for index in indices {
+            before = (try store.digest(), try store.logCount(), try store.outboxCount())
+            do {
+                try store.writeLocal(note("n\(index)", index))
+                saved += 1
+            } catch {
+                return (saved, error, before)
+            }
+        }
+        return (saved, nil, before)
+    }
+
     @Test("a write on a full disk fails with disk_full, keeps nothing of itself and everything before")
     func fullDiskWrite() throws {
         // Given a replica with 20 notes saved, whose file may not grow any more
@@ -30,19 +50,8 @@ struct ReplicaDiskFaultTests {
         try store.capGrowth()
 
         // When notes keep being written until one does not fit
-        var saved = 20
-        var failure: SyncError?
-        var before = (digest: "", log: 0, outbox: 0)
-        for index in 20..<220 {
-            before = (try store.digest(), try store.logCount(), try store.outboxCount())
-            do {
-                try store.writeLocal(note("n\(index)", index))
-                saved += 1
-            } catch {
-                failure = error
-                break
-            }
-        }
+        let (more, failure, before) = try writeUntilFailure(store, indices: 20..<220)
+        let saved = 20 + more
 
         // Then the failing write says disk_full with the file and what to do
         let error = try #require(failure, "200 notes fitted in a capped file")
@@ -132,19 +141,8 @@ struct ReplicaDiskFaultTests {
         volume.fill()
 
         // When notes keep being written (the WAL may still take a few) until one does not fit
-        var saved = 10
-        var failure: SyncError?
-        var before = (digest: "", log: 0)
-        for index in 10..<2_000 {
-            before = (try store.digest(), try store.logCount())
-            do {
-                try store.writeLocal(note("n\(index)", index))
-                saved += 1
-            } catch {
-                failure = error
-                break
-            }
-        }
+        let (more, failure, before) = try writeUntilFailure(store, indices: 10..<2_000)
+        let saved = 10 + more
         // Then it fails with disk_full and leaves the replica as it was
         let error = try #require(failure, "2,000 notes fitted on a full 2 MB volume")
         print("disk: full 2 MB tmpfs replica took \(saved - 10) more notes, then disk_full")

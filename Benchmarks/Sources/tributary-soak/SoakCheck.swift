@@ -12,42 +12,34 @@ struct SoakCheck {
         var site: Int64
     }
 
-    /// What the checks found.
-    struct Findings {
-        var changesWritten = 0
-        var hubLogRows = 0
-        var refusedByHub = 0
-        var acknowledgedWritesChecked = 0
-        var acknowledgedWritesRefused = 0
-        var lost = 0
-        var duplicated = 0
+    /// Runs the checks and writes what they found into `figures`: the log counts,
+    /// `lost`, `duplicated`, the acknowledged fields checked, and at most 40 problems
+    /// (after the problems already there).
+    static func run(
+        hub: String, stations: [StationFile], acknowledged: [(station: Int, change: ExpectedChange)], into figures: inout SoakFigures
+    ) throws {
         var problems: [String] = []
-
-        mutating func problem(_ text: String) {
+        func problem(_ text: String) {
             if problems.count < 40 { problems.append(text) }
         }
-    }
-
-    static func run(hub: String, stations: [StationFile], acknowledged: [(station: Int, change: ExpectedChange)]) throws -> Findings {
-        var findings = Findings()
         let hubDB = try open(hub)
         try hubDB.read { db in
-            findings.hubLogRows = try Int.fetchOne(db, sql: "SELECT count(*) FROM log") ?? 0
-            findings.refusedByHub = try Int.fetchOne(db, sql: "SELECT count(*) FROM hub_refusals") ?? 0
+            figures.hubLogRows = try Int.fetchOne(db, sql: "SELECT count(*) FROM log") ?? 0
+            figures.refusedByHub = try Int.fetchOne(db, sql: "SELECT count(*) FROM hub_refusals") ?? 0
             let doubled = try duplicates(db)
-            findings.duplicated += doubled
-            if doubled > 0 { findings.problem("the hub's log holds \(doubled) change(s) twice") }
+            figures.duplicated += doubled
+            if doubled > 0 { problem("the hub's log holds \(doubled) change(s) twice") }
         }
         for station in stations {
             let stationDB = try open(station.database)
             let own = try stationDB.read { db in
                 let doubled = try duplicates(db)
-                findings.duplicated += doubled
-                if doubled > 0 { findings.problem("\(station.name)'s log holds \(doubled) change(s) twice") }
+                figures.duplicated += doubled
+                if doubled > 0 { problem("\(station.name)'s log holds \(doubled) change(s) twice") }
                 return try Row.fetchAll(
                     db, sql: "SELECT seq, hlc, type, rid, field, elem, value FROM log WHERE site = ? ORDER BY seq", arguments: [station.site])
             }
-            findings.changesWritten += own.count
+            figures.changesWritten += own.count
             try hubDB.read { db in
                 let atHub = try db.cachedStatement(sql: "SELECT hlc, type, rid, field, elem, value FROM log WHERE site = ? AND seq = ?")
                 let refused = try db.cachedStatement(sql: "SELECT 1 FROM hub_refusals WHERE site = ? AND seq = ?")
@@ -58,12 +50,12 @@ struct SoakCheck {
                             && held["rid"] as String == row["rid"] as String && held["field"] as String == row["field"] as String
                             && held["elem"] as String? == row["elem"] as String? && held["value"] as DatabaseValue == row["value"] as DatabaseValue
                         if !same {
-                            findings.lost += 1
-                            findings.problem("\(station.name) seq \(seq): the hub holds different content under the same origin")
+                            figures.lost += 1
+                            problem("\(station.name) seq \(seq): the hub holds different content under the same origin")
                         }
                     } else if try Bool.fetchOne(refused, arguments: [station.site, seq]) == nil {
-                        findings.lost += 1
-                        findings.problem("\(station.name) seq \(seq) (\(row["type"] as String)/\(row["rid"] as String).\(row["field"] as String)) is neither at the hub nor refused")
+                        figures.lost += 1
+                        problem("\(station.name) seq \(seq) (\(row["type"] as String)/\(row["rid"] as String).\(row["field"] as String)) is neither at the hub nor refused")
                     }
                 }
             }
@@ -74,7 +66,7 @@ struct SoakCheck {
             let refused = try db.cachedStatement(sql: "SELECT 1 FROM hub_refusals WHERE site = ? AND seq = ?")
             var stationDBs: [Int: DatabaseQueue] = [:]
             for (index, change) in acknowledged {
-                findings.acknowledgedWritesChecked += 1
+                figures.acknowledgedFieldsChecked += 1
                 let arguments: StatementArguments = [change.type, change.id, change.field, change.element, databaseValue(change.value)]
                 if try Bool.fetchOne(present, arguments: arguments) != nil { continue }
                 // Not at the hub: it must be this station's change, refused by the hub.
@@ -86,14 +78,14 @@ struct SoakCheck {
                         arguments: StatementArguments([stations[index].site]) + arguments)
                 }
                 if try seqs.contains(where: { try Bool.fetchOne(refused, arguments: [stations[index].site, $0]) != nil }) {
-                    findings.acknowledgedWritesRefused += 1
+                    figures.acknowledgedFieldsRefusedByHub += 1
                 } else {
-                    findings.lost += 1
-                    findings.problem("\(stations[index].name) wrote \(change) (acknowledged) but the hub holds it nowhere\(seqs.isEmpty ? " and the station's log lacks it" : "")")
+                    figures.lost += 1
+                    problem("\(stations[index].name) wrote \(change) (acknowledged) but the hub holds it nowhere\(seqs.isEmpty ? " and the station's log lacks it" : "")")
                 }
             }
         }
-        return findings
+        figures.problems += problems
     }
 
     private static func open(_ path: String) throws -> DatabaseQueue {

@@ -179,18 +179,10 @@ struct SoakRun: Sendable {
             for proxy in proxies {
                 for (kind, count) in proxy.injectedByKind { figures.faultsByKind[kind.rawValue, default: 0] += count }
             }
-            let findings = try SoakCheck.run(
+            try SoakCheck.run(
                 hub: await hub.database,
                 stations: nodes.map { SoakCheck.StationFile(name: $0.name, database: $0.database, site: $0.site) },
-                acknowledged: acknowledged)
-            figures.changesWritten = findings.changesWritten
-            figures.hubLogRows = findings.hubLogRows
-            figures.refusedByHub = findings.refusedByHub
-            figures.acknowledgedFieldsChecked = findings.acknowledgedWritesChecked
-            figures.acknowledgedFieldsRefusedByHub = findings.acknowledgedWritesRefused
-            figures.lost = findings.lost
-            figures.duplicated = findings.duplicated
-            figures.problems += findings.problems
+                acknowledged: acknowledged, into: &figures)
             figures.elapsedSeconds = Self.seconds(ContinuousClock.now - started)
             figures.total()
             return figures
