@@ -43,6 +43,7 @@ public struct ReplicaStore: Sendable {
         path: String, schema: Schema, wallClock: WallClock = .system, busyTimeout: Double = 5,
         migrations: (inout DatabaseMigrator) -> Void
     ) throws(SyncError) -> ReplicaStore {
+        SQLiteProcess.configured
         do {
             var configuration = Configuration()
             configuration.busyMode = .timeout(busyTimeout)
@@ -118,6 +119,7 @@ public struct ReplicaStore: Sendable {
     package static func inMemory(
         schema: Schema, wallClock: WallClock = .system, migrations: (inout DatabaseMigrator) -> Void
     ) throws(SyncError) -> ReplicaStore {
+        SQLiteProcess.configured
         do {
             return try make(writer: DatabaseQueue(), schema: schema, wallClock: wallClock, migrations: migrations)
         } catch let error as SyncError {
