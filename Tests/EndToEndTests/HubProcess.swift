@@ -39,8 +39,13 @@ final class HubProcess {
         process.arguments = ["serve", "--db", database, "--port", String(port), "--log-level", "warning"]
         let stdout = Pipe()
         process.standardOutput = stdout
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        let logFile = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        process.standardError = logFile
         try process.run()
+        // The hub has its own copy now. Ours would stay open for writing until the Process
+        // object goes, and be inherited by every process another test starts meanwhile: a
+        // file open for writing keeps a volume from being remounted read-only ("busy").
+        try? logFile.close()
         self.process = process
         var text = ""
         while !text.contains("\n") {

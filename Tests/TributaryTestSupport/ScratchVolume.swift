@@ -45,7 +45,9 @@ public final class ScratchVolume: Sendable {
     @discardableResult
     public func fill(leaving: Int = 0) -> Int {
         let filler = path(".filler-\(UUID().uuidString.prefix(8))")
-        guard let handle = fopen(filler, "w") else { return 0 }
+        // "e": close-on-exec, so that no process another test starts meanwhile inherits the
+        // filler open for writing (it would keep the space, and a read-only remount busy).
+        guard let handle = fopen(filler, "we") else { return 0 }
         defer { fclose(handle) }
         var written = 0
         // Big chunks first, then smaller ones, down to single bytes when filling to the end.

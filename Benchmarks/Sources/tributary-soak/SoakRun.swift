@@ -191,16 +191,29 @@ struct SoakRun: Sendable {
 
     /// Kills at random moments until enough kills landed or the time is up: the hub (killed,
     /// then restarted on its port after a pause) or a station (its next process dies).
+    ///
+    /// Which kills go to the hub is dealt up front — its share of the kills, at least one when
+    /// there are two or more — and shuffled by the seed: drawing each kill's target at random
+    /// left some seeds with no hub kill at all in a short run.
     private func chaos(hub: HubNode, nodes: [StationNode], flags: Flags, until end: ContinuousClock.Instant) async throws {
         var random = SeededRandom(seed: options.seed ^ 0x5EED)
         let window = Self.seconds(end - ContinuousClock.now)
         let interval = max(0.05, window * 0.85 / Double(max(1, options.kills)))
+        let hubKills = options.kills < 2 || options.hubKillShare <= 0
+            ? 0 : max(1, Int((Double(options.kills) * options.hubKillShare).rounded()))
+        var plan = Array(repeating: true, count: hubKills) + Array(repeating: false, count: max(0, options.kills - hubKills))
+        for index in plan.indices.dropLast().reversed() {
+            plan.swapAt(index, index + Int(random.next() % UInt64(plan.count - index)))
+        }
         defer { flags.stop.store(true, ordering: .relaxed) }
         while ContinuousClock.now < end {
             let landed = await hub.kills + flags.stationKills.load(ordering: .relaxed)
             if landed >= options.kills { return }
             try await Task.sleep(for: .seconds(interval * Double.random(in: 0.5...1.5, using: &random)))
-            if random.chance(options.hubKillShare) {
+            // Past the plan (a station kill still pending, the hub not running to be killed),
+            // targets are drawn with the hub's share.
+            let aimAtHub = plan.isEmpty ? random.chance(options.hubKillShare) : plan.removeFirst()
+            if aimAtHub {
                 _ = await hub.kill9()
                 try await Task.sleep(for: .milliseconds(Int(random.next() % 600)))
                 try await hub.start()
