@@ -147,7 +147,7 @@ struct ConvergenceBenchmark {
         if !mismatched.isEmpty { print("  digest mismatch at \(mismatched.count) stations, e.g. \(mismatched.prefix(5))") }
         book.check("convergence: concurrent edits surfaced as conflicts", conflicts > 0)
         let detail = "\(seats.count) stations × \(options.changesPerStation) changes (\(total) in all), push + bootstrap + pull, then a second round; \(conflicts) open conflicts held across stations; digests \(mismatched.isEmpty ? "all equal" : "DIFFER at \(mismatched.count)")"
-        book.add("convergence.seconds", "Convergence, \(seats.count) × \(options.changesPerStation / 1000)k through the hub", unit: "s", value: seconds,
+        book.add("convergence.seconds", "Convergence, \(seats.count) × \(options.changesPerStation.formatted(.number)) through the hub", unit: "s", value: seconds,
                  target: Figure.below(60, aim: 30), detail: detail)
         book.add("memory.convergencePeakMB", "Hub peak RSS during the \(seats.count)-station run", unit: "MB", value: hub.peakRSSMB,
                  target: Figure.below(200, aim: 100), detail: "VmHWM of the tributary-hub process")

@@ -49,8 +49,10 @@ final class HubProcess: @unchecked Sendable {
     var peakRSSMB: Double { Double(status("VmHWM")) / 1024 }
 
     /// CPU seconds the hub used so far (user + system), from /proc/PID/stat.
-    var cpuSeconds: Double {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+    var cpuSeconds: Double { Self.cpuSeconds(statFile: "/proc/\(pid)/stat") }
+
+    private static func cpuSeconds(statFile: String) -> Double {
+        guard let text = try? String(contentsOfFile: statFile, encoding: .utf8),
             let close = text.lastIndex(of: ")")
         else { return 0 }
         let fields = text[text.index(after: close)...].split(separator: " ")

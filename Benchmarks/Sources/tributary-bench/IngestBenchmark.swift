@@ -54,6 +54,7 @@ struct IngestBenchmark {
         // Ingest: every station pushes its batches one after another, all stations at once.
         let clients = registeredStations.dropFirst(2).map { HubClient(hub: hub.url, token: $0.token, schemaTag: setup.schemaTag) }
         let cpuBefore = hub.cpuSeconds
+        let loadCPUBefore = ProcessCPU.seconds
         let began = ContinuousClock.now
         let (histogram, refused) = try await withThrowingTaskGroup(of: (Histogram<UInt64>, Int).self) { group in
             for (client, load) in zip(clients, loads) {
@@ -81,8 +82,12 @@ struct IngestBenchmark {
         let seconds = (ContinuousClock.now - began).seconds
         profiler?.stop()
         let cpu = hub.cpuSeconds - cpuBefore
+        let loadCPU = ProcessCPU.seconds - loadCPUBefore
         book.check("ingest: no change refused", refused == 0)
-        let detail = "\(total) changes from \(clients.count) stations, batches of \(options.batch), into \(year.register.count) pre-filled live fields; hub CPU \(String(format: "%.1f", cpu)) s in \(String(format: "%.1f", seconds)) s wall"
+        let detail =
+            "\(total) changes from \(clients.count) stations, batches of \(options.batch), into \(year.register.count) pre-filled live fields; "
+            + "hub CPU \(String(format: "%.1f", cpu)) s, "
+            + "load generator CPU \(String(format: "%.1f", loadCPU)) s, in \(String(format: "%.1f", seconds)) s wall"
         book.add("ingest.changesPerSecond", "Hub ingest end to end (HTTP, gzip, 20 concurrent stations)", unit: "changes/s",
                  value: Double(total) / seconds, target: Figure.atLeast(100_000, aim: 200_000), detail: detail)
         book.add("ingest.pushP50", "Push ack latency p50, 5k batch", unit: "ms", value: Double(histogram.valueAtPercentile(50)) / 1000, detail: detail)
@@ -106,7 +111,7 @@ struct IngestBenchmark {
         var bytes = 0
         var began = ContinuousClock.now
         while true {
-            let (page, size) = try await client.pull(cursor: cursor, limit: 20_000, gzip: false)
+            let (page, size) = try await client.pull(cursor: cursor, limit: 20_000)
             count += page.changes.count
             bytes += size
             cursor = page.cursor

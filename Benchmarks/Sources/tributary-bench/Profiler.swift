@@ -1,22 +1,33 @@
 import Foundation
 
-/// `perf record` (software cpu-clock sampling, call graphs) attached to a process for the
-/// duration of a measurement; `perf report -i OUTPUT` reads it afterwards.
+/// `perf record` (software cpu-clock sampling, call graphs) attached to a process for a fixed
+/// window at the start of a measurement; `perf report -i OUTPUT` reads it afterwards.
+///
+/// perf ends the recording by itself (`-- sleep SECONDS`): stopping it with SIGINT at the end
+/// of a long run left it hanging twice (it never finished writing), so the profile covers the
+/// first `seconds` of the measurement, and ``stop()`` waits a bounded time, then kills perf.
 final class Profiler: @unchecked Sendable {
     private let process = Process()
+    private let seconds: Int
 
-    init?(pid: Int32, output: String) {
+    init?(pid: Int32, output: String, seconds: Int = 15) {
+        self.seconds = seconds
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["perf", "record", "-e", "cpu-clock", "-F", "999", "-g", "-p", String(pid), "-o", output]
+        process.arguments = [
+            "perf", "record", "-e", "cpu-clock", "-F", "499", "-g", "-p", String(pid), "-o", output, "--", "sleep", String(seconds),
+        ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         do { try process.run() } catch { return nil }
     }
 
-    /// Stops recording (SIGINT, as perf expects) and waits for the file to be written.
+    /// Waits for perf to finish its window and write the file (at most a minute more), then
+    /// kills it if it has not.
     func stop() {
+        let deadline = Date().addingTimeInterval(Double(seconds) + 60)
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.2) }
         guard process.isRunning else { return }
-        process.interrupt()
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 }
