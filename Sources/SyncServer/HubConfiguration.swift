@@ -34,6 +34,9 @@ public struct HubConfiguration: Sendable {
     /// Whether the client address for ``failedAuthLimit`` is the last `X-Forwarded-For`
     /// entry (only behind a reverse proxy that sets it; otherwise clients could forge it).
     public var trustForwardedFor: Bool = false
+    /// The push, pull and snapshot requests worked on at once; the others wait their turn in
+    /// arrival order, bodies unread (SPEC §10). Bounds memory when every station syncs at once.
+    public var maxConcurrentSyncs: Int = 8
 
     /// Creates a configuration; every argument is optional.
     public init(
@@ -41,7 +44,7 @@ public struct HubConfiguration: Sendable {
         maxDriftMillis: UInt64 = ValidationContext.defaultMaxDriftMillis, pullLimit: Int = 5_000, maxPullLimit: Int = 20_000,
         snapshotLimit: Int = 2_000, serverName: String = "tributary-hub", wallClock: WallClock = .system,
         rateLimit: Double = 50, rateBurst: Int = 1_000, failedAuthLimit: Double = 1, failedAuthBurst: Int = 60,
-        trustForwardedFor: Bool = false
+        trustForwardedFor: Bool = false, maxConcurrentSyncs: Int = 8
     ) {
         self.host = host
         self.port = port
@@ -58,5 +61,6 @@ public struct HubConfiguration: Sendable {
         self.failedAuthLimit = failedAuthLimit
         self.failedAuthBurst = failedAuthBurst
         self.trustForwardedFor = trustForwardedFor
+        self.maxConcurrentSyncs = maxConcurrentSyncs
     }
 }

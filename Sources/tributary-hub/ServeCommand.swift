@@ -20,7 +20,12 @@ struct ServeCommand: AsyncParsableCommand {
             TRIBUTARY_HUB_MAX_DRIFT_SECONDS, TRIBUTARY_HUB_LOG_LEVEL; the JSON file given with --config,
             e.g. {"hub": {"host": "0.0.0.0", "port": 8080, "db": "/var/lib/tributary/hub.db",
             "maxBodyBytes": 33554432, "maxDriftSeconds": 600, "logLevel": "info", "rateLimit": 50, "rateBurst": 1000,
-            "failedAuthLimit": 1, "failedAuthBurst": 60, "trustForwardedFor": false}}; then the defaults.
+            "failedAuthLimit": 1, "failedAuthBurst": 60, "trustForwardedFor": false, "maxConcurrentSyncs": 8}};
+            then the defaults.
+
+            The hub works on --max-concurrent-syncs push, pull and snapshot requests at once; the
+            others wait their turn in arrival order, so memory stays bounded when every station
+            syncs at once (SPEC §10).
 
             Rate limits (SPEC §15): each station token, admin token and dashboard session may make
             --rate-burst requests at once and --rate-limit per second on average; each client
@@ -68,6 +73,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Key the failed-authentication limit on the last X-Forwarded-For entry (only behind a reverse proxy).")
     var trustForwardedFor = false
 
+    @Option(help: ArgumentHelp("Push, pull and snapshot requests worked on at once; more wait their turn (default: 8).", valueName: "COUNT"))
+    var maxConcurrentSyncs: Int?
+
     func run() async throws {
         let settings = try await Self.reader(file: config)
         let host = self.host ?? settings.string(forKey: "hub.host", default: "127.0.0.1")
@@ -92,6 +100,11 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard configuration.rateBurst >= 1, configuration.failedAuthBurst >= 1 else {
             throw SyncError(.badRequest, "--rate-burst and --failed-auth-burst are at least 1")
+        }
+        configuration.maxConcurrentSyncs =
+            maxConcurrentSyncs ?? settings.int(forKey: "hub.maxConcurrentSyncs", default: configuration.maxConcurrentSyncs)
+        guard configuration.maxConcurrentSyncs >= 1 else {
+            throw SyncError(.badRequest, "--max-concurrent-syncs is at least 1; got \(configuration.maxConcurrentSyncs)")
         }
 
         var logger = Logger(label: "tributary-hub")

@@ -8,16 +8,34 @@ struct SyncController {
     let store: any HubStore
     let configuration: HubConfiguration
     let metrics: HubMetrics
+    /// Bounds the pushes, pulls and snapshot pages worked on at once (memory at 7 a.m.).
+    let admission: SyncAdmission
+
+    init(store: any HubStore, configuration: HubConfiguration, metrics: HubMetrics) {
+        self.store = store
+        self.configuration = configuration
+        self.metrics = metrics
+        self.admission = SyncAdmission(limit: configuration.maxConcurrentSyncs)
+    }
 
     /// The routes, to be added under `/v1` behind the ``ProtocolMiddleware``.
     var routes: RouteCollection<HubRequestContext> {
         let routes = RouteCollection(context: HubRequestContext.self)
-        routes.post("push", use: push)
-        routes.get("pull", use: pull)
-        routes.get("snapshot", use: snapshot)
+        routes.post("push", use: admitted(push))
+        routes.get("pull", use: admitted(pull))
+        routes.get("snapshot", use: admitted(snapshot))
         routes.get("whoami", use: whoami)
         routes.get("digest", use: digest)
         return routes
+    }
+
+    /// `handler`, run once ``admission`` lets it in (its body is read only then).
+    private func admitted(
+        _ handler: @escaping @Sendable (Request, HubRequestContext) async throws -> Response
+    ) -> @Sendable (Request, HubRequestContext) async throws -> Response {
+        { [admission] request, context in
+            try await admission.admitted { try await handler(request, context) }
+        }
     }
 
     @Sendable func push(_ request: Request, context: HubRequestContext) async throws -> Response {

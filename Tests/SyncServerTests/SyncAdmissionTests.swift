@@ -1,0 +1,123 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import SyncModel
+import SyncStore
+import Testing
+
+@testable import SyncServer
+
+/// The bound on pushes, pulls and snapshot pages worked on at once (SPEC §10).
+@Suite struct SyncAdmissionTests {
+    /// Counts the works running at once and the most seen.
+    actor Occupancy {
+        private(set) var now = 0
+        private(set) var most = 0
+        private(set) var order: [Int] = []
+        func enter(_ index: Int) {
+            now += 1
+            most = max(most, now)
+            order.append(index)
+        }
+        func leave() { now -= 1 }
+    }
+
+    @Test func neverMoreThanTheLimitAtOnceAndEveryoneGetsIn() async throws {
+        // Given a gate of 3 and 40 requests arriving together
+        let gate = SyncAdmission(limit: 3)
+        let occupancy = Occupancy()
+
+        // When each holds its slot for a moment
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<40 {
+                group.addTask {
+                    try await gate.admitted {
+                        await occupancy.enter(index)
+                        try await Task.sleep(for: .milliseconds(2))
+                        await occupancy.leave()
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+
+        // Then at most 3 ran at once, 3 did at some point, and all 40 ran
+        #expect(await occupancy.most == 3)
+        #expect(await occupancy.order.count == 40)
+        #expect(await gate.load == (running: 0, waiting: 0))
+    }
+
+    @Test func waitingRequestsGetInInTheOrderTheyCame() async throws {
+        // Given a gate of 1 held by a first request
+        let gate = SyncAdmission(limit: 1)
+        let occupancy = Occupancy()
+        let (release, releaser) = AsyncStream.makeStream(of: Void.self)
+        let holder = Task {
+            try await gate.admitted {
+                for await _ in release { break }
+            }
+        }
+        while await gate.load.running < 1 { await Task.yield() }
+
+        // When 10 more arrive one after another, each queued before the next comes
+        var waiters: [Task<Void, any Error>] = []
+        for index in 1...10 {
+            waiters.append(Task { try await gate.admitted { await occupancy.enter(index) } })
+            while await gate.load.waiting < index { await Task.yield() }
+        }
+        releaser.yield()
+        try await holder.value
+        for waiter in waiters { try await waiter.value }
+
+        // Then they were let in first come, first served
+        #expect(await occupancy.order == Array(1...10))
+    }
+
+    @Test func aFailedRequestGivesItsSlotBack() async throws {
+        // Given a gate of 1
+        let gate = SyncAdmission(limit: 1)
+        struct Boom: Error {}
+
+        // When an admitted request throws
+        await #expect(throws: Boom.self) { try await gate.admitted { throw Boom() } }
+
+        // Then the next one is admitted at once
+        #expect(try await gate.admitted { 42 } == 42)
+        #expect(await gate.load == (running: 0, waiting: 0))
+    }
+
+    @Test func aHubThatWorksOnOneSyncAtATimeStillAnswersEveryStation() async throws {
+        // Given a hub admitting a single push, pull or snapshot at a time, and four stations
+        // with members to push
+        let hub = try await HubFixture()
+        var configuration = hub.configuration
+        configuration.maxConcurrentSyncs = 1
+        let units = ["t1": "yc-t01", "t2": "yc-t02", "c01": "yc-t01-c01", "county": "yc"]
+        let batches: [(station: String, changes: [Change])] = try units.sorted(by: { $0.key < $1.key }).map { name, unit in
+            let replica = try hub.replica(name)
+            for index in 1...30 { try replica.writeLocal(memberEdits("m-\(name)-\(index)", unit: unit)) }
+            return (name, try replica.outbox())
+        }
+
+        try await hub.application(configuration: configuration).test(.live) { client in
+            // When they all push and pull at once
+            let answers = try await withThrowingTaskGroup(of: (String, PushResponse, Int).self) { group in
+                for (name, changes) in batches {
+                    group.addTask {
+                        let pushed = try await client.push(hub, name, changes)
+                        let pulled = try await client.pull(hub, name, cursor: 0)
+                        return (name, pushed, pulled.changes.count)
+                    }
+                }
+                return try await group.reduce(into: [String: (PushResponse, Int)]()) { $0[$1.0] = ($1.1, $1.2) }
+            }
+
+            // Then every push was acknowledged whole and every pull answered
+            for (name, changes) in batches {
+                let (pushed, pulled) = try #require(answers[name])
+                #expect(pushed.acked == changes.last!.seq && pushed.applied == changes.count, "\(name)")
+                #expect(pulled >= changes.count, "\(name) pulled \(pulled)")
+            }
+        }
+    }
+}
