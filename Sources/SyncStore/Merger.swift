@@ -25,6 +25,11 @@ package struct Merger {
     private let findSuperseded: RawStatement
     /// Records whose row is known to exist in this transaction.
     private var existing: Set<RecordKey> = []
+    /// The record whose `records` row this merger inserted last — it had no row, so it had no
+    /// fields either (a record's fields and row come and go together) — with the field keys
+    /// written since. Any other field of it has no row yet: merging into it needs no lookup.
+    /// Most changes that create a record come together (a new time-bank entry's six fields).
+    private var created: (record: RecordKey, written: [FieldKey])?
     /// Records whose fields or row this merger changed (tracked only when there are
     /// derived tables to refresh: a station has none, and hashing every key costs).
     private var changed: Set<RecordKey> = []
@@ -84,7 +89,7 @@ package struct Merger {
             let policy = recordType.effectivePolicy(of: change.field)
         else { return }
         let key = change.key
-        let current = try loadField(key)
+        let current = try isUnwritten(key) ? nil : loadField(key)
         var isSuperseded = false
         if policy == .lww {
             try rememberBases(change)
@@ -109,6 +114,13 @@ package struct Merger {
             try saveField(key, merged, exists: current != nil)
         }
         try updateRecord(change, recordType: recordType, merged: merged, isNew: current == nil)
+    }
+
+    /// Whether `key` is a field of the record this merger just created that nothing has
+    /// written yet, so that it has no row.
+    private func isUnwritten(_ key: FieldKey) -> Bool {
+        guard let created, created.record.id == key.id, created.record.type == key.type else { return false }
+        return !created.written.contains(key)
     }
 
     /// Remembers the change's bases as superseded versions of its field.
@@ -157,6 +169,10 @@ package struct Merger {
     /// has a row now, when the caller knows it.
     package mutating func saveField(_ key: FieldKey, _ state: FieldState?, exists: Bool? = nil) throws {
         noteChanged(key.record)
+        if let record = created?.record, record.id == key.id, record.type == key.type {
+            // A record with very many fields (a large set) goes back to plain lookups.
+            if created!.written.count < 64 { created!.written.append(key) } else { created = nil }
+        }
         guard let state else {
             try deleteFieldRow.execute { row in
                 row.bind(key.type)
@@ -193,7 +209,10 @@ package struct Merger {
                 row.bind(change.id)
                 row.bind(recordType.scopeField == nil ? change.id : change.scope)
             }
-            if inserted > 0 { noteChanged(record) }
+            if inserted > 0 {
+                noteChanged(record)
+                created = (record, [change.key])
+            }
             existing.insert(record)
         }
         guard change.element == nil, let winner = merged?.winner.value else { return }
