@@ -60,9 +60,11 @@ package struct Merger {
             db, "UPDATE fields SET hlc = ?5, site = ?6, value = ?7, heads = ?8 WHERE type = ?1 AND rid = ?2 AND field = ?3 AND elem = ?4")
         deleteFieldRow = try RawStatement(db, "DELETE FROM fields WHERE type = ? AND rid = ? AND field = ? AND elem = ?")
         insertRecord = try RawStatement(db, "INSERT INTO records (type, rid, scope) VALUES (?, ?, ?) ON CONFLICT (type, rid) DO NOTHING")
-        updateScope = try RawStatement(db, "UPDATE records SET scope = ? WHERE type = ? AND rid = ?")
-        updateScope2 = try RawStatement(db, "UPDATE records SET scope2 = ? WHERE type = ? AND rid = ?")
-        updateDeleted = try RawStatement(db, "UPDATE records SET deleted = ? WHERE type = ? AND rid = ?")
+        // Only a value that changes is written: a new record's scope field usually names the
+        // unit its row was just inserted with, and rewriting it would rewrite its index entries.
+        updateScope = try RawStatement(db, "UPDATE records SET scope = ?1 WHERE type = ?2 AND rid = ?3 AND scope IS NOT ?1")
+        updateScope2 = try RawStatement(db, "UPDATE records SET scope2 = ?1 WHERE type = ?2 AND rid = ?3 AND scope2 IS NOT ?1")
+        updateDeleted = try RawStatement(db, "UPDATE records SET deleted = ?1 WHERE type = ?2 AND rid = ?3 AND deleted IS NOT ?1")
         insertSuperseded = try RawStatement(db, "INSERT OR IGNORE INTO superseded (type, rid, field, hlc, site) VALUES (?, ?, ?, ?, ?)")
         findSuperseded = try RawStatement(db, "SELECT 1 FROM superseded WHERE type = ? AND rid = ? AND field = ? AND hlc = ? AND site = ?")
     }
