@@ -1,31 +1,11 @@
 import Foundation
+import TributaryTestSupport
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// What a finished tool run left: its exit status and its output.
-struct ToolResult: Sendable {
-    /// The exit status (or the signal number when ``killedBySignal``).
-    var status: Int32
-    /// Whether the process was ended by a signal.
-    var killedBySignal: Bool
-    /// Everything written to stdout.
-    var stdout: String
-    /// Everything written to stderr.
-    var stderr: String
-
-    /// stdout without its trailing newline.
-    var output: String { stdout.trimmingCharacters(in: .newlines) }
-
-    /// The non-empty lines of stderr.
-    var errorLines: [String] { stderr.split(separator: "\n").map(String.init) }
-
-    /// stdout parsed as one JSON document.
-    func json() throws -> Any {
-        try JSONSerialization.jsonObject(with: Data(stdout.utf8), options: [.fragmentsAllowed])
-    }
-
+extension ToolResult {
     /// stdout parsed as one JSON object.
     func jsonObject() throws -> [String: Any] {
         guard let object = try json() as? [String: Any] else { throw CLIRunner.Failure("stdout is not a JSON object: \(stdout)") }

@@ -1,4 +1,5 @@
 import Foundation
+import TributaryTestSupport
 
 /// A real `tributary-hub serve` process on a loopback port, for process-level tests.
 final class HubProcess {

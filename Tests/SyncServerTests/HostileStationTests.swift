@@ -28,6 +28,14 @@ import TributaryTestSupport
         try await hub.store.digest(for: nil).digest
     }
 
+    /// A hub logger whose entries stay in memory, from `level` up.
+    static func memoryLogger(_ level: Logger.Level) -> (Logger, InMemoryLogHandler) {
+        let log = InMemoryLogHandler()
+        var logger = Logger(label: "hub") { _ in log }
+        logger.logLevel = level
+        return (logger, log)
+    }
+
     static func whoami(_ client: some TestClientProtocol, _ hub: HubFixture, _ station: String) async throws -> WhoAmIResponse {
         let (status, body, _) = try await client.call(.get, "/v1/whoami", headers: hub.headers(station))
         #expect(status == .ok)
@@ -37,9 +45,7 @@ import TributaryTestSupport
     @Test func writingOutsideItsSubtreeIsRefusedLoggedWithoutValuesAndBindsNothing() async throws {
         // Given a hub logging to memory, and station t2 (yc-t02) holding a member of yc-t01-c01
         let hub = try await HubFixture()
-        let log = InMemoryLogHandler()
-        var logger = Logger(label: "hub") { _ in log }
-        logger.logLevel = .trace
+        let (logger, log) = Self.memoryLogger(.trace)
         let changes = try Self.memberWithPersonalFields(hub, station: "t2", id: "m-intruder", unit: "yc-t01-c01")
         let before = try await Self.digest(hub)
         try await hub.application(logger: logger).test(.live) { client in
@@ -69,9 +75,7 @@ import TributaryTestSupport
     @Test func anotherStationsBatchReplayedWithAnotherTokenIsRefused() async throws {
         // Given t1 has pushed its member (binding its token to its site)
         let hub = try await HubFixture()
-        let log = InMemoryLogHandler()
-        var logger = Logger(label: "hub") { _ in log }
-        logger.logLevel = .info
+        let (logger, log) = Self.memoryLogger(.info)
         let t1 = try Self.memberWithPersonalFields(hub, station: "t1", id: "m-1", unit: "yc-t01-c02")
         try await hub.application(logger: logger).test(.live) { client in
             _ = try await client.push(hub, "t1", t1)
@@ -142,8 +146,7 @@ import TributaryTestSupport
     @Test func aFutureClockIsRefusedWholeAndLogged() async throws {
         // Given t1's replica whose clock runs an hour ahead of the hub's
         let hub = try await HubFixture()
-        let log = InMemoryLogHandler()
-        let logger = Logger(label: "hub") { _ in log }
+        let (logger, log) = Self.memoryLogger(.info)
         let replica = try ReplicaStore.open(
             path: hub.directory.path("ahead.db"), schema: hub.schema, wallClock: .fixed(HubFixture.wallMillis + 3_600_000))
         let changes = try replica.writeLocal(memberEdits("m-future", unit: "yc-t01", phone: Self.phone))

@@ -1,4 +1,5 @@
 import Foundation
+import TributaryTestSupport
 
 /// The real `tributary-hub serve` process of the soak: set up from the sample county,
 /// killed with SIGKILL and restarted on the same port.
@@ -27,7 +28,7 @@ actor HubNode {
     /// Registers a station and returns its token.
     func addStation(org: String, name: String) async throws -> String {
         let exit = try await tools.ok("tributary-hub", ["station", "add", "--db", database, "--org", org, "--name", name, "--json"])
-        guard let token = (exit.json() as? [String: Any])?["token"] as? String else {
+        guard let token = ((try? exit.json()) as? [String: Any])?["token"] as? String else {
             throw SoakFailure("station add printed no token: \(exit.stdout)")
         }
         return token
@@ -72,8 +73,8 @@ actor HubNode {
         self.process = nil
         let delivered = process.kill9()
         let exit = await process.wait()
-        if delivered && exit.killed { kills += 1 }
-        return delivered && exit.killed
+        if delivered && exit.killedBySignal { kills += 1 }
+        return delivered && exit.killedBySignal
     }
 
     /// Stops the hub gracefully.

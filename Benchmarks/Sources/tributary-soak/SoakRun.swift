@@ -153,14 +153,14 @@ struct SoakRun: Sendable {
             for _ in 0..<3 { for node in nodes { _ = try await node.settle() } }
             for node in nodes {
                 let (digest, _) = try await node.run(["digest", "--hub", "--json"])
-                let object = digest.json() as? [String: Any]
+                let object = (try? digest.json()) as? [String: Any]
                 if object?["match"] as? String == "true" {
                     figures.digestsEqual += 1
                 } else {
                     figures.problems.append("\(node.name): digest \(object?["digest"] ?? "?") ≠ hub's view \(object?["hub"] ?? "?") \(digest.firstErrorLine)")
                 }
                 let (conflicts, _) = try await node.run(["conflicts", "--json"])
-                figures.openConflicts += (conflicts.json() as? [Any])?.count ?? 0
+                figures.openConflicts += ((try? conflicts.json()) as? [Any])?.count ?? 0
             }
             await hub.stop()
             figures.problems += await hub.crashes
@@ -284,7 +284,7 @@ struct SoakRun: Sendable {
     }
 
     /// The error code of a failed command (`error: CODE: message` on stderr).
-    private static func code(of exit: ToolExit) -> String {
+    private static func code(of exit: ToolResult) -> String {
         let line = exit.firstErrorLine
         guard line.hasPrefix("error: ") else { return "exit \(exit.status)" }
         return String(line.dropFirst("error: ".count).prefix { $0 != ":" })

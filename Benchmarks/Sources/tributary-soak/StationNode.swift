@@ -1,5 +1,6 @@
 import FaultProxy
 import Foundation
+import TributaryTestSupport
 import Synchronization
 
 /// One station of the soak: a replica file driven through the real `tributary` executable,
@@ -39,7 +40,7 @@ final class StationNode: Sendable {
         let exit = try await tools.ok(
             "tributary",
             ["init", "--db", database, "--org", org, "--name", name, "--hub", "http://127.0.0.1:\(port)", "--token", token, "--json"])
-        guard let hex = (exit.json() as? [String: Any])?["site"] as? String, let site = UInt64(hex, radix: 16) else {
+        guard let hex = ((try? exit.json()) as? [String: Any])?["site"] as? String, let site = UInt64(hex, radix: 16) else {
             throw SoakFailure("\(name): init printed no site: \(exit.stdout)")
         }
         siteID.withLock { $0 = Int64(bitPattern: site) }
@@ -47,7 +48,7 @@ final class StationNode: Sendable {
 
     /// Runs `tributary --db <file> ARGS…`; with `killAfter`, sends SIGKILL that many
     /// milliseconds in (if it still runs). Returns the exit and whether the kill landed.
-    func run(_ args: [String], killAfter: Int? = nil) async throws -> (exit: ToolExit, killed: Bool) {
+    func run(_ args: [String], killAfter: Int? = nil) async throws -> (exit: ToolResult, killed: Bool) {
         let process = try tools.start("tributary", ["--db", database] + args)
         guard let killAfter else { return (await process.wait(), false) }
         return await withTaskGroup(of: Bool.self) { group in
@@ -58,17 +59,17 @@ final class StationNode: Sendable {
             let exit = await process.wait()
             group.cancelAll()
             let delivered = await group.next() ?? false
-            return (exit, delivered && exit.killed)
+            return (exit, delivered && exit.killedBySignal)
         }
     }
 
     /// Syncs with a clean link until a round completes (exit 0, or 4 when the hub refused
     /// some changes — kept and listed), at most `attempts` times.
     func settle(attempts: Int = 6) async throws -> Int {
-        var last: ToolExit?
+        var last: ToolResult?
         for attempt in 1...attempts {
             let (exit, _) = try await run(["sync", "--json", "--timeout", "20"])
-            if !exit.killed && (exit.status == 0 || exit.status == 4) { return attempt }
+            if !exit.killedBySignal && (exit.status == 0 || exit.status == 4) { return attempt }
             last = exit
             try await Task.sleep(for: .milliseconds(200))
         }

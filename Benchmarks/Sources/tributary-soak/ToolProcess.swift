@@ -1,32 +1,10 @@
 import Foundation
 import Synchronization
+import TributaryTestSupport
 
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// How a child process ended.
-struct ToolExit: Sendable {
-    /// The exit status, or the signal number when ``killed``.
-    var status: Int32
-    /// Whether a signal ended it.
-    var killed: Bool
-    /// Everything it wrote to stdout.
-    var stdout: String
-    /// Everything it wrote to stderr.
-    var stderr: String
-
-    /// Whether it exited with status 0.
-    var succeeded: Bool { !killed && status == 0 }
-
-    /// stdout parsed as JSON.
-    func json() -> Any? {
-        try? JSONSerialization.jsonObject(with: Data(stdout.utf8), options: [.fragmentsAllowed])
-    }
-
-    /// The first line of stderr, for messages.
-    var firstErrorLine: String { stderr.split(separator: "\n").first.map(String.init) ?? "" }
-}
 
 /// One run of a built executable (`tributary`, `tributary-hub`) whose output goes to files,
 /// awaited without blocking a thread, and that can be killed with SIGKILL at any moment.
@@ -96,7 +74,7 @@ final class ToolProcess: Sendable {
     }
 
     /// Waits for the process to end and returns its status and output.
-    func wait() async -> ToolExit {
+    func wait() async -> ToolResult {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let ended = box.state.withLock { state in
                 if !state.ended { state.waiters.append(continuation) }
@@ -104,8 +82,8 @@ final class ToolProcess: Sendable {
             }
             if ended { continuation.resume() }
         }
-        let exit = ToolExit(
-            status: process.terminationStatus, killed: process.terminationReason == .uncaughtSignal,
+        let exit = ToolResult(
+            status: process.terminationStatus, killedBySignal: process.terminationReason == .uncaughtSignal,
             stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
             stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
         if !keepOutput {

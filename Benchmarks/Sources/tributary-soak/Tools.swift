@@ -1,4 +1,5 @@
 import Foundation
+import TributaryTestSupport
 import Synchronization
 
 /// Where the built executables are, and a scratch directory for their output.
@@ -29,16 +30,16 @@ final class Tools: Sendable {
     }
 
     /// Runs a tool to completion.
-    func run(_ name: String, _ args: [String]) async throws -> ToolExit {
+    func run(_ name: String, _ args: [String]) async throws -> ToolResult {
         try await start(name, args).wait()
     }
 
     /// Runs a tool that must succeed.
     @discardableResult
-    func ok(_ name: String, _ args: [String]) async throws -> ToolExit {
+    func ok(_ name: String, _ args: [String]) async throws -> ToolResult {
         let exit = try await run(name, args)
         guard exit.succeeded else {
-            throw SoakFailure("\(name) \(args.prefix(3).joined(separator: " ")) exited \(exit.status)\(exit.killed ? " (signal)" : ""): \(exit.firstErrorLine)")
+            throw SoakFailure("\(name) \(args.prefix(3).joined(separator: " ")) exited \(exit.status)\(exit.killedBySignal ? " (signal)" : ""): \(exit.firstErrorLine)")
         }
         return exit
     }
