@@ -13,7 +13,7 @@ struct DumpCommand: AsyncParsableCommand {
 
     func run() async throws {
         FileHandle.standardOutput.write(Data(try await HubStoreOpener.open(hub).dump()))
-        print()
+        Console.out()
     }
 }
 
@@ -29,7 +29,7 @@ struct DigestCommand: AsyncParsableCommand {
     func run() async throws {
         let digest = try await HubStoreOpener.open(hub).digest(for: nil)
         if output.json { return try output.printJSON(digest) }
-        print(digest.digest)
+        Console.out(digest.digest)
     }
 }
 
@@ -55,6 +55,6 @@ struct CompactCommand: AsyncParsableCommand {
     func run() async throws {
         let report = try await HubStoreOpener.open(hub).compact(retentionMillis: UInt64(max(0, retentionDays)) * 86_400_000)
         if output.json { return try output.printJSON(report) }
-        print("dropped \(report.droppedLogEntries) log entries; \(report.remainingLogEntries) remain")
+        Console.out("dropped \(report.droppedLogEntries) log entries; \(report.remainingLogEntries) remain")
     }
 }

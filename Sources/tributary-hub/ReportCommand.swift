@@ -44,9 +44,7 @@ struct ReportCommand: AsyncParsableCommand {
         switch format {
         case .table: FileHandle.standardOutput.write(Data(table.text().utf8))
         case .csv: FileHandle.standardOutput.write(Data(table.csv(bom: bom)))
-        case .json:
-            FileHandle.standardOutput.write(Data(try table.json()))
-            print()
+        case .json: Console.json(String(decoding: try table.json(), as: UTF8.self))
         }
     }
 }

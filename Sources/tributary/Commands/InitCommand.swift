@@ -10,7 +10,9 @@ struct InitCommand: AsyncParsableCommand {
         abstract: "Create the station replica, bound to one org unit.",
         discussion: """
             The station may write only inside its org unit's subtree. It refuses to replace an existing \
-            file unless --force is given (the old file's unsynced changes are then lost).
+            file unless --force is given; --force replaces only a station replica (kept aside as \
+            <file>.replaced-<millis>, printed) or an empty file, never a hub file, another file, a device \
+            or a directory.
 
             Example:
               tributary init --org yc-t01 --name 桃城镇 --hub https://hub.example.org --token s3cret
@@ -31,7 +33,7 @@ struct InitCommand: AsyncParsableCommand {
     @Option(help: "The token the hub issued for this station.")
     var token: String?
 
-    @Flag(help: "Replace an existing replica file.")
+    @Flag(help: "Replace an existing station replica (a copy is kept as <file>.replaced-<millis>).")
     var force = false
 
     func validate() throws {
@@ -59,12 +61,16 @@ struct InitCommand: AsyncParsableCommand {
             org = identity.org
             name = name ?? identity.name
         }
+        let replaced = force ? try Station.setAside(replicaAt: station.path) : nil
         let created = try Station.create(
             at: station.path, org: org!, name: name, hub: hubURL, token: token, force: force,
             busyTimeout: station.busyTimeout)
         if output.json {
-            try JSONOutput.print(["path": created.path, "site": created.siteID.hex, "org": created.org])
+            var result = ["path": created.path, "site": created.siteID.hex, "org": created.org]
+            result["replaced"] = replaced
+            try JSONOutput.print(result)
         } else {
+            if let replaced { Console.out("kept the replaced replica as \(replaced)") }
             Console.out("created station replica \(created.path) for org unit \(created.org) (site \(created.siteID.hex))")
         }
     }
