@@ -85,7 +85,10 @@ struct HubFixture {
 func memberEdits(_ id: String, unit: String, name: String = "林秀英", phone: String? = nil) -> [LocalEdit] {
     var fields: [String: FieldValue] = ["name": .string(name), "orgUnitId": .string(unit), "category": .string("retired")]
     if let phone { fields["phone"] = .string(phone) }
-    return fields.sorted { $0.key < $1.key }.map { LocalEdit(key: FieldKey(type: "member", id: id, field: $0.key), scope: unit, value: $0.value) }
+    // The scope field first, as a station writes a new record (SPEC §10 "Scope").
+    return fields.sorted { ($0.key == "orgUnitId" ? "" : $0.key) < ($1.key == "orgUnitId" ? "" : $1.key) }.map {
+        LocalEdit(key: FieldKey(type: "member", id: id, field: $0.key), scope: unit, value: $0.value)
+    }
 }
 
 extension TestClientProtocol {

@@ -85,5 +85,11 @@ enum HubMigrations {
             // The log epoch (SPEC §14): renewed whenever the file is restored from a backup.
             if try HubEpoch.read(db) == nil { try HubEpoch.key.write(HubEpoch.random(), db) }
         }
+        migrator.registerMigration("hub-v3-refusal-records") { db in
+            // The record each refused change names, so that a hub bundle can carry the hub's
+            // state of it (SPEC §13): the station takes that state in place of its own.
+            try db.execute(sql: "ALTER TABLE hub_refusals ADD COLUMN type TEXT")
+            try db.execute(sql: "ALTER TABLE hub_refusals ADD COLUMN rid TEXT")
+        }
     }
 }

@@ -39,11 +39,15 @@ extension SQLiteHubStore {
                         continue
                     }
                     if let recordScope = statement.text(11) {
-                        let scope2 = statement.text(12)
-                        let visible = scope.sees(recordScope, scope2)
-                        let hidden = visible && scope.owns(recordScope, scope2) == false
-                            && schema.field(statement.text(7) ?? "", of: statement.text(4) ?? "")?.personal == true
-                        if visible && !hidden {
+                        // Changes follow their record's place now (SPEC §10 "Pull"): a change
+                        // of a record the station sees, its personal fields only when it owns it.
+                        let visibility = scope.visibility(of: RecordPlace(scope: recordScope, scope2: statement.text(12)))
+                        let sent = switch visibility {
+                            case .hidden: false
+                            case .whole: true
+                            case .withoutPersonal: schema.field(statement.text(7) ?? "", of: statement.text(4) ?? "")?.personal != true
+                            }
+                        if sent {
                             changes.append(replica.change(statement).change)
                             if changes.count >= limit { break scan }
                         }
@@ -53,53 +57,49 @@ extension SQLiteHubStore {
                 if rows < limit || count >= maxExamined { break }
             }
             statement.reset()
-            let (records, removed) = try moved(in: cursor, examined, scope: scope, db)
+            let moves = try moved(in: cursor, examined, scope: scope, db)
             let more = try Bool.fetchOne(db, sql: "SELECT 1 FROM log WHERE pos > ? LIMIT 1", arguments: [examined]) != nil
             return PullResponse(
-                changes: changes, records: records, removed: removed, cursor: examined, more: more, hubClock: try Self.clock(db),
-                epoch: try HubEpoch.read(db))
+                changes: changes, records: moves.records, removed: moves.removed, redacted: moves.redacted, cursor: examined, more: more,
+                hubClock: try Self.answerClock(at: contact, db), epoch: try HubEpoch.read(db))
         }
         try await touchIfStale(station, at: contact)
         return response
     }
 
-    /// Records that came into or left the scope through moves logged in `(from, to]`:
-    /// judged by their org units before the first such move and their units now.
-    private func moved(in from: Int64, _ to: Int64, scope: StationScope, _ db: Database) throws -> ([SnapshotRecord], [RecordKey]) {
-        guard to > from else { return ([], []) }
-        var first: [RecordKey: (String, String?)] = [:]
-        var order: [RecordKey] = []
+    /// What moves logged in `(from, to]` mean for a station with `scope`: each record is
+    /// judged by how it reached the station before its first such move and how it reaches it
+    /// now (``ScopeRule/moveEffect(from:to:)``).
+    private func moved(in from: Int64, _ to: Int64, scope: StationScope, _ db: Database) throws
+        -> (records: [SnapshotRecord], removed: [RecordKey], redacted: [RecordKey])
+    {
+        var result: (records: [SnapshotRecord], removed: [RecordKey], redacted: [RecordKey]) = ([], [], [])
+        guard to > from else { return result }
+        var first: [RecordKey: RecordPlace] = [:]
         for row in try Row.fetchAll(
             db, sql: "SELECT type, rid, old_scope, old_scope2 FROM moves WHERE pos > ? AND pos <= ? ORDER BY pos, rowid",
             arguments: [from, to])
         {
             let key = RecordKey(type: row[0], id: row[1])
-            if first[key] == nil {
-                first[key] = (row[2], row[3])
-                order.append(key)
-            }
+            if first[key] == nil { first[key] = RecordPlace(scope: row[2], scope2: row[3]) }
         }
-        var records: [SnapshotRecord] = []
-        var removed: [RecordKey] = []
-        for key in order.sorted() {
+        for key in first.keys.sorted() {
             guard let old = first[key], let current = try replica.recordRow(key, db) else { continue }
-            let before = scope.sees(old.0, old.1)
-            let now = scope.sees(current.scope, current.scope2)
-            if before && !now {
-                removed.append(key)
-            } else if !before && now,
-                let record = try replica.snapshotRecord(current, inclusion: Self.inclusion(current, scope), db)
-            {
-                records.append(record)
+            let now = scope.visibility(of: current.place)
+            switch ScopeRule.moveEffect(from: scope.visibility(of: old), to: now) {
+            case .none: break
+            case .remove: result.removed.append(key)
+            case .redact: result.redacted.append(key)
+            case .install(let visibility):
+                if let record = try replica.snapshotRecord(current, inclusion: visibility, db) { result.records.append(record) }
             }
         }
-        return (records, removed)
+        return result
     }
 
     /// How a record goes to a station with `scope`.
-    static func inclusion(_ row: RecordRow, _ scope: StationScope) -> SnapshotInclusion {
-        guard scope.sees(row.scope, row.scope2) else { return .skip }
-        return scope.owns(row.scope, row.scope2) ? .whole : .withoutPersonal
+    static func inclusion(_ row: RecordRow, _ scope: StationScope) -> Visibility {
+        scope.visibility(of: row.place)
     }
 
     /// Notes a station's contact on reads at most once a minute, to keep reads off the writer.

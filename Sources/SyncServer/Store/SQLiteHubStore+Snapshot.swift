@@ -15,7 +15,7 @@ extension SQLiteHubStore {
             let read = try replica.snapshotRecords(after: token?.after, limit: limit, include: { Self.inclusion($0, scope) }, db)
             return SnapshotPage(
                 records: read.records, next: read.next.map { SnapshotToken(cursor: cursor, after: $0).text }, cursor: cursor,
-                hubClock: try Self.clock(db), epoch: try HubEpoch.read(db))
+                hubClock: try Self.answerClock(at: contact, db), epoch: try HubEpoch.read(db))
         }
         try await touchIfStale(station, at: contact)
         return page
