@@ -32,6 +32,11 @@ public struct ReplicaStore: Sendable {
     ///   - busyTimeout: how long to wait for another process holding the write lock before
     ///     failing with ``SyncErrorCode/busy``.
     ///   - migrations: further migrations (the hub's tables) registered after the replica's.
+    ///
+    /// An existing file is checked before anything is written to it (SPEC §16): another kind,
+    /// an empty or foreign file, a newer format or damaged pages (`PRAGMA quick_check`) are
+    /// refused with `store_invalid`. ``openForReading(path:schema:wallClock:busyTimeout:)``
+    /// opens one for reading only.
     public static func open(
         path: String, schema: Schema, wallClock: WallClock = .system, busyTimeout: Double = 5
     ) throws(SyncError) -> ReplicaStore {
@@ -55,7 +60,7 @@ public struct ReplicaStore: Sendable {
         if identity != .missing {
             // Checked on a read-only connection first: opening a pool already writes (GRDB
             // switches the file to WAL and makes its WAL non-empty).
-            try checkBeforeWriting(path: path, kind: kind, migrations: migrations)
+            try check(path: path, kind: kind, checkIntegrity: true, migrations: migrations)
         }
         do {
             var configuration = Configuration()

@@ -42,7 +42,7 @@ struct AdminTokenCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let admins = try await HubStoreOpener.open(hub).adminTokens()
+            let admins = try await HubStoreOpener.openForReading(hub).adminTokens()
             if output.json { return try output.printJSON(admins) }
             for admin in admins { Console.out("\(admin.id)  \(admin.name)  \(admin.revoked ? "REVOKED" : "active")") }
         }

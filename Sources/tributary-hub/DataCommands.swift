@@ -12,7 +12,7 @@ struct DumpCommand: AsyncParsableCommand {
     @OptionGroup var hub: HubOptions
 
     func run() async throws {
-        FileHandle.standardOutput.write(Data(try await HubStoreOpener.open(hub).dump()))
+        FileHandle.standardOutput.write(Data(try await HubStoreOpener.openForReading(hub).dump()))
         Console.out()
     }
 }
@@ -27,7 +27,7 @@ struct DigestCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let digest = try await HubStoreOpener.open(hub).digest(for: nil)
+        let digest = try await HubStoreOpener.openForReading(hub).digest(for: nil)
         if output.json { return try output.printJSON(digest) }
         Console.out(digest.digest)
     }

@@ -57,7 +57,7 @@ struct OrgCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let units = try await HubStoreOpener.open(hub).orgUnits()
+            let units = try await HubStoreOpener.openForReading(hub).orgUnits()
             if output.json { return try output.printJSON(units) }
             for unit in units {
                 let depth = max(0, (unit.path ?? "").split(separator: "/").count - 1)

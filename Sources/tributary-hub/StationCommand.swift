@@ -39,7 +39,7 @@ struct StationCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let stations = try await HubStoreOpener.open(hub).stations()
+            let stations = try await HubStoreOpener.openForReading(hub).stations()
             if output.json { return try output.printJSON(stations) }
             for s in stations {
                 let contact = s.lastContact.map { ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double($0) / 1000)) } ?? "never"

@@ -28,7 +28,7 @@ struct ReadOnlyFileEndToEndTests {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
         let station = StationProcess(database: folder + "/station.db", name: "s")
         try station.ok("init", "--org", "yc-t01")
-        try station.ok("put", "orgUnit", "yc-t01", "name=桃城镇", "kind=township")
+        try OrgTreeSeed.install(OrgTreeSeed.township, into: station.database)
         try station.ok("put", "member", "m-1", "name=林秀英", "orgUnitId=yc-t01", "category=retired")
         let hub = try HubProcess(database: folder + "/hub.db")
         let token = try hub.addStation(org: "yc-t01", name: "桃城镇")

@@ -14,7 +14,7 @@ struct TextEndToEndTests {
     func station() throws -> StationProcess {
         let station = StationProcess(database: directory.path("station.db"), name: "s")
         try station.ok("init", "--org", "yc-t01")
-        try station.ok("put", "orgUnit", "yc-t01", "name=桃城镇", "kind=township")
+        try OrgTreeSeed.install(OrgTreeSeed.township, into: station.database)
         return station
     }
 

@@ -129,17 +129,24 @@ public struct Station: Sendable {
 
     /// Opens the station replica at `path`.
     ///
+    /// - Parameters:
+    ///   - readOnly: open it for a caller that only reads: nothing is written to the file (not
+    ///     even SQLite's WAL set-up), it works on a file that may not be written, and every write
+    ///     fails with `read_only`. Otherwise the file's pages are checked before anything is
+    ///     written to it, refusing a damaged one (SPEC §16).
     /// - Throws: ``SyncError`` `not_found` when there is no file at `path`, `store_invalid`
-    ///   when the file is not a station replica.
+    ///   when the file is not a station replica, was written by a newer version or is damaged.
     public static func open(
         at path: String, schema: Schema? = nil, wallClock: WallClock = .system, busyTimeout: Double = 5,
-        logger: Logger? = nil
+        readOnly: Bool = false, logger: Logger? = nil
     ) throws(SyncError) -> Station {
         guard FileManager.default.fileExists(atPath: path) else {
             throw SyncError(.notFound, "no station replica at \(path); run `tributary init --org ORG_ID` first")
         }
-        let store = try ReplicaStore.open(
-            path: path, schema: try Self.schema(schema), wallClock: wallClock, busyTimeout: busyTimeout)
+        let store =
+            readOnly
+            ? try ReplicaStore.openForReading(path: path, schema: try Self.schema(schema), wallClock: wallClock, busyTimeout: busyTimeout)
+            : try ReplicaStore.open(path: path, schema: try Self.schema(schema), wallClock: wallClock, busyTimeout: busyTimeout)
         guard let org = try store.read({ db in try Meta.org.read(db) }) else {
             throw SyncError(.storeInvalid, "\(path) is a replica but not a station (no org unit is set); run `tributary init`")
         }

@@ -19,9 +19,15 @@ public struct SQLiteHubStore: HubStore {
     /// Opens (creating and migrating if needed) the hub file at `path`. Anything but a hub file
     /// of a format this program knows — a station replica, an empty or foreign file, a file
     /// written by a newer version, a damaged one — is refused with `store_invalid`, untouched.
-    public static func open(path: String, schema: Schema, wallClock: WallClock = .system) throws(SyncError) -> SQLiteHubStore {
+    /// With `readOnly` (commands that only read: reports, `station list`) nothing is written to
+    /// the file and it reads even where it may not be written; every write fails `read_only`.
+    public static func open(
+        path: String, schema: Schema, wallClock: WallClock = .system, readOnly: Bool = false
+    ) throws(SyncError) -> SQLiteHubStore {
         SQLiteHubStore(
-            replica: try ReplicaStore.open(path: path, schema: schema, wallClock: wallClock, kind: .hub, migrations: HubMigrations.register))
+            replica: readOnly
+                ? try ReplicaStore.openForReading(path: path, schema: schema, wallClock: wallClock, kind: .hub, migrations: HubMigrations.register)
+                : try ReplicaStore.open(path: path, schema: schema, wallClock: wallClock, kind: .hub, migrations: HubMigrations.register))
     }
 
     /// Creates a hub store in memory (tests and tools).

@@ -22,7 +22,7 @@ struct LogCommand: AsyncParsableCommand {
     var limit: Int = 50
 
     func run() async throws {
-        let replica = try station.open()
+        let replica = try station.openForReading()
         let entries = try replica.log(limit: limit).map { LogEntryView($0, schema: replica.schema) }
         if output.json {
             try JSONOutput.print(entries)
