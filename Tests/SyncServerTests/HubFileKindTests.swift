@@ -93,4 +93,26 @@ struct HubFileKindTests {
         #expect(error?.message.contains("newer version") == true && error?.message.contains("hub-v9-relay") == true, "\(String(describing: error))")
         #expect(StoreFiles.bytes(path) == before)
     }
+
+    @Test("restore refuses a station replica or a newer hub file as the backup, leaving the hub as it was")
+    func restoreRefusesWhatIsNotAHubBackup() async throws {
+        // Given a hub, a station replica and a hub file from a newer version
+        let directory = TemporaryDirectory("hubkind")
+        let hubPath = directory.path("hub.db")
+        try await hub(at: hubPath)
+        let stationPath = directory.path("station.db")
+        _ = try Station.create(at: stationPath, org: "yc", wallClock: wall)
+        let newer = directory.path("newer.db")
+        try await hub(at: newer)
+        try StoreFiles.addMigration("hub-v9-relay", to: newer)
+        let before = StoreFiles.bytes(hubPath)
+
+        // When either is restored over the hub / Then store_invalid, and the hub file is untouched
+        for (backup, expected) in [(stationPath, "is a station replica, not a hub file"), (newer, "newer version")] {
+            let error = Self.caught { _ = try SQLiteHubStore.restore(from: backup, to: hubPath, wallClock: wall) }
+            #expect(error?.code == .storeInvalid && error?.message.contains(expected) == true, "\(String(describing: error))")
+        }
+        #expect(StoreFiles.bytes(hubPath) == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.url.path).allSatisfy { !$0.contains(".replaced-") })
+    }
 }
