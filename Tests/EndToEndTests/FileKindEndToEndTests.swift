@@ -26,7 +26,7 @@ struct FileKindEndToEndTests {
             && result.firstErrorLine.contains(text)
     }
 
-    @Test("init --force refuses a hub file, a text file, a directory and a pipe, and changes nothing")
+    @Test("init --force refuses a hub file, a text file, a directory, a pipe and a device node, and changes nothing")
     func forceRefusesWhatIsNotAReplica() throws {
         // Given a live hub file with the county's tree and a station, a text file, a directory and a pipe
         let hubPath = directory.path("hub.db")
@@ -40,10 +40,14 @@ struct FileKindEndToEndTests {
         FileManager.default.createFile(atPath: folder + "/keep", contents: Data("x".utf8))
         let pipe = directory.path("pipe.db")
         #expect(mkfifo(pipe, 0o600) == 0)
+        var targets = [(hubPath, "is a hub file"), (text, "not an SQLite database"), (folder, "is a directory"), (pipe, "is a pipe")]
+        // As root, a device node like /dev/null (made here: the test never points at the real one)
+        let device = directory.path("null.db")
+        if geteuid() == 0, mknod(device, S_IFCHR | 0o666, dev_t(1 << 8 | 3)) == 0 { targets.append((device, "is a device")) }
         let before = [hubPath, text].map { StoreFiles.bytes($0) }
 
         // When `tributary init --force` is pointed at each
-        for (path, what) in [(hubPath, "is a hub file"), (text, "not an SQLite database"), (folder, "is a directory"), (pipe, "is a pipe")] {
+        for (path, what) in targets {
             let result = try StationProcess(database: path, name: "x").run(["init", "--org", "yc-t01", "--force"])
             // Then it is refused, saying what the file is, and nothing is replaced
             #expect(refused(result, "--force replaces only a station replica"), "\(path): \(result.stderr)")
@@ -51,6 +55,10 @@ struct FileKindEndToEndTests {
         }
         #expect([hubPath, text].map { StoreFiles.bytes($0) } == before)
         #expect(FileManager.default.fileExists(atPath: folder + "/keep"))
+        for special in [pipe, device] where FileManager.default.fileExists(atPath: special) {
+            var info = stat()
+            #expect(stat(special, &info) == 0 && info.st_mode & S_IFMT != S_IFREG, "\(special) was replaced by a regular file")
+        }
         let stations = try hub("station", "list", "--db", hubPath, "--json")
         #expect(stations.status == 0, "\(stations.stderr)")
         #expect((try stations.json() as? [Any])?.count == 1)
@@ -80,7 +88,7 @@ struct FileKindEndToEndTests {
 
         // Given an empty station.db (a crash before its first page, a `touch`)
         let empty = station("empty.db")
-        FileManager.default.createFile(atPath: empty.database, contents: Data())
+        _ = FileManager.default.createFile(atPath: empty.database, contents: Data())
         // Then `status` says it is not a station replica and writes nothing into it
         let status = try empty.run(["status"])
         #expect(refused(status, "is an empty file, not a station replica"), "\(status.stderr)")
