@@ -206,10 +206,14 @@ package struct Merger {
     private mutating func updateRecord(_ change: Change, recordType: RecordType, merged: FieldState?, isNew: Bool) throws {
         let record = change.record
         if isNew, !existing.contains(record) {
+            // A record lies where its scope field's winner says (an org unit is its own scope),
+            // and nowhere while that field has no value: never where a change claims it is,
+            // which would depend on the order changes arrive in (SPEC §10 "Scope").
+            let placedBy = change.field == recordType.scopeField && change.element == nil ? change.value.stringValue : nil
             let inserted = try insertRecord.execute { row in
                 row.bind(change.type)
                 row.bind(change.id)
-                row.bind(recordType.scopeField == nil ? change.id : change.scope)
+                row.bind(recordType.scopeField == nil ? change.id : placedBy ?? RecordPlace.unplaced.scope)
             }
             if inserted > 0 {
                 noteChanged(record)
@@ -222,7 +226,7 @@ package struct Merger {
         let value: FieldValue
         if change.field == recordType.scopeField, let scope = winner.stringValue {
             (update, value) = (updateScope, .string(scope))
-        } else if recordType.alsoScopeFields.first == change.field {
+        } else if recordType.secondScopeField == change.field {
             (update, value) = (updateScope2, winner.stringValue.map(FieldValue.string) ?? .null)
         } else if change.field == Schema.deletedField {
             (update, value) = (updateDeleted, .bool(winner == .bool(true)))

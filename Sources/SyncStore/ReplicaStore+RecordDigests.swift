@@ -27,7 +27,7 @@ extension ReplicaStore {
 
     /// The digest of each record `include` lets through, as ``scopedDigest(include:_:)``
     /// hashes them (the same records, the same fields).
-    package func scopedRecordDigests(include: (RecordRow) -> SnapshotInclusion, _ db: Database) throws -> [RecordDigest] {
+    package func scopedRecordDigests(include: (RecordRow) -> Visibility, _ db: Database) throws -> [RecordDigest] {
         var digests: [RecordDigest] = []
         var after: RecordKey?
         repeat {

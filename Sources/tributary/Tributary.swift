@@ -17,8 +17,7 @@ struct Tributary: AsyncParsableCommand {
             refused): see `tributary sync --help`.
 
             Example session:
-              tributary init --org yc-t01 --name 桃城镇
-              tributary put orgUnit yc-t01 name=桃城镇 kind=township
+              tributary init --hub https://hub.example.org --token TOKEN   # + org tree
               ID=$(tributary put member name=林秀英 orgUnitId=yc-t01 category=retired)
               tributary get member $ID
               tributary status
