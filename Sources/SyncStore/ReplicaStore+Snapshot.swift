@@ -122,66 +122,14 @@ extension ReplicaStore {
         var newest = HLC.zero
         var merger = try Merger(self, db)
         for record in records {
-            guard let recordType = schema.types[record.type] else { continue }
-            for field in record.fields {
-                guard let policy = recordType.effectivePolicy(of: field.field), let spec = schema.field(field.field, of: record.type)
-                else { continue }
-                let key = FieldKey(type: record.type, id: record.id, field: field.field, element: field.element)
-                var supersededVersions = Set(field.superseded)
-                if policy == .lww {
-                    for version in field.superseded {
-                        try merger.rememberSuperseded(version, of: key)
-                    }
-                    supersededVersions = try supersededSet(key, db)
-                }
-                let current = try merger.loadField(key)
-                var state = current
-                for head in field.heads {
-                    newest = max(newest, head.version.hlc)
-                    state = FieldState.merging(
-                        state, head, bases: [], policy: policy,
-                        isSuperseded: policy == .lww && supersededVersions.contains(head.version),
-                        rank: { spec.rank(of: $0.stringValue ?? "") ?? -1 })
-                }
-                if policy == .lww, let merged = state {
-                    state = FieldState(heads: merged.heads.filter { !supersededVersions.contains($0.version) })
-                }
-                if state != current { try merger.saveField(key, state) }
-            }
-            try updateRecordRow(record, recordType: recordType, db)
-            merger.noteChanged(RecordKey(type: record.type, id: record.id))
+            try merger.install(record)
+            for field in record.fields { for head in field.heads { newest = max(newest, head.version.hlc) } }
         }
         try merger.finish()
         if newest > .zero {
             let wall = wallClock.nowMillis()
             try updateClock(db) { $0.receive(newest, wallMillis: wall) }
         }
-    }
-
-    /// The versions of one lww field that known writes superseded.
-    private func supersededSet(_ key: FieldKey, _ db: Database) throws -> Set<Version> {
-        var result = Set<Version>()
-        for row in try Row.fetchAll(
-            try db.cachedStatement(sql: "SELECT hlc, site FROM superseded WHERE type = ? AND rid = ? AND field = ?"),
-            arguments: [key.type, key.id, key.field])
-        {
-            result.insert(Version(hlc: HLC(rawValue: UInt64(bits: row[0])), site: SiteID(rawValue: UInt64(bits: row[1]))))
-        }
-        return result
-    }
-
-    /// Sets the `records` row of an installed record from its merged fields.
-    private func updateRecordRow(_ snapshot: SnapshotRecord, recordType: RecordType, _ db: Database) throws {
-        let key = RecordKey(type: snapshot.type, id: snapshot.id)
-        guard let state = try record(key, db) else { return }
-        let place = recordType.place(id: key.id, values: state.values)
-        let (scope, scope2) = (place.scope, place.scope2)
-        try db.execute(
-            sql: """
-                INSERT INTO records (type, rid, scope, scope2, deleted) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (type, rid) DO UPDATE SET scope = excluded.scope, scope2 = excluded.scope2, deleted = excluded.deleted
-                """,
-            arguments: [key.type, key.id, scope, scope2, state.isDeleted])
     }
 
     /// The canonical-dump digest of the records `include` accepts, with personal fields

@@ -6,18 +6,26 @@ import SyncServer
 /// `tributary-hub org …`.
 struct OrgCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "org", abstract: "Import and list the county's org tree.", subcommands: [Import.self, List.self])
+        commandName: "org", abstract: "Import and list the county's org tree.",
+        discussion: """
+            Examples:
+              tributary-hub org import Protocol/examples/sample-county.csv
+              tributary-hub org list --json
+            """,
+        subcommands: [Import.self, List.self])
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import org units from CSV (id,name,kind,parentId[,orgForm]) or a JSON array.",
             discussion: """
-                CSV is read as spreadsheet programs save it (RFC 4180: "quoted, fields", CRLF line ends, a UTF-8
-                byte order mark); the header names the columns, and an unknown or missing column is refused.
-                The file must be UTF-8; one saved by Excel on Chinese Windows (GBK) is refused with a note on how
-                to save it as UTF-8, or read with --encoding gbk. Units are added or updated, checked for unknown
-                parents, duplicate ids and cycles (with line numbers), and written as orgUnit records so that
-                stations receive the tree. A file with no units is an error unless --allow-empty is given.
+                CSV is read as spreadsheet programs save it (RFC 4180: "quoted, fields", CRLF line ends, a \
+                UTF-8 byte order mark); the header names the columns, and an unknown or missing column is \
+                refused. The file must be UTF-8; one saved by Excel on Chinese Windows (GBK) is refused with a \
+                note on how to save it as UTF-8, or read with --encoding gbk. Units are added or updated, \
+                checked for unknown parents, duplicate ids and cycles (with line numbers), and written as \
+                orgUnit records so that stations receive the tree. A file with no units is an error unless \
+                --allow-empty is given.
+
                 Examples:
                   tributary-hub org import Protocol/examples/sample-county.csv
                   tributary-hub org import --encoding gbk 组织架构.csv

@@ -270,7 +270,7 @@ public struct SyncEngine: Sendable {
     /// Applies one pull answer in one transaction with the new cursor and the hub's epoch:
     /// installs the records that came into scope, drops those that left, applies the changes.
     /// A bundle from the hub goes through here too.
-    static func apply(_ response: PullResponse, to store: ReplicaStore) throws(SyncError) -> ApplyReport {
+    public static func apply(_ response: PullResponse, to store: ReplicaStore) throws(SyncError) -> ApplyReport {
         try store.write { db in try apply(response, to: store, db) }
     }
 

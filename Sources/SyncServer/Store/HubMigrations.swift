@@ -91,5 +91,19 @@ enum HubMigrations {
             try db.execute(sql: "ALTER TABLE hub_refusals ADD COLUMN type TEXT")
             try db.execute(sql: "ALTER TABLE hub_refusals ADD COLUMN rid TEXT")
         }
+        migrator.registerMigration("hub-v4-compaction-marks") { db in
+            // Records that lost log entries to compaction, with the last such position: a pull
+            // over it sends the record's state, which holds what the dropped entries decided.
+            try db.execute(
+                sql: """
+                    CREATE TABLE compacted (
+                        type TEXT NOT NULL,
+                        rid TEXT NOT NULL,
+                        pos INTEGER NOT NULL,
+                        PRIMARY KEY (type, rid)
+                    ) WITHOUT ROWID
+                    """)
+            try db.execute(sql: "CREATE INDEX compacted_pos ON compacted (pos)")
+        }
     }
 }

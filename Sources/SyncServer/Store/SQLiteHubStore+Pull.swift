@@ -20,6 +20,7 @@ extension SQLiteHubStore {
                 WHERE l.pos > ? ORDER BY l.pos LIMIT ?
                 """)
             var changes: [Change] = []
+            var positions: [Int64] = []
             changes.reserveCapacity(min(limit, 20_000))
             var examined = cursor
             let maxExamined = max(limit * 20, 100_000)
@@ -49,18 +50,40 @@ extension SQLiteHubStore {
                             }
                         if sent {
                             changes.append(replica.change(statement).change)
+                            positions.append(examined)
                             if changes.count >= limit { break scan }
                         }
                     }
                     more = try statement.next()
                 }
-                if rows < limit || count >= maxExamined { break }
+                if rows < limit {
+                    // The log ends here: every position up to the last one issued is examined
+                    // (compaction may have dropped the last entries).
+                    examined = max(examined, last)
+                    break
+                }
+                if count >= maxExamined { break }
             }
             statement.reset()
+            var compacted = try compactedRecords(in: cursor, examined, budget: limit - changes.count, db)
+            if let cut = compacted.cut {
+                // The page is full before `examined`: it ends at the last item it holds.
+                let kept = positions.prefix { $0 <= cut }.count
+                changes.removeSubrange(kept...)
+                examined = cut
+            }
             let moves = try moved(in: cursor, examined, scope: scope, db)
-            let more = try Bool.fetchOne(db, sql: "SELECT 1 FROM log WHERE pos > ? LIMIT 1", arguments: [examined]) != nil
+            var records = moves.records
+            let moved = Set(records.map { RecordKey(type: $0.type, id: $0.id) })
+            compacted.records.removeAll { moved.contains($0) }
+            for key in compacted.records {
+                guard let row = try replica.recordRow(key, db) else { continue }
+                let visibility = scope.visibility(of: row.place)
+                if visibility != .hidden, let record = try replica.snapshotRecord(row, inclusion: visibility, db) { records.append(record) }
+            }
+            let more = examined < last
             return PullResponse(
-                changes: changes, records: moves.records, removed: moves.removed, redacted: moves.redacted, cursor: examined, more: more,
+                changes: changes, records: records, removed: moves.removed, redacted: moves.redacted, cursor: examined, more: more,
                 hubClock: try Self.answerClock(at: contact, db), epoch: try HubEpoch.read(db))
         }
         try await touchIfStale(station, at: contact)
@@ -95,6 +118,22 @@ extension SQLiteHubStore {
             }
         }
         return result
+    }
+
+    /// Records that lost log entries to compaction at positions in `(from, to]`, in position
+    /// order: a pull over those positions sends their state instead of the dropped entries
+    /// (SPEC §10 "Compaction"). When more than `budget` of them (at least one) fall in the
+    /// range, only the first ones are kept and `cut` is the position where the page must end.
+    private func compactedRecords(in from: Int64, _ to: Int64, budget: Int, _ db: Database) throws
+        -> (records: [RecordKey], cut: Int64?)
+    {
+        guard to > from else { return ([], nil) }
+        let take = max(1, budget)
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT type, rid, pos FROM compacted WHERE pos > ? AND pos <= ? ORDER BY pos LIMIT ?",
+            arguments: [from, to, take + 1])
+        let records = rows.prefix(take).map { RecordKey(type: $0[0], id: $0[1]) }
+        return (records, rows.count > take ? rows[take - 1][2] as Int64 : nil)
     }
 
     /// How a record goes to a station with `scope`.
