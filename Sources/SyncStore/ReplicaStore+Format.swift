@@ -2,14 +2,12 @@ package import SyncModel
 package import GRDB
 
 extension ReplicaStore {
-    /// Refuses an existing file that is not a `kind` file of a format this program knows, or —
-    /// with `checkIntegrity` — is damaged (``checkFormat(_:migrator:kind:path:verify:)``),
+    /// Refuses an existing file that is not a `kind` file of a format this program knows, or is
+    /// damaged (``checkFormat(_:migrator:kind:path:verify:)`` with the integrity check),
     /// looking through a read-only connection so that nothing is written to a file refused. A
     /// file that cannot even be opened for reading is left to the opening that follows, which
     /// says why. (Also used by the hub's restore, on the backup it is to put in place.)
-    package static func check(
-        path: String, kind: StoreKind, checkIntegrity: Bool, migrations: (inout DatabaseMigrator) -> Void
-    ) throws(SyncError) {
+    package static func check(path: String, kind: StoreKind, migrations: (inout DatabaseMigrator) -> Void) throws(SyncError) {
         if let refusal = StoreFileIdentity.of(path).refusal(path: path, expected: kind) { throw refusal }
         var migrator = DatabaseMigrator()
         registerMigrations(&migrator)
@@ -24,7 +22,7 @@ extension ReplicaStore {
         }
         defer { try? queue.close() }
         do {
-            try queue.read { db in try checkFormat(db, migrator: migrator, kind: kind, path: path, verify: checkIntegrity) }
+            try queue.read { db in try checkFormat(db, migrator: migrator, kind: kind, path: path, verify: true) }
         } catch {
             throw StoreError.map(error, path: path)
         }

@@ -60,7 +60,7 @@ public struct ReplicaStore: Sendable {
         if identity != .missing {
             // Checked on a read-only connection first: opening a pool already writes (GRDB
             // switches the file to WAL and makes its WAL non-empty).
-            try check(path: path, kind: kind, checkIntegrity: true, migrations: migrations)
+            try check(path: path, kind: kind, migrations: migrations)
         }
         do {
             var configuration = Configuration()
