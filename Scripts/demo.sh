@@ -5,6 +5,7 @@
 #
 #   Scripts/demo.sh            # build if needed, run, clean up the processes
 #   Scripts/demo.sh --keep     # also keep the hub running at the end (Ctrl-C to stop)
+#   Scripts/demo.sh --postgres # three hub processes on PostgreSQL (Scripts/demo-postgres.sh)
 #
 # Files go to $TRIBUTARY_DEMO_DIR (default: a fresh folder under /tmp); the script prints it.
 set -euo pipefail
@@ -12,6 +13,9 @@ cd "$(dirname "$0")/.."
 
 KEEP=false
 [[ "${1:-}" == "--keep" ]] && KEEP=true
+# Three hub processes on a throw-away PostgreSQL cluster instead of one SQLite file.
+[[ "${1:-}" == "--postgres" ]] && exec "$(dirname "$0")/demo-postgres.sh"
+
 
 bold() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { printf '\033[2m$ %s\033[0m\n' "$*"; "$@"; }

@@ -1,11 +1,13 @@
 public import Hummingbird
 public import Logging
+public import ServiceLifecycle
 import SyncModel
 import CountyWork
 import SyncStore
 
-/// Builds the hub application: opens (and migrates) the SQLite hub at `configuration.dbPath`
-/// with the default `county-work` schema, and serves protocol v1.
+/// Builds the hub application: opens (and migrates) the hub's store `configuration.dbPath`
+/// names (an SQLite file or a `postgres://` URL, ``HubDatabase``) with the default
+/// `county-work` schema, and serves protocol v1.
 ///
 /// - Parameters:
 ///   - onServerRunning: called with the bound port once the server listens (useful with port 0).
@@ -13,6 +15,11 @@ public func buildApplication(
     configuration: HubConfiguration, logger: Logger? = nil, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     let schema = try CountyWorkSchema.load()
+    if case .postgres(let location) = try HubDatabase(configuration.dbPath) {
+        // The connection pool runs in the application's service group: it ends on graceful shutdown.
+        let store = try await PostgresHubStore.open(location, schema: schema, wallClock: configuration.wallClock, logger: logger, runsPool: false)
+        return buildApplication(store: store, configuration: configuration, logger: logger, services: [store.pool], onServerRunning: onServerRunning)
+    }
     let store = try SQLiteHubStore.open(path: configuration.dbPath, schema: schema, wallClock: configuration.wallClock)
     if let unwritable = store.replica.unwritable {
         // Opened for reading only (SPEC §16): pulls are served, pushes refused until a restart
@@ -25,13 +32,14 @@ public func buildApplication(
 /// Builds the hub application over an open store and a metrics registry of its own.
 public func buildApplication(
     store: any HubStore, configuration: HubConfiguration, metrics: HubMetrics = HubMetrics(), logger: Logger? = nil,
-    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    services: [any Service] = [], onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let logger = logger ?? Logger(label: "tributary-hub", factory: { _ in SwiftLogNoOpLogHandler() })
     let router = buildRouter(store: store, configuration: configuration, metrics: metrics)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: configuration.serverName),
+        services: services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
 }

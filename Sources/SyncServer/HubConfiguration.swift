@@ -6,7 +6,8 @@ public struct HubConfiguration: Sendable {
     public var host: String = "127.0.0.1"
     /// The TCP port; 0 picks a free one (reported to `onServerRunning`).
     public var port: Int = 8080
-    /// The hub's SQLite file (created and migrated at start).
+    /// The hub's store (created and migrated at start): the path of its SQLite file, or a
+    /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DB` URL (``HubDatabase``).
     public var dbPath: String = "./hub.db"
     /// The largest request body accepted, before and after gunzip (413 `payload_too_large`).
     public var maxBodyBytes: Int = 32 * 1024 * 1024

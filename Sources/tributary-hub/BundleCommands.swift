@@ -35,7 +35,7 @@ struct ImportBundleCommand: AsyncParsableCommand {
     var reply: String?
 
     func run() async throws {
-        let bundles = HubBundles(store: try HubStoreOpener.open(hub))
+        let bundles = HubBundles(store: try await HubStoreOpener.open(hub))
         let report = try await bundles.importStationBundle(try BundleFile.load(file))
         var written: HubBundles.ExportReport?
         if let reply {
@@ -91,7 +91,7 @@ struct ExportBundleCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (bytes, report) = try await HubBundles(store: try HubStoreOpener.open(hub)).exportBundle(station: station, cursor: cursor)
+        let (bytes, report) = try await HubBundles(store: try await HubStoreOpener.open(hub)).exportBundle(station: station, cursor: cursor)
         try BundleFile.save(bytes, to: out)
         if output.json { return try output.printJSON(report) }
         Console.out(Self.text(report, file: out))

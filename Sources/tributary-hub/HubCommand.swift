@@ -9,18 +9,21 @@ struct HubCommand: AsyncParsableCommand {
         commandName: "tributary-hub",
         abstract: "Run and administer a Tributary county hub.",
         discussion: """
-            The hub file is --db, or $TRIBUTARY_HUB_DB, or ./hub.db.
+            The hub's store is --db, or $TRIBUTARY_HUB_DB, or ./hub.db: an SQLite file, or a PostgreSQL \
+            database given as postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (optionally ?host=/socket/dir \
+            &connect_timeout=SECONDS), which several hub processes can share.
 
             Examples:
               tributary-hub --db /var/lib/tributary/hub.db org import sample-county.csv
               tributary-hub station add --org yc-t01 --name 桃城镇工作站
               tributary-hub serve --host 0.0.0.0 --port 8080
+              tributary-hub --db postgres://hub@127.0.0.1/tributary serve --port 8081
             """,
         subcommands: [
             ServeCommand.self, OrgCommand.self, StationCommand.self, DumpCommand.self, DigestCommand.self, LogCommand.self,
             CompactCommand.self,
             ReportCommand.self, AdminTokenCommand.self, ImportBundleCommand.self, ExportBundleCommand.self, BackupCommand.self,
-            RestoreCommand.self,
+            RestoreCommand.self, EpochCommand.self,
         ]
     )
 
@@ -59,7 +62,7 @@ struct HubCommand: AsyncParsableCommand {
 
 /// Options every data command shares.
 struct HubOptions: ParsableArguments {
-    @Option(name: .long, help: "The hub's SQLite file (default: $TRIBUTARY_HUB_DB or ./hub.db).")
+    @Option(name: .long, help: "The hub's SQLite file or postgres:// URL (default: $TRIBUTARY_HUB_DB or ./hub.db).")
     var db: String?
 
     /// The hub file to open.

@@ -40,7 +40,7 @@ struct LogCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try HubStoreOpener.openForReading(hub)
+        let store = try await HubStoreOpener.openForReading(hub)
         var page = try await store.log(after: after, limit: limit)
         if !personal { page.entries = page.entries.map { $0.withholdingPersonal(store.schema) } }
         if output.json {

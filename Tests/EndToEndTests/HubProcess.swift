@@ -13,10 +13,11 @@ final class HubProcess {
     private let logPath: String
 
     /// Creates (and imports the sample county into) a hub database, without starting it.
-    init(database: String, importSampleCounty: Bool = true) throws {
+    /// `database` is a file or a `postgres://` URL (then `logPath` says where its log goes).
+    init(database: String, importSampleCounty: Bool = true, logPath: String? = nil) throws {
         self.database = database
-        self.logPath = database + ".log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        self.logPath = logPath ?? database + ".log"
+        FileManager.default.createFile(atPath: self.logPath, contents: nil)
         if importSampleCounty {
             let sample = CLIRunner.root.appendingPathComponent("Protocol/examples/sample-county.csv").path
             try Self.check(try CLIRunner.runTool(name: "tributary-hub", args: ["org", "import", "--db", database, sample]))

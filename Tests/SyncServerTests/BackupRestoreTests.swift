@@ -120,7 +120,7 @@ struct BackupRestoreTests {
         // Given: a hub holding 1,200 members, backed up; a new station whose bootstrap stops
         // after two pages of 200.
         let hub = try await HubFixture()
-        try hub.store.replica.writeLocal((0..<1_200).flatMap { memberEdits("m-\($0)", unit: "yc-t01-c01") })
+        try hub.sqlite.replica.writeLocal((0..<1_200).flatMap { memberEdits("m-\($0)", unit: "yc-t01-c01") })
         let backupPath = hub.directory.path("backup.db")
         _ = try await hub.store.backup(to: backupPath)
         let station = try hub.replica("t1")

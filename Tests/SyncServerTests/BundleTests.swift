@@ -22,11 +22,11 @@ struct BundleTests {
         try await hub.store.bundleStation(id: hub.stationIDs[name]!).station
     }
 
-    @Test("a station's outbox goes to the hub and the hub's answer comes back: outbox cleared, digests equal")
-    func roundTrip() async throws {
+    @Test("a station's outbox goes to the hub and the hub's answer comes back: outbox cleared, digests equal", arguments: HubStoreKind.all)
+    func roundTrip(_ kind: HubStoreKind) async throws {
         // Given: a township station that recorded 30 members offline, and a community station
         // that has never synced.
-        let hub = try await HubFixture()
+        let hub = try await HubFixture(kind)
         let bundles = HubBundles(store: hub.store, configuration: hub.configuration)
         let township = try Self.station(hub, "t1", org: "yc-t01")
         let community = try Self.station(hub, "c01", org: "yc-t01-c01")
@@ -66,9 +66,9 @@ struct BundleTests {
         #expect(try community.importBundle(forCommunity).alreadyApplied)
     }
 
-    @Test("the next round continues from the cursor the station reported, and the hub's refusals reach the station")
-    func secondRoundAndRefusals() async throws {
-        let hub = try await HubFixture()
+    @Test("the next round continues from the cursor the station reported, and the hub's refusals reach the station", arguments: HubStoreKind.all)
+    func secondRoundAndRefusals(_ kind: HubStoreKind) async throws {
+        let hub = try await HubFixture(kind)
         let bundles = HubBundles(store: hub.store, configuration: hub.configuration)
         let township = try Self.station(hub, "t1", org: "yc-t01")
         _ = try township.store.writeLocal(memberEdits("m-1", unit: "yc-t01-c01"))
@@ -78,7 +78,7 @@ struct BundleTests {
 
         // Given: the county writes in the township's scope online, and the township writes one
         // member in its scope and one outside it (the hub refuses that one: out_of_scope).
-        _ = try hub.store.replica.writeLocal(memberEdits("m-county", unit: "yc-t01"))
+        _ = try await hub.hubWrite(memberEdits("m-county", unit: "yc-t01"))
         _ = try township.store.writeLocal(memberEdits("m-2", unit: "yc-t01-c02"))
         _ = try township.store.writeLocal(memberEdits("m-far", unit: "yc-t02"))
 
@@ -97,10 +97,10 @@ struct BundleTests {
         #expect(try township.store.digest() == (try await hub.store.digest(for: try await Self.hubStation(hub, "t1"))).digest)
     }
 
-    @Test("after the hub is restored from an older backup, an offline station learns it from a bundle and carries the lost changes again")
-    func restoredHub() async throws {
+    @Test("after the hub is restored from an older backup, an offline station learns it from a bundle and carries the lost changes again", arguments: HubStoreKind.all)
+    func restoredHub(_ kind: HubStoreKind) async throws {
         // Given: a township that synced three changes by stick, a hub backup, then three more.
-        let hub = try await HubFixture()
+        let hub = try await HubFixture(kind)
         let township = try Self.station(hub, "t1", org: "yc-t01")
         let id = hub.stationIDs["t1"]!
         let bundles = HubBundles(store: hub.store, configuration: hub.configuration)
@@ -110,15 +110,13 @@ struct BundleTests {
         }
         _ = try township.store.writeLocal(memberEdits("m-1", unit: "yc-t01-c01"))
         _ = try await round(bundles)
-        let backupPath = hub.directory.path("backup.db")
+        let backupPath = hub.directory.path(kind == .sqlite ? "backup.db" : "backup.dump")
         _ = try await hub.store.backup(to: backupPath)
         _ = try township.store.writeLocal(memberEdits("m-2", unit: "yc-t01-c01"))
         #expect(try await round(bundles).acked == 6)
 
         // When: the hub is restored from the backup, and the township's next bundle arrives.
-        let restoredPath = hub.directory.path("restored.db")
-        _ = try SQLiteHubStore.restore(from: backupPath, to: restoredPath)
-        let restored = try SQLiteHubStore.open(path: restoredPath, schema: hub.schema, wallClock: .fixed(HubFixture.wallMillis))
+        let restored = try await hub.restoredCopy(from: backupPath)
         let after = HubBundles(store: restored, configuration: hub.configuration)
         _ = try township.store.writeLocal(memberEdits("m-3", unit: "yc-t01-c01"))
         await expectCode(.seqGap) { try await after.importStationBundle(try township.exportBundle().bytes) }
@@ -174,9 +172,9 @@ struct BundleTests {
         ]
     }
 
-    @Test("the hub refuses a spoiled station bundle and applies nothing", arguments: Spoil.all)
-    func hubRefuses(_ spoil: Spoil) async throws {
-        let hub = try await HubFixture()
+    @Test("the hub refuses a spoiled station bundle and applies nothing", arguments: HubStoreKind.all, Spoil.all)
+    func hubRefuses(_ kind: HubStoreKind, _ spoil: Spoil) async throws {
+        let hub = try await HubFixture(kind)
         let township = try Self.station(hub, "t1", org: "yc-t01")
         _ = try township.store.writeLocal(memberEdits("m-1", unit: "yc-t01-c01"))
         let before = try await hub.store.digest(for: nil).digest
@@ -186,14 +184,14 @@ struct BundleTests {
         #expect(try await Self.hubStation(hub, "t1").acked == 0)
     }
 
-    @Test("the station refuses a spoiled hub bundle and applies nothing", arguments: Spoil.all)
-    func stationRefuses(_ spoil: Spoil) async throws {
-        let hub = try await HubFixture()
+    @Test("the station refuses a spoiled hub bundle and applies nothing", arguments: HubStoreKind.all, Spoil.all)
+    func stationRefuses(_ kind: HubStoreKind, _ spoil: Spoil) async throws {
+        let hub = try await HubFixture(kind)
         let township = try Self.station(hub, "t1", org: "yc-t01")
         _ = try township.store.writeLocal(memberEdits("m-1", unit: "yc-t01-c01"))
         let bundles = HubBundles(store: hub.store, configuration: hub.configuration)
         _ = try await bundles.importStationBundle(try township.exportBundle().bytes)
-        _ = try hub.store.replica.writeLocal(memberEdits("m-county", unit: "yc-t01"))
+        _ = try await hub.hubWrite(memberEdits("m-county", unit: "yc-t01"))
         let spoiled = spoil.apply(try await bundles.exportBundle(station: hub.stationIDs["t1"]!).bytes)
         let before = try township.store.digest()
         await expectCode(spoil.code) { try township.importBundle(spoiled) }
@@ -201,11 +199,11 @@ struct BundleTests {
         #expect(try township.store.outboxCount() == 3)
     }
 
-    @Test("bundles for another station, from another hub, or for the other direction are foreign")
-    func foreign() async throws {
+    @Test("bundles for another station, from another hub, or for the other direction are foreign", arguments: HubStoreKind.all)
+    func foreign(_ kind: HubStoreKind) async throws {
         // Given: two hubs, each with a township station; the first hub's townships t1 and t2.
-        let hub = try await HubFixture()
-        let other = try await HubFixture()
+        let hub = try await HubFixture(kind)
+        let other = try await HubFixture(kind)
         let bundles = HubBundles(store: hub.store, configuration: hub.configuration)
         let township = try Self.station(hub, "t1", org: "yc-t01")
         let neighbour = try Self.station(hub, "t2", org: "yc-t02")
@@ -231,9 +229,9 @@ struct BundleTests {
         #expect(try await Self.hubStation(hub, "t1").acked == 0)
     }
 
-    @Test("a hub bundle that skips part of the log, a reset replica, another schema and a revoked token are refused")
-    func otherRefusals() async throws {
-        let hub = try await HubFixture()
+    @Test("a hub bundle that skips part of the log, a reset replica, another schema and a revoked token are refused", arguments: HubStoreKind.all)
+    func otherRefusals(_ kind: HubStoreKind) async throws {
+        let hub = try await HubFixture(kind)
         let bundles = HubBundles(store: hub.store, configuration: hub.configuration)
         let township = try Self.station(hub, "t1", org: "yc-t01")
         _ = try township.store.writeLocal(memberEdits("m-1", unit: "yc-t01-c01"))
@@ -241,7 +239,7 @@ struct BundleTests {
         // A bundle that does not continue where the station stands: bundle_gap.
         _ = try await bundles.importStationBundle(try township.exportBundle().bytes)
         let first = try await bundles.exportBundle(station: hub.stationIDs["t1"]!).bytes
-        _ = try hub.store.replica.writeLocal(memberEdits("m-county", unit: "yc-t01"))
+        _ = try await hub.hubWrite(memberEdits("m-county", unit: "yc-t01"))
         let ahead = try await bundles.exportBundle(station: hub.stationIDs["t1"]!, cursor: 3).bytes
         await expectCode(.bundleGap) { try township.importBundle(ahead) }
         #expect(try township.store.outboxCount() == 3, "nothing of a refused bundle is applied, not even its acknowledgement")

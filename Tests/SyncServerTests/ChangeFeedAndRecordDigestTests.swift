@@ -22,11 +22,11 @@ struct ChangeFeedAndRecordDigestTests {
         return headers
     }
 
-    @Test("an admin pages through every change with its origin, clock, scope and bases; personal values are withheld")
-    func changeFeed() async throws {
+    @Test("an admin pages through every change with its origin, clock, scope and bases; personal values are withheld", arguments: HubStoreKind.all)
+    func changeFeed(_ kind: HubStoreKind) async throws {
         // Given a hub holding the org tree and a push from township station t1: a member with
         // a phone, then an overwrite of its name (which lists the first name as its base)
-        let fixture = try await HubFixture()
+        let fixture = try await HubFixture(kind)
         let admin = try await fixture.store.addAdminToken(name: "审计").token
         let replica = try fixture.replica("t1")
         try replica.writeLocal(memberEdits("m-1", unit: "yc-t01-c01", name: "林秀英", phone: "13800000000"))
@@ -84,15 +84,15 @@ struct ChangeFeedAndRecordDigestTests {
         }
     }
 
-    @Test("record digests cover exactly the station's view, as its replica holds it, and name what differs")
-    func recordDigests() async throws {
+    @Test("record digests cover exactly the station's view, as its replica holds it, and name what differs", arguments: HubStoreKind.all)
+    func recordDigests(_ kind: HubStoreKind) async throws {
         // Given members in two communities, one with a phone, and a county-level member with a
         // phone written by the hub itself (a community station sees it without the phone)
-        let fixture = try await HubFixture()
+        let fixture = try await HubFixture(kind)
         let writer = try fixture.replica("t1")
         try writer.writeLocal(memberEdits("m-1", unit: "yc-t01-c01", phone: "13800000001"))
         try writer.writeLocal(memberEdits("m-2", unit: "yc-t01-c02"))
-        try fixture.store.replica.writeLocal(memberEdits("m-yc", unit: "yc", phone: "13800000009"))
+        try await fixture.hubWrite(memberEdits("m-yc", unit: "yc", phone: "13800000009"))
         let reader = try fixture.replica("c01")
         try await fixture.application().test(.live) { client in
             let port = try #require(client.port)

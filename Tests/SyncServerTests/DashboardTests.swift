@@ -14,7 +14,7 @@ import Testing
 
     init() async throws {
         fixture = try await HubFixture()
-        try ReportsSeed().write(to: fixture.store.replica)
+        try ReportsSeed().write(to: fixture.sqlite.replica)
         adminToken = try await fixture.store.addAdminToken(name: "admin").token
     }
 

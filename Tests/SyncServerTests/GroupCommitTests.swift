@@ -51,10 +51,10 @@ import TributaryTestSupport
         // And the gapped one got its own seq_gap, with nothing of it kept
         let failure = try #require(outcomes["county2"])
         #expect(throws: HubError.self) { try failure.get() }
-        #expect(try hub.store.replica.record(RecordKey(type: "member", id: "m-gap-2")) == nil)
+        #expect(try hub.sqlite.replica.record(RecordKey(type: "member", id: "m-gap-2")) == nil)
         // And the hub holds exactly the good changes, once each
         let expected = batches.reduce(0) { $0 + $1.changes.count }
-        #expect(try hub.store.replica.logCount() == expected + (try orgTreeChanges(hub)))
+        #expect(try hub.sqlite.replica.logCount() == expected + (try orgTreeChanges(hub)))
     }
 
     @Test func reportFactsFollowEveryPushAsIfRebuiltFromScratch() async throws {
@@ -102,7 +102,7 @@ import TributaryTestSupport
         }
 
         // Then each facts table equals the facts computed afresh from the merged records
-        try await hub.store.replica.writer.write { db in
+        try await hub.sqlite.replica.writer.write { db in
             for table in ["rf_member", "rf_hours"] {
                 let kept = try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY rid")
                 #expect(kept.count > 0)
@@ -119,7 +119,7 @@ import TributaryTestSupport
 
     /// The org tree the fixture imported, as hub changes in the log.
     private func orgTreeChanges(_ hub: HubFixture) throws -> Int {
-        try hub.store.replica.changes(after: 0, limit: 100_000).filter { $0.change.type == "orgUnit" }.count
+        try hub.sqlite.replica.changes(after: 0, limit: 100_000).filter { $0.change.type == "orgUnit" }.count
     }
 
     /// The fill statement of a facts table, as the migration builds it.

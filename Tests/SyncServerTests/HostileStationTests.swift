@@ -131,7 +131,7 @@ import TributaryTestSupport
             let first = try await client.push(hub, "t1", changes)
             #expect(first.applied == changes.count)
             let before = try await Self.digest(hub)
-            let logged = try hub.store.replica.logCount()
+            let logged = try hub.sqlite.replica.logCount()
             // When it replays the same seqs, whole and in part, with changed values
             var altered = changes
             for index in altered.indices where altered[index].field == "name" { altered[index].value = .string("篡改") }
@@ -141,7 +141,7 @@ import TributaryTestSupport
                 #expect(response.applied == 0 && response.duplicates == batch.count && response.acked == changes.last!.seq)
             }
             #expect(try await Self.digest(hub) == before)
-            #expect(try hub.store.replica.logCount() == logged)
+            #expect(try hub.sqlite.replica.logCount() == logged)
         }
     }
 

@@ -60,10 +60,10 @@ struct HubDiskFaultTests {
         // Given a hub whose file may not grow, and three stations with 40 new members each
         let hub = try await HubFixture()
         let (_, batches) = try Self.stationsWithMembers(hub)
-        let digestBefore = try hub.store.replica.digest()
-        let logBefore = try hub.store.replica.logCount()
+        let digestBefore = try hub.sqlite.replica.digest()
+        let logBefore = try hub.sqlite.replica.logCount()
         let ackedBefore = try await Self.acked(hub)
-        try hub.store.replica.capGrowth()
+        try hub.sqlite.replica.capGrowth()
 
         // When the three push at once (one group transaction, a savepoint each)
         let outcomes = try await Self.pushAll(hub, batches)
@@ -77,22 +77,22 @@ struct HubDiskFaultTests {
             switch try #require(outcomes[name]) {
             case .success(let response):
                 #expect(response.acked == changes.last!.seq && response.applied == changes.count)
-                #expect(try Self.members(hub.store, of: name) == 40)
+                #expect(try Self.members(hub.sqlite, of: name) == 40)
                 committed += changes.count
             case .failure(let error):
                 #expect((error as? SyncError)?.code == .diskFull, "\(error)")
-                #expect(try Self.members(hub.store, of: name) == 0)
+                #expect(try Self.members(hub.sqlite, of: name) == 0)
                 #expect(acked[name] == ackedBefore[name])
                 refused[name] = changes
             }
         }
         #expect(!refused.isEmpty, "a capped hub took three pushes of 120 changes")
         print("disk: capped hub, 3 concurrent pushes of 120 changes: \(refused.count) refused with disk_full, \(committed) changes committed and acknowledged")
-        #expect(try hub.store.replica.logCount() == logBefore + committed)
-        if committed == 0 { #expect(try hub.store.replica.digest() == digestBefore) }
+        #expect(try hub.sqlite.replica.logCount() == logBefore + committed)
+        if committed == 0 { #expect(try hub.sqlite.replica.digest() == digestBefore) }
 
         // When the space is back and the refused stations push the same batches again
-        try hub.store.replica.uncapGrowth()
+        try hub.sqlite.replica.uncapGrowth()
         let retried = try await Self.pushAll(hub, refused)
         // Then they are applied and acknowledged, without a restart
         for (name, changes) in refused {
@@ -114,14 +114,14 @@ struct HubDiskFaultTests {
         let body = try JSONEncoder().encode(PushRequest(changes: try station.outbox()))
         try await hub.application().test(.router) { client in
             // When the hub's file may not grow / Then the push is answered 507 disk_full
-            try hub.store.replica.capGrowth()
+            try hub.sqlite.replica.capGrowth()
             let full = try await client.expectError(
                 .post, "/v1/push", headers: hub.headers("t1"), body: body, status: .init(code: 507), code: .diskFull)
             #expect(full.error.message.contains("free space") && !full.error.message.contains(hub.directory.url.path))
-            try hub.store.replica.uncapGrowth()
+            try hub.sqlite.replica.uncapGrowth()
 
             // When the hub's file is read-only / Then a push and a registration are answered 503 read_only
-            try hub.store.replica.setQueryOnly(true)
+            try hub.sqlite.replica.setQueryOnly(true)
             try await client.expectError(.post, "/v1/push", headers: hub.headers("t1"), body: body, status: .serviceUnavailable, code: .readOnly)
             await #expect {
                 _ = try await hub.store.addStation(name: "t9", org: "yc-t01")
@@ -131,7 +131,7 @@ struct HubDiskFaultTests {
             // And a pull still answers
             let (status, _, _) = try await client.call(.get, "/v1/pull?cursor=0", headers: hub.headers("t1"))
             #expect(status == .ok)
-            try hub.store.replica.setQueryOnly(false)
+            try hub.sqlite.replica.setQueryOnly(false)
 
             // And once writable again the same push goes through
             let response = try await client.push(hub, "t1", try station.outbox())
@@ -152,7 +152,7 @@ struct HubDiskFaultTests {
             let readerTransport = SyncEngineTests.transport(hub, "c01", port: client.port!)
 
             // When the township syncs with a hub whose disk is full
-            try hub.store.replica.capGrowth()
+            try hub.sqlite.replica.capGrowth()
             await #expect {
                 try await SyncEngine(store: writer, transport: writerTransport, logger: Self.logger).sync()
             } throws: { error in
@@ -163,7 +163,7 @@ struct HubDiskFaultTests {
             #expect(try await Self.acked(hub)["t1"] == 0)
 
             // When space is back / Then the next round pushes everything
-            try hub.store.replica.uncapGrowth()
+            try hub.sqlite.replica.uncapGrowth()
             let pushed = try await SyncEngine(store: writer, transport: writerTransport, logger: Self.logger).sync()
             #expect(try pushed.pushed == 120 && writer.outboxCount() == 0)
 
@@ -198,7 +198,7 @@ struct HubDiskFaultTests {
         let hub = try await HubFixture()
         let station = try hub.replica("t1")
         for index in 1...40 { try station.writeLocal(memberEdits("m-\(index)", unit: "yc-t01-c01")) }
-        let logBefore = try hub.store.replica.logCount()
+        let logBefore = try hub.sqlite.replica.logCount()
         try await hub.application().test(.live) { client in
             let http = SyncEngineTests.transport(hub, "t1", port: client.port!)
             // When the hub acknowledges the push but the station's file turns read-only before
@@ -218,7 +218,7 @@ struct HubDiskFaultTests {
             _ = try await SyncEngine(store: station, transport: http, logger: Self.logger).sync()
             // Then the hub took the second push as duplicates: each change is in its log once
             #expect(try station.outboxCount() == 0)
-            #expect(try hub.store.replica.logCount() == logBefore + 120)
+            #expect(try hub.sqlite.replica.logCount() == logBefore + 120)
             #expect(try station.digest() == (try await http.scopeDigest()).digest)
         }
     }

@@ -10,8 +10,9 @@ import SyncStore
 import Testing
 import TributaryTestSupport
 
-/// A hub on a temp-dir SQLite file with a small county tree and four stations, plus helpers
-/// to talk to it the way a station does.
+/// A hub on a temp-dir SQLite file (or, for ``HubStoreKind/postgres``, a fresh database of the
+/// test PostgreSQL cluster) with a small county tree and four stations, plus helpers to talk
+/// to it the way a station does.
 ///
 ///     yc (county)
 ///     ├── yc-t01 (township)  ← station "t1"
@@ -23,7 +24,9 @@ import TributaryTestSupport
 struct HubFixture {
     static let wallMillis: UInt64 = 1_750_000_000_000
     let directory = TemporaryDirectory("hub")
-    let store: SQLiteHubStore
+    /// The store the hub runs on.
+    let kind: HubStoreKind
+    let store: any HubStore
     let schema: Schema
     let configuration: HubConfiguration
     let metrics = HubMetrics()
@@ -32,10 +35,11 @@ struct HubFixture {
     /// Station ids by fixture name.
     var stationIDs: [String: String] = [:]
 
-    init(maxBodyBytes: Int = 32 * 1024 * 1024) async throws {
+    init(_ kind: HubStoreKind = .sqlite, maxBodyBytes: Int = 32 * 1024 * 1024) async throws {
         schema = try CountyWorkSchema.load()
+        self.kind = kind
         configuration = HubConfiguration(port: 0, maxBodyBytes: maxBodyBytes, wallClock: .fixed(Self.wallMillis))
-        store = try SQLiteHubStore.open(path: directory.path("hub.db"), schema: schema, wallClock: .fixed(Self.wallMillis))
+        store = try await kind.open(in: directory, schema: schema, wallClock: .fixed(Self.wallMillis))
         _ = try await store.importOrgUnits([
             HubOrgUnit(id: "yc", name: "永春县", kind: "county"),
             HubOrgUnit(id: "yc-t01", name: "桃城镇", kind: "township", parentId: "yc"),
@@ -48,6 +52,73 @@ struct HubFixture {
             let (station, token) = try await store.addStation(name: name, org: org)
             tokens[name] = token
             stationIDs[name] = station.id
+        }
+    }
+
+    /// The SQLite store, for tests of what only it has (its replica file).
+    var sqlite: SQLiteHubStore { store as! SQLiteHubStore }
+
+    /// The PostgreSQL store, for tests of what only it has.
+    var postgres: PostgresHubStore { store as! PostgresHubStore }
+
+    /// How many entries the hub's log holds.
+    func logCount() async throws -> Int {
+        try await store.log(after: 0, limit: 100_000_000).entries.count
+    }
+
+    /// The hub's last log position.
+    func lastPosition() async throws -> Int64 {
+        try await store.digest(for: nil).cursor
+    }
+
+    /// Writes edits as the hub's own changes (as `org import` does).
+    @discardableResult
+    func hubWrite(_ edits: [LocalEdit]) async throws -> [Change] {
+        switch store {
+        case let sqlite as SQLiteHubStore: try sqlite.replica.writeLocal(edits)
+        case let postgres as PostgresHubStore: try await postgres.writeLocal(edits)
+        default: []
+        }
+    }
+
+    /// The hub's merged state of one record.
+    func record(_ key: RecordKey) async throws -> RecordState? {
+        switch store {
+        case let sqlite as SQLiteHubStore: try sqlite.replica.record(key)
+        case let postgres as PostgresHubStore: try await postgres.record(key)
+        default: nil
+        }
+    }
+
+    /// The fixture's store opened again with another clock (as a command run later would).
+    func reopened(wallClock: WallClock) async throws -> any HubStore {
+        switch kind {
+        case .sqlite: try SQLiteHubStore.open(path: directory.path("hub.db"), schema: schema, wallClock: wallClock)
+        case .postgres: try await PostgresHubStore.open(postgres.location, schema: schema, wallClock: wallClock)
+        }
+    }
+
+    /// A new hub restored from a backup of this fixture's store (`tributary-hub restore`): a
+    /// file beside it, or a new database.
+    func restoredCopy(from backup: String) async throws -> any HubStore {
+        switch kind {
+        case .sqlite:
+            let path = directory.path("restored-\(UUID().uuidString.prefix(6)).db")
+            _ = try SQLiteHubStore.restore(from: backup, to: path)
+            return try SQLiteHubStore.open(path: path, schema: schema, wallClock: .fixed(Self.wallMillis))
+        case .postgres:
+            let location = try PostgresLocation(url: try PostgresTestServer.require().newDatabase("restored"))
+            _ = try await PostgresHubStore.restore(from: backup, to: location, schema: schema)
+            return try await PostgresHubStore.open(location, schema: schema, wallClock: .fixed(Self.wallMillis))
+        }
+    }
+
+    /// Where the hub says a record lies (`nil`: it holds no row of it).
+    func scope(of key: RecordKey) async throws -> String? {
+        switch store {
+        case let sqlite as SQLiteHubStore: try sqlite.replica.scope(of: key)
+        case let postgres as PostgresHubStore: try await postgres.place(of: key)?.scope
+        default: nil
         }
     }
 

@@ -9,9 +9,9 @@ import TributaryTestSupport
 
 /// `POST /v1/push`: exactly-once application, scope checks, seq gaps and the clock guard.
 @Suite struct PushTests {
-    @Test func aRetriedBatchIsAppliedOnce() async throws {
+    @Test(arguments: HubStoreKind.all) func aRetriedBatchIsAppliedOnce(_ kind: HubStoreKind) async throws {
         // Given a station with a new member in its unit
-        let hub = try await HubFixture()
+        let hub = try await HubFixture(kind)
         let station = try hub.replica("t1")
         try station.writeLocal(memberEdits("m-1", unit: "yc-t01-c01"))
         let batch = try station.outbox()
@@ -22,7 +22,7 @@ import TributaryTestSupport
             // Then the first applies everything and the second only counts duplicates
             #expect(first.acked == 3 && first.applied == 3 && first.duplicates == 0 && first.refused.isEmpty)
             #expect(second.acked == 3 && second.applied == 0 && second.duplicates == 3)
-            #expect(try hub.store.replica.record(RecordKey(type: "member", id: "m-1"))?.values["name"] == .string("林秀英"))
+            #expect(try await hub.record(RecordKey(type: "member", id: "m-1"))?.values["name"] == .string("林秀英"))
             // And an overlapping batch applies only what is new
             try station.writeLocal([LocalEdit(key: FieldKey(type: "member", id: "m-1", field: "name"), scope: "yc-t01-c01", value: "林秀芳")])
             let third = try await client.push(hub, "t1", try station.outbox())
@@ -30,9 +30,9 @@ import TributaryTestSupport
         }
     }
 
-    @Test func aGapIsRefusedWithTheAckedSeq() async throws {
+    @Test(arguments: HubStoreKind.all) func aGapIsRefusedWithTheAckedSeq(_ kind: HubStoreKind) async throws {
         // Given a station that has pushed seq 1…3
-        let hub = try await HubFixture()
+        let hub = try await HubFixture(kind)
         let station = try hub.replica("t1")
         try station.writeLocal(memberEdits("m-1", unit: "yc-t01-c01"))
         try station.writeLocal(memberEdits("m-2", unit: "yc-t01-c01"))
@@ -44,14 +44,14 @@ import TributaryTestSupport
             let error = try await client.expectError(.post, "/v1/push", headers: hub.headers("t1"), body: body, status: .conflict, code: .seqGap)
             // Then the error says which seq the hub holds, and nothing was applied
             #expect(error.error.acked == 3)
-            #expect(try hub.store.replica.record(RecordKey(type: "member", id: "m-2")) == nil)
+            #expect(try await hub.record(RecordKey(type: "member", id: "m-2")) == nil)
         }
     }
 
-    @Test func clockSkewRefusesTheSkewedChangesAlone() async throws {
+    @Test(arguments: HubStoreKind.all) func clockSkewRefusesTheSkewedChangesAlone(_ kind: HubStoreKind) async throws {
         // Given a station that wrote a member on time, then two writes with its clock an hour
         // ahead, then one more once its clock was put right again
-        let hub = try await HubFixture()
+        let hub = try await HubFixture(kind)
         let path = hub.directory.path("fast.db")
         let onTime = try ReplicaStore.open(path: path, schema: hub.schema, wallClock: .fixed(HubFixture.wallMillis))
         try onTime.writeLocal(memberEdits("m-1", unit: "yc-t01-c01"))
@@ -68,15 +68,15 @@ import TributaryTestSupport
             #expect(response.refused.map(\.seq) == [4, 5, 6, 7])
             #expect(response.refused.allSatisfy { $0.code == .clockSkew })
             #expect(response.records.map(\.id) == ["m-1"])
-            #expect(try hub.store.replica.record(RecordKey(type: "member", id: "m-1"))?.values["name"] == "林秀英")
-            #expect(try hub.store.replica.record(RecordKey(type: "member", id: "m-2")) == nil)
+            #expect(try await hub.record(RecordKey(type: "member", id: "m-1"))?.values["name"] == "林秀英")
+            #expect(try await hub.record(RecordKey(type: "member", id: "m-2")) == nil)
         }
     }
 
-    @Test func outOfScopeWritesAreRefusedButAcknowledged() async throws {
+    @Test(arguments: HubStoreKind.all) func outOfScopeWritesAreRefusedButAcknowledged(_ kind: HubStoreKind) async throws {
         // Given station c01 (community yc-t01-c01) writing in its unit, in a sibling unit,
         // and moving its own member out of its subtree
-        let hub = try await HubFixture()
+        let hub = try await HubFixture(kind)
         let station = try hub.replica("c01")
         try station.writeLocal(memberEdits("m-in", unit: "yc-t01-c01"))
         try station.writeLocal(memberEdits("m-out", unit: "yc-t01-c02"))
@@ -90,15 +90,15 @@ import TributaryTestSupport
             #expect(response.applied == 3)
             #expect(response.refused.map(\.seq) == [4, 5, 6, 7, 8])
             #expect(response.refused.allSatisfy { $0.code == .outOfScope })
-            #expect(try hub.store.replica.scope(of: RecordKey(type: "member", id: "m-in")) == "yc-t01-c01")
-            #expect(try hub.store.replica.record(RecordKey(type: "member", id: "m-out")) == nil)
+            #expect(try await hub.scope(of: RecordKey(type: "member", id: "m-in")) == "yc-t01-c01")
+            #expect(try await hub.record(RecordKey(type: "member", id: "m-out")) == nil)
             #expect(try await hub.store.stations().first { $0.name == "c01" }?.refusals == 5)
         }
     }
 
-    @Test func aResentRefusedChangeIsRefusedAgain() async throws {
+    @Test(arguments: HubStoreKind.all) func aResentRefusedChangeIsRefusedAgain(_ kind: HubStoreKind) async throws {
         // Given station c01 that pushed a member in its unit and one in a sibling unit
-        let hub = try await HubFixture()
+        let hub = try await HubFixture(kind)
         let station = try hub.replica("c01")
         try station.writeLocal(memberEdits("m-in", unit: "yc-t01-c01"))
         try station.writeLocal(memberEdits("m-out", unit: "yc-t01-c02"))
@@ -117,9 +117,9 @@ import TributaryTestSupport
         }
     }
 
-    @Test func aStationPushesOnlyItsOwnSite() async throws {
+    @Test(arguments: HubStoreKind.all) func aStationPushesOnlyItsOwnSite(_ kind: HubStoreKind) async throws {
         // Given two replicas using the same token
-        let hub = try await HubFixture()
+        let hub = try await HubFixture(kind)
         let first = try hub.replica("a")
         let second = try hub.replica("b")
         try first.writeLocal(memberEdits("m-1", unit: "yc-t01-c01"))

@@ -44,8 +44,8 @@ import Testing
         // Given a member named as a formula, with a correction that leaves a negative balance
         let fixture = try await HubFixture()
         let name = Self.formulas[0]
-        try fixture.store.replica.writeLocal(memberEdits("m-evil", unit: "yc-t01-c01", name: name))
-        try fixture.store.replica.writeLocal([
+        try fixture.sqlite.replica.writeLocal(memberEdits("m-evil", unit: "yc-t01-c01", name: name))
+        try fixture.sqlite.replica.writeLocal([
             ("memberId", FieldValue.string("m-evil")), ("orgUnitId", .string("yc-t01-c01")), ("date", .string("2025-05-01")),
             ("hours", .number(-1.5)),
         ].map { LocalEdit(key: FieldKey(type: "volunteerHours", id: "h-fix", field: $0.0), scope: "yc-t01-c01", value: $0.1) })

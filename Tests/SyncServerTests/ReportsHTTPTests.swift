@@ -15,7 +15,7 @@ import Testing
 
     init() async throws {
         fixture = try await HubFixture()
-        try seed.write(to: fixture.store.replica)
+        try seed.write(to: fixture.sqlite.replica)
         adminToken = try await fixture.store.addAdminToken(name: "县委组织部").token
     }
 
@@ -110,7 +110,7 @@ import Testing
         try station.writeLocal(memberEdits("m-c", unit: "yc-t01-c01"))
         try await fixture.application().test(.router) { client in
             _ = try await client.push(fixture, "c01", try station.outbox())
-            try fixture.store.replica.writeLocal([LocalEdit(key: FieldKey(type: "member", id: "m-c", field: "name"), scope: "yc-t01-c01", value: "林秀芳")])
+            try fixture.sqlite.replica.writeLocal([LocalEdit(key: FieldKey(type: "member", id: "m-c", field: "name"), scope: "yc-t01-c01", value: "林秀芳")])
             try station.writeLocal([LocalEdit(key: FieldKey(type: "member", id: "m-c", field: "name"), scope: "yc-t01-c01", value: "林秀兰")])
             try station.writeLocal(memberEdits("m-out", unit: "yc-t02-c01"))
             let pushed = try await client.push(fixture, "c01", try station.outbox().filter { $0.seq > 3 })

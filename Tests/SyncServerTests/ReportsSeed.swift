@@ -100,6 +100,16 @@ struct ReportsSeed {
 
     /// Writes the dataset to the hub's replica, then deletes the records marked deleted.
     func write(to replica: ReplicaStore) throws {
+        for batch in edits() { try replica.writeLocal(batch) }
+    }
+
+    /// Writes the dataset as the hub's own changes on any store, then deletes the records marked deleted.
+    func write(to hub: HubFixture) async throws {
+        for batch in edits() { try await hub.hubWrite(batch) }
+    }
+
+    /// The dataset's edits: the records, then the deletes.
+    func edits() -> [[LocalEdit]] {
         var edits: [LocalEdit] = []
         func add(_ type: String, _ id: String, _ scope: String, _ fields: [String: FieldValue?]) {
             for (field, value) in fields.sorted(by: { $0.key < $1.key }) {
@@ -145,7 +155,6 @@ struct ReportsSeed {
             add("partnerUnit", p.id, p.unit, ["orgUnitId": .string(p.unit), "name": .string(p.name), "kind": .string("coBuildingUnit"),
                 "ratingYear": .int(p.year), "ratingByUnit": .number(p.by), "ratingOfUnit": .number(p.of), "signedOn": .string("2023-03-01")])
         }
-        try replica.writeLocal(edits)
         var deletes: [LocalEdit] = []
         for m in members where m.deleted {
             deletes.append(LocalEdit(key: FieldKey(type: "member", id: m.id, field: "_deleted"), scope: m.unit, value: .bool(true)))
@@ -153,7 +162,7 @@ struct ReportsSeed {
         for o in orders where o.deleted {
             deletes.append(LocalEdit(key: FieldKey(type: "serviceOrder", id: o.id, field: "_deleted"), scope: o.unit, value: .bool(true)))
         }
-        try replica.writeLocal(deletes)
+        return [edits, deletes]
     }
 
     /// Whether `unit` lies under `root` in the fixture's tree (ids are prefixes of their children's).

@@ -11,7 +11,7 @@ import Testing
 
     init() async throws {
         fixture = try await HubFixture()
-        try seed.write(to: fixture.store.replica)
+        try seed.write(to: fixture.sqlite.replica)
     }
 
     func report(_ report: HubReport, org: String? = nil, from: String? = nil, to: String? = nil) async throws -> ReportTable {

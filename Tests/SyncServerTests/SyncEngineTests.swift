@@ -23,9 +23,9 @@ struct SyncEngineTests {
                 timeout: 30, retry: retry))
     }
 
-    @Test("push, bootstrap and pull bring two stations and the hub to the same state")
-    func roundTrip() async throws {
-        let hub = try await HubFixture()
+    @Test("push, bootstrap and pull bring two stations and the hub to the same state", arguments: HubStoreKind.all)
+    func roundTrip(_ kind: HubStoreKind) async throws {
+        let hub = try await HubFixture(kind)
         let writer = try hub.replica("t1")
         let reader = try hub.replica("c01")
         for index in 0..<50 { try writer.writeLocal(memberEdits("m-\(index)", unit: index.isMultiple(of: 2) ? "yc-t01-c01" : "yc-t01-c02")) }
@@ -51,12 +51,12 @@ struct SyncEngineTests {
         }
     }
 
-    @Test("an interrupted bootstrap of a 20,000-member township resumes from its page token")
-    func bootstrapResumes() async throws {
+    @Test("an interrupted bootstrap of a 20,000-member township resumes from its page token", arguments: HubStoreKind.all)
+    func bootstrapResumes(_ kind: HubStoreKind) async throws {
         // Given: a hub holding 20,000 members in one community.
-        let hub = try await HubFixture()
+        let hub = try await HubFixture(kind)
         let edits = (0..<20_000).flatMap { memberEdits("m-\($0)", unit: "yc-t01-c01") }
-        try hub.store.replica.writeLocal(edits)
+        try await hub.hubWrite(edits)
         let station = try hub.replica("t1")
         try await hub.application().test(.live) { client in
             let http = Self.transport(hub, "t1", port: client.port!)
@@ -88,12 +88,12 @@ struct SyncEngineTests {
         }
     }
 
-    @Test("503 answers and a connection dropped mid-answer are retried; nothing is lost or doubled")
-    func flakyLink() async throws {
-        let hub = try await HubFixture()
+    @Test("503 answers and a connection dropped mid-answer are retried; nothing is lost or doubled", arguments: HubStoreKind.all)
+    func flakyLink(_ kind: HubStoreKind) async throws {
+        let hub = try await HubFixture(kind)
         let station = try hub.replica("t1")
         for index in 0..<30 { try station.writeLocal(memberEdits("m-\(index)", unit: "yc-t01-c01")) }
-        let before = try hub.store.replica.logCount()
+        let before = try await hub.logCount()
         try await hub.application().test(.live) { hubClient in
             // Given: a proxy that answers 503 to the first push, then forwards the second push but
             // cuts the hub's answer off half way (so the hub has applied it, the station never heard).
@@ -109,17 +109,17 @@ struct SyncEngineTests {
                 // Then: both faults happened, every change arrived exactly once, and the outbox is empty.
                 #expect(proxy.injected == 2)
                 #expect(summary.pushed == 90)
-                #expect(try hub.store.replica.logCount() == before + 90)
+                #expect(try await hub.logCount() == before + 90)
                 #expect(try station.outboxCount() == 0)
                 #expect(try station.digest() == (try await transport.scopeDigest()).digest)
             }
         }
     }
 
-    @Test("a refusal whose answer was lost is learnt when the station sends the change again")
-    func refusalAfterALostAnswer() async throws {
+    @Test("a refusal whose answer was lost is learnt when the station sends the change again", arguments: HubStoreKind.all)
+    func refusalAfterALostAnswer(_ kind: HubStoreKind) async throws {
         // Given a community station with a change inside its unit and a member outside it
-        let hub = try await HubFixture()
+        let hub = try await HubFixture(kind)
         let station = try hub.replica("c01")
         try station.writeLocal(memberEdits("inside", unit: "yc-t01-c01"))
         try station.writeLocal(memberEdits("outside", unit: "yc-t02-c01"))
@@ -142,9 +142,9 @@ struct SyncEngineTests {
         }
     }
 
-    @Test("a refusal is kept and shown, and does not block the changes after it")
-    func refusalDoesNotBlock() async throws {
-        let hub = try await HubFixture()
+    @Test("a refusal is kept and shown, and does not block the changes after it", arguments: HubStoreKind.all)
+    func refusalDoesNotBlock(_ kind: HubStoreKind) async throws {
+        let hub = try await HubFixture(kind)
         let station = try hub.replica("c01")
         try station.writeLocal(memberEdits("inside", unit: "yc-t01-c01"))
         try station.writeLocal(memberEdits("outside", unit: "yc-t02-c01"))  // not this station's subtree

@@ -1,4 +1,3 @@
-import GRDB
 import SyncModel
 
 /// The org tree as a report needs it (a few hundred units, read once per report): the report's
@@ -28,11 +27,11 @@ struct OrgIndex: Sendable {
 
     /// Loads the tree and resolves `org` (the first root of the tree when `nil`); throws
     /// `not_found` for an unknown unit or an empty tree.
-    init(_ db: Database, org: String?) throws {
+    init(_ db: any ReportDatabase, org: String?) async throws {
         var units: [String: Unit] = [:]
         var ordered: [Unit] = []
-        for row in try Row.fetchAll(db, sql: "SELECT id, name, kind, parent, path FROM org_units ORDER BY path") {
-            let unit = Unit(id: row[0], name: row[1], kind: row[2], parent: row[3], path: row[4])
+        for row in try await db.rows("SELECT id, name, kind, parent, path FROM org_units ORDER BY path", []) {
+            let unit = Unit(id: row.text(0) ?? "", name: row.text(1) ?? "", kind: row.text(2) ?? "", parent: row.text(3), path: row.text(4) ?? "")
             units[unit.id] = unit
             ordered.append(unit)
         }
@@ -82,5 +81,5 @@ struct OrgIndex: Sendable {
     static let inSubtree = "IN (SELECT id FROM org_units WHERE substr(path, 1, length(?)) = ?)"
 
     /// The arguments of ``inSubtree``.
-    var subtreeArguments: StatementArguments { [root.path, root.path] }
+    var subtreeArguments: [ReportArgument] { [.text(root.path), .text(root.path)] }
 }

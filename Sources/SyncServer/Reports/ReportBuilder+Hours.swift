@@ -1,21 +1,19 @@
-import GRDB
-
 extension ReportBuilder {
     /// Time-bank hours per group (total, sub-units, direct) per month: entries and hours
     /// (corrections are negative entries, so hours are plain sums).
-    func hours() throws -> ([String], [[ReportValue]]) {
+    func hours() async throws -> ([String], [[ReportValue]]) {
         let base = Self.hoursBase(org)
         let range = dates("date")
         var sums: [Group: [String: (entries: Int64, hours: Double)]] = [:]
         var hasDirect = false
-        let rows = try Row.fetchCursor(
-            db, sql: "SELECT scope, month, count(*), total(hours) \(base.sql)\(range.sql) GROUP BY scope, month",
-            arguments: base.arguments + range.arguments)
-        while let row = try rows.next() {
-            let month: String = row[1] ?? ""
-            let entries: Int64 = row[2]
-            let hours: Double = row[3]
-            for group in groups(of: row[0]) {
+        for row in try await db.rows(
+            "SELECT scope, month, count(*), \(db.dialect.total("hours")) \(base.sql)\(range.sql) GROUP BY scope, month",
+            base.arguments + range.arguments)
+        {
+            let month = row.text(1) ?? ""
+            let entries = row.int(2) ?? 0
+            let hours = row.double(3) ?? 0
+            for group in groups(of: row.text(0) ?? "") {
                 if group.row == "direct" { hasDirect = true }
                 let old = sums[group, default: [:]][month] ?? (0, 0)
                 sums[group, default: [:]][month] = (old.entries + entries, old.hours + hours)
@@ -31,25 +29,27 @@ extension ReportBuilder {
     }
 
     /// Time-bank hours per volunteer team per month, for entries recorded in the subtree.
-    func teamHours() throws -> ([String], [[ReportValue]]) {
+    func teamHours() async throws -> ([String], [[ReportValue]]) {
         let base = Self.hoursBase(org)
         let range = dates("date")
         var teams: [String: (name: String, unit: String)] = [:]
-        let names = try Row.fetchCursor(
-            db, sql: "SELECT r.rid, n.value, r.scope FROM records r \(Self.field("n", "name")) WHERE r.type = 'volunteerTeam' AND r.deleted = 0")
-        while let row = try names.next() { teams[row[0]] = (row[1] ?? "", row[2]) }
-        let rows = try Row.fetchAll(
-            db, sql: """
-                SELECT coalesce(team, '') AS team, month, count(*), total(hours)
-                \(base.sql)\(range.sql) GROUP BY team, month ORDER BY team, month
-                """,
-            arguments: base.arguments + range.arguments)
+        for row in try await db.rows(
+            "SELECT r.rid, \(value("n")), r.scope FROM records r \(Self.field("n", "name")) WHERE r.type = 'volunteerTeam' AND r.deleted = 0", [])
+        {
+            teams[row.text(0) ?? ""] = (row.text(1) ?? "", row.text(2) ?? "")
+        }
+        let rows = try await db.rows(
+            """
+            SELECT coalesce(team, '') AS team, month, count(*), \(db.dialect.total("hours"))
+            \(base.sql)\(range.sql) GROUP BY coalesce(team, ''), month ORDER BY 1, 2
+            """,
+            base.arguments + range.arguments)
         let table = rows.map { row -> [ReportValue] in
-            let team: String = row[0]
+            let team = row.text(0) ?? ""
             let known = teams[team]
             let name: ReportValue = team.isEmpty ? .text(Labels.text("noTeam", language)) : known.map { .text($0.name) } ?? .null
             let unit: ReportValue = known.map { .text($0.unit) } ?? .null
-            return [team.isEmpty ? .null : .text(team), name, unit, .text(row[1] ?? ""), .int(row[2]), .number(row[3])]
+            return [team.isEmpty ? .null : .text(team), name, unit, .text(row.text(1) ?? ""), .int(row.int(2) ?? 0), .number(row.double(3) ?? 0)]
         }
         return (["team", "teamName", "unit", "month", "entries", "hours"], table)
     }
@@ -57,7 +57,7 @@ extension ReportBuilder {
     /// The time-bank balance of every member of the subtree: the sum of their entries
     /// (wherever recorded), members without entries at 0; highest balance first. With a limit,
     /// the top members among those with entries.
-    func balances() throws -> ([String], [[ReportValue]]) {
+    func balances() async throws -> ([String], [[ReportValue]]) {
         let range = dates("date")
         let members = "SELECT rid FROM rf_member WHERE deleted = 0 AND scope \(OrgIndex.inSubtree)"
         let sql: String
@@ -65,9 +65,9 @@ extension ReportBuilder {
             // The top of the time bank: rank the entries' members first, then name the few kept.
             sql = """
                 SELECT m.rid, m.name, m.scope, b.entries, b.hours FROM (
-                    SELECT member, count(*) AS entries, total(hours) AS hours FROM rf_hours
+                    SELECT member, count(*) AS entries, \(db.dialect.total("hours")) AS hours FROM rf_hours
                     WHERE deleted = 0\(range.sql) AND member IN (\(members))
-                    GROUP BY member ORDER BY hours DESC, member LIMIT ?
+                    GROUP BY member ORDER BY 3 DESC, member LIMIT ?
                 ) b JOIN rf_member m ON m.rid = b.member
                 ORDER BY b.hours DESC, m.rid
                 """
@@ -75,7 +75,7 @@ extension ReportBuilder {
             sql = """
                 SELECT m.rid, m.name, m.scope, coalesce(b.entries, 0), coalesce(b.hours, 0)
                 FROM rf_member m LEFT JOIN (
-                    SELECT member, count(*) AS entries, total(hours) AS hours FROM rf_hours
+                    SELECT member, count(*) AS entries, \(db.dialect.total("hours")) AS hours FROM rf_hours
                     WHERE deleted = 0\(range.sql) AND member IN (\(members))
                     GROUP BY member
                 ) b ON b.member = m.rid
@@ -83,21 +83,23 @@ extension ReportBuilder {
                 ORDER BY 5 DESC, m.rid LIMIT ?
                 """
         }
-        let arguments: StatementArguments =
+        let arguments: [ReportArgument] =
             query.limit != nil
-            ? range.arguments + org.subtreeArguments + [query.limit!]
-            : range.arguments + org.subtreeArguments + org.subtreeArguments + [-1]
-        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            ? range.arguments + org.subtreeArguments + [limitArgument]
+            : range.arguments + org.subtreeArguments + org.subtreeArguments + [db.dialect.noLimit]
         var table: [[ReportValue]] = []
-        while let row = try rows.next() {
-            let unit: String = row[2]
-            table.append([.text(row[0]), .text(row[1] ?? ""), .text(unit), .text(org.units[unit]?.name ?? ""), .int(row[3]), .number(row[4])])
+        for row in try await db.rows(sql, arguments) {
+            let unit = row.text(2) ?? ""
+            table.append([
+                .text(row.text(0) ?? ""), .text(row.text(1) ?? ""), .text(unit), .text(org.units[unit]?.name ?? ""), .int(row.int(3) ?? 0),
+                .number(row.double(4) ?? 0),
+            ])
         }
         return (["member", "memberName", "unit", "unitName", "entries", "balance"], table)
     }
 
     /// `FROM rf_hours WHERE` live entries of the subtree, and its arguments.
-    static func hoursBase(_ org: OrgIndex) -> (sql: String, arguments: StatementArguments) {
+    static func hoursBase(_ org: OrgIndex) -> (sql: String, arguments: [ReportArgument]) {
         ("FROM rf_hours WHERE deleted = 0 AND scope \(OrgIndex.inSubtree)", org.subtreeArguments)
     }
 }

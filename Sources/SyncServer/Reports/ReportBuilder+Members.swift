@@ -1,18 +1,16 @@
-import GRDB
-
 extension ReportBuilder {
     static let memberCategories = ["direct", "inService", "retired", "floating", "laidOff"]
 
     /// Members per unit of the subtree (each unit counting everything below it) by category.
-    func members() throws -> ([String], [[ReportValue]]) {
+    func members() async throws -> ([String], [[ReportValue]]) {
         var counts: [String: [String: Int64]] = [:]
-        let rows = try Row.fetchCursor(
-            db, sql: "SELECT scope, category, count(*) FROM rf_member WHERE deleted = 0 AND scope \(OrgIndex.inSubtree) GROUP BY scope, category",
-            arguments: org.subtreeArguments)
-        while let row = try rows.next() {
-            let scope: String = row[0]
-            let category: String = row[1] ?? ""
-            let count: Int64 = row[2]
+        for row in try await db.rows(
+            "SELECT scope, category, count(*) FROM rf_member WHERE deleted = 0 AND scope \(OrgIndex.inSubtree) GROUP BY scope, category",
+            org.subtreeArguments)
+        {
+            let scope = row.text(0) ?? ""
+            let category = row.text(1) ?? ""
+            let count = row.int(2) ?? 0
             for unit in org.rollUp(of: scope) {
                 counts[unit, default: [:]][category, default: 0] += count
                 counts[unit, default: [:]]["*", default: 0] += count

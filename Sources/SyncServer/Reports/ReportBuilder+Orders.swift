@@ -1,5 +1,3 @@
-import GRDB
-
 extension ReportBuilder {
     static let orderStates = ["ordered", "dispatched", "accepted", "done", "reviewed"]
     static let orderCategories = ["legalAdvice", "applianceRepair", "billPayment", "parcelPickup", "elderCare", "other"]
@@ -33,7 +31,7 @@ extension ReportBuilder {
 
     /// Service orders per group (total, sub-units, direct) and category (and all categories):
     /// counts by state, median days from `orderedOn` to `doneOn`, average rating.
-    func orders() throws -> ([String], [[ReportValue]]) {
+    func orders() async throws -> ([String], [[ReportValue]]) {
         let range = dates("ordered_on")
         let base = (sql: "FROM rf_order WHERE deleted = 0 AND scope \(OrgIndex.inSubtree)", arguments: org.subtreeArguments)
         var tallies: [Group: [String: OrderTally]] = [:]
@@ -45,31 +43,32 @@ extension ReportBuilder {
                 body(&tallies[group, default: [:]]["all", default: OrderTally()])
             }
         }
-        let counts = try Row.fetchCursor(
-            db, sql: "SELECT scope, category, state, count(*), total(rating), count(rating) \(base.sql)\(range.sql) GROUP BY scope, category, state",
-            arguments: base.arguments + range.arguments)
-        while let row = try counts.next() {
-            let state: String = row[2] ?? ""
-            let n: Int64 = row[3]
-            let ratingSum: Double = row[4] ?? 0
-            let ratingCount: Int64 = row[5]
-            add(row[0], row[1] ?? "other") { tally in
+        for row in try await db.rows(
+            "SELECT scope, category, state, count(*), \(db.dialect.total("rating")), count(rating) \(base.sql)\(range.sql) GROUP BY scope, category, state",
+            base.arguments + range.arguments)
+        {
+            let state = row.text(2) ?? ""
+            let n = row.int(3) ?? 0
+            let ratingSum = row.double(4) ?? 0
+            let ratingCount = row.int(5) ?? 0
+            add(row.text(0) ?? "", row.text(1) ?? "other") { tally in
                 tally.states[state, default: 0] += n
                 tally.total += n
                 tally.ratingSum += ratingSum
                 tally.ratingCount += ratingCount
             }
         }
-        let durations = try Row.fetchCursor(
-            db, sql: """
-                SELECT scope, category, CAST(julianday(done_on) - julianday(ordered_on) AS INTEGER) AS days, count(*)
-                \(base.sql)\(range.sql) AND done_on IS NOT NULL AND ordered_on IS NOT NULL GROUP BY scope, category, days
-                """,
-            arguments: base.arguments + range.arguments)
-        while let row = try durations.next() {
-            let days: Int = row[2]
-            let n: Int64 = row[3]
-            add(row[0], row[1] ?? "other") { $0.days[days, default: 0] += n }
+        let days = db.dialect.days("ordered_on", "done_on")
+        for row in try await db.rows(
+            """
+            SELECT scope, category, \(days), count(*)
+            \(base.sql)\(range.sql) AND done_on IS NOT NULL AND ordered_on IS NOT NULL GROUP BY scope, category, \(days)
+            """,
+            base.arguments + range.arguments)
+        {
+            let days = Int(row.int(2) ?? 0)
+            let n = row.int(3) ?? 0
+            add(row.text(0) ?? "", row.text(1) ?? "other") { $0.days[days, default: 0] += n }
         }
         let columns = Self.groupColumns + ["category"] + Self.orderStates + ["total", "medianDays", "avgRating"]
         var rows: [[ReportValue]] = []

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SyncModel
 
 extension ReportBuilder {
@@ -10,12 +9,18 @@ extension ReportBuilder {
     /// open conflicts at the hub in its subtree (concurrent lww heads with differing values,
     /// and delete/edit conflicts), and a status: revoked, never synced, behind (no contact
     /// for over 24 hours), conflicts, or ok.
-    func sync() throws -> ([String], [[ReportValue]]) {
-        let (concurrent, deleteEdit) = try conflictsByUnit()
-        let stations = try Row.fetchAll(
-            db, sql: "SELECT \(SQLiteHubStore.stationColumns) FROM stations s WHERE s.org \(OrgIndex.inSubtree) ORDER BY s.org, s.id",
-            arguments: org.subtreeArguments
-        ).map(SQLiteHubStore.station)
+    func sync() async throws -> ([String], [[ReportValue]]) {
+        let (concurrent, deleteEdit) = try await conflictsByUnit()
+        let stations = try await db.rows(
+            "SELECT \(SQLiteHubStore.stationColumns) FROM stations s WHERE s.org \(OrgIndex.inSubtree) ORDER BY s.org, s.id",
+            org.subtreeArguments
+        ).map { row in
+            HubStation(
+                id: row.text(0) ?? "", name: row.text(1) ?? "", org: row.text(2) ?? "",
+                site: row.int(3).map { SiteID(rawValue: UInt64(bitPattern: $0)) }, revoked: row.bool(4) ?? false,
+                created: UInt64(max(0, row.int(5) ?? 0)), lastContact: row.int(6).map { UInt64(max(0, $0)) },
+                acked: UInt64(bitPattern: row.int(7) ?? 0), refusals: Int(row.int(8) ?? 0))
+        }
         let table = stations.map { station -> [ReportValue] in
             let path = org.units[station.org]?.path ?? "\u{0}"
             let inScope = { (counts: [String: Int64]) in
@@ -41,51 +46,40 @@ extension ReportBuilder {
     /// Open conflicts per org unit of the records holding them (a transfer counts in both of
     /// its units): concurrent lww heads whose value differs from the winner's, and writes to a
     /// deleted record made after the delete without seeing it.
-    func conflictsByUnit() throws -> (concurrent: [String: Int64], deleteEdit: [String: Int64]) {
+    func conflictsByUnit() async throws -> (concurrent: [String: Int64], deleteEdit: [String: Int64]) {
         var concurrent: [String: Int64] = [:]
-        let heads = try Row.fetchCursor(
-            db, sql: """
-                SELECT r.scope, r.scope2, f.type, f.field, f.value, f.heads FROM fields f
-                JOIN records r ON r.type = f.type AND r.rid = f.rid
-                WHERE f.heads IS NOT NULL
-                """)
-        while let row = try heads.next() {
-            let kind = schema.field(row[3], of: row[2])?.kind
-            let winner = CanonicalJSON.text(of: Self.fieldValue(row[4], kind: kind))
-            let lines = (row[5] as String? ?? "").split(separator: "\n")
+        for row in try await db.rows(
+            """
+            SELECT r.scope, r.scope2, f.type, f.field, \(db.dialect.rawValue("f")), f.heads FROM fields f
+            JOIN records r ON r.type = f.type AND r.rid = f.rid
+            WHERE f.heads IS NOT NULL
+            """, [])
+        {
+            let kind = schema.field(row.text(3) ?? "", of: row.text(2) ?? "")?.kind
+            let winner = CanonicalJSON.text(of: db.dialect.fieldValue(row.cells[4], kind))
+            let lines = (row.text(5) ?? "").split(separator: "\n")
             let losing = lines.filter { line in
                 guard let tab = line.firstIndex(of: "\t") else { return false }
                 return Self.normalised(String(line[line.index(after: tab)...]), kind: kind) != winner
             }.count
             guard losing > 0 else { continue }
-            for unit in [row[0], row[1]].compactMap({ $0 as String? }) { concurrent[unit, default: 0] += Int64(losing) }
+            for unit in [row.text(0), row.text(1)].compactMap({ $0 }) { concurrent[unit, default: 0] += Int64(losing) }
         }
         var deleteEdit: [String: Int64] = [:]
-        let deletes = try Row.fetchCursor(
-            db, sql: """
+        for row in try await db.rows(
+            """
                 SELECT r.scope, r.scope2, count(*) FROM records r
                 JOIN fields d ON d.type = r.type AND d.rid = r.rid AND d.field = '_deleted' AND d.elem = ''
                 JOIN fields f ON f.type = r.type AND f.rid = r.rid AND f.field != '_deleted'
                 WHERE r.deleted = 1 AND (f.hlc > d.hlc OR (f.hlc = d.hlc AND
                     CASE WHEN (f.site < 0) = (d.site < 0) THEN f.site > d.site ELSE f.site < 0 END))
-                GROUP BY r.type, r.rid
-                """)
-        while let row = try deletes.next() {
-            let count: Int64 = row[2]
-            for unit in [row[0], row[1]].compactMap({ $0 as String? }) { deleteEdit[unit, default: 0] += count }
+                GROUP BY r.type, r.rid, r.scope, r.scope2
+                """, [])
+        {
+            let count = row.int(2) ?? 0
+            for unit in [row.text(0), row.text(1)].compactMap({ $0 }) { deleteEdit[unit, default: 0] += count }
         }
         return (concurrent, deleteEdit)
-    }
-
-    /// A stored winner value read back by the field's kind.
-    static func fieldValue(_ value: DatabaseValue, kind: ValueKind?) -> FieldValue {
-        switch value.storage {
-        case .null: return .null
-        case .int64(let int): return kind == .bool ? .bool(int != 0) : kind == .number ? .number(Double(int)) : .int(int)
-        case .double(let double): return .number(double)
-        case .string(let string): return .string(string)
-        case .blob: return .null
-        }
     }
 
     /// The canonical JSON of a head's stored JSON text (so `2` and `2.0` of a number agree).

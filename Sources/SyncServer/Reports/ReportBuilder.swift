@@ -1,12 +1,11 @@
 import Foundation
-import GRDB
 import SyncModel
 
-/// Computes one report inside a read transaction: SQL aggregates the records of the subtree
+/// Computes one report over one consistent snapshot of the hub (``ReportDatabase``): SQL aggregates the records of the subtree
 /// per org unit (never loading the records themselves), and the few hundred aggregate rows
 /// are rolled up the org tree here, so that every total is the sum of its parts.
 struct ReportBuilder {
-    let db: Database
+    let db: any ReportDatabase
     let schema: Schema
     let org: OrgIndex
     let query: ReportQuery
@@ -15,7 +14,7 @@ struct ReportBuilder {
     /// The groups each unit of the subtree counts in (computed once per report).
     let groupIndex: [String: [Group]]
 
-    init(db: Database, schema: Schema, org: OrgIndex, query: ReportQuery, nowMillis: UInt64) {
+    init(db: any ReportDatabase, schema: Schema, org: OrgIndex, query: ReportQuery, nowMillis: UInt64) {
         self.db = db
         self.schema = schema
         self.org = org
@@ -39,20 +38,20 @@ struct ReportBuilder {
     /// Today's date in China Standard Time (UTC+8), `YYYY-MM-DD`.
     var today: String { CivilDate.text(days: Int((Int64(nowMillis) + 8 * 3_600_000) / 86_400_000)) }
 
-    func build(_ report: HubReport) throws -> ReportTable {
+    func build(_ report: HubReport) async throws -> ReportTable {
         let (columns, rows): ([String], [[ReportValue]])
         switch report {
-        case .members: (columns, rows) = try members()
-        case .orders: (columns, rows) = try orders()
-        case .hours: (columns, rows) = try hours()
-        case .teamHours: (columns, rows) = try teamHours()
-        case .balances: (columns, rows) = try balances()
-        case .activities: (columns, rows) = try activities()
-        case .wishes: (columns, rows) = try wishes()
-        case .incidents: (columns, rows) = try incidents()
-        case .transfers: (columns, rows) = try transfers()
-        case .partners: (columns, rows) = try partners()
-        case .sync: (columns, rows) = try sync()
+        case .members: (columns, rows) = try await members()
+        case .orders: (columns, rows) = try await orders()
+        case .hours: (columns, rows) = try await hours()
+        case .teamHours: (columns, rows) = try await teamHours()
+        case .balances: (columns, rows) = try await balances()
+        case .activities: (columns, rows) = try await activities()
+        case .wishes: (columns, rows) = try await wishes()
+        case .incidents: (columns, rows) = try await incidents()
+        case .transfers: (columns, rows) = try await transfers()
+        case .partners: (columns, rows) = try await partners()
+        case .sync: (columns, rows) = try await sync()
         }
         return ReportTable(
             report: report.rawValue, title: report.title(language), org: org.root.id,
@@ -78,23 +77,29 @@ struct ReportBuilder {
         "LEFT JOIN fields \(alias) ON \(alias).type = \(record).type AND \(alias).rid = \(record).rid AND \(alias).field = '\(field)' AND \(alias).elem = ''"
     }
 
+    /// A field row's winning value as text to compare and group (``ReportDialect/value``).
+    func value(_ alias: String) -> String { db.dialect.value(alias) }
+
     /// SQL condition limiting `column` (a date) to the query's range, and its arguments.
-    func dates(_ column: String) -> (sql: String, arguments: StatementArguments) {
+    func dates(_ column: String) -> (sql: String, arguments: [ReportArgument]) {
         var sql = ""
-        var arguments: StatementArguments = []
+        var arguments: [ReportArgument] = []
         if let from = query.from {
             sql += " AND \(column) >= ?"
-            arguments += [from]
+            arguments.append(.text(from))
         }
         if let to = query.to {
             sql += " AND \(column) <= ?"
-            arguments += [to]
+            arguments.append(.text(to))
         }
         return (sql, arguments)
     }
 
+    /// The argument of `LIMIT ?`: the query's limit, or none.
+    var limitArgument: ReportArgument { query.limit.map { .int(Int64($0)) } ?? db.dialect.noLimit }
+
     /// `FROM records r WHERE` live records of `type` in the subtree, plus `joins`; arguments.
-    func live(_ type: String, joins: [String] = []) -> (sql: String, arguments: StatementArguments) {
+    func live(_ type: String, joins: [String] = []) -> (sql: String, arguments: [ReportArgument]) {
         let sql = """
             FROM records r \(joins.joined(separator: " "))
             WHERE r.type = '\(type)' AND r.deleted = 0 AND r.scope \(OrgIndex.inSubtree)

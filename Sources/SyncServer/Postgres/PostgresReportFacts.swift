@@ -1,0 +1,51 @@
+import Foundation
+import SyncModel
+import PostgresNIO
+
+/// The report facts (``ReportFacts``: `rf_member`, `rf_order`, `rf_hours`) on PostgreSQL,
+/// recomputed from `fields` and `records` for the records a transaction changed, as the SQLite
+/// hub's refresher does; the reports then read the same narrow tables on both stores.
+enum PostgresReportFacts {
+    /// Refreshes the facts of `records` (some may no longer exist).
+    static func refresh(_ records: Set<RecordKey>, _ tx: PostgresTransaction) async throws {
+        for table in ReportFacts.tables {
+            let ids = records.filter { $0.type == table.type }.map(\.id).sorted()
+            guard !ids.isEmpty else { continue }
+            try await tx.execute(PostgresQuery(unsafeSQL: fill(table, where: "r.rid = ANY($1)"), binds: binds(ids)))
+            try await tx.execute(
+                PostgresQuery(
+                    unsafeSQL: """
+                        DELETE FROM \(table.name) x WHERE x.rid = ANY($1)
+                        AND NOT EXISTS (SELECT 1 FROM records r WHERE r.type = '\(table.type)' AND r.rid = x.rid)
+                        """,
+                    binds: binds(ids)))
+        }
+    }
+
+    private static func binds(_ ids: [String]) -> PostgresBindings {
+        var binds = PostgresBindings()
+        binds.append(ids)
+        return binds
+    }
+
+    /// The upsert of a facts table's rows of the records matching `condition`.
+    static func fill(_ table: ReportFacts.Table, where condition: String) -> String {
+        let selects = table.columns.map { column -> String in
+            let text = "(f.value #>> '{}')"
+            let value: String
+            switch column.column {
+            case "hours", "rating": value = "\(text)::double precision"
+            default: value = column.value.replacingOccurrences(of: "value", with: text)
+            }
+            return "(SELECT \(value) FROM fields f WHERE f.type = r.type AND f.rid = r.rid AND f.field = '\(column.field)' AND f.elem = '')"
+        }
+        let names = table.columns.map(\.column)
+        return """
+            INSERT INTO \(table.name) (rid, scope, deleted, \(names.joined(separator: ", ")))
+            SELECT r.rid, r.scope, r.deleted, \(selects.joined(separator: ", ")) FROM records r
+            WHERE r.type = '\(table.type)' AND \(condition)
+            ON CONFLICT (rid) DO UPDATE SET scope = excluded.scope, deleted = excluded.deleted,
+                \(names.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
+            """
+    }
+}

@@ -1,0 +1,164 @@
+public import Foundation
+
+/// A throw-away PostgreSQL cluster for the tests of one process: `initdb` and `pg_ctl` from
+/// /usr/lib/postgresql/*/bin (under `runuser -u postgres` when run as root: the server will
+/// not run as root) in a temp dir, listening on a unix socket in that dir and on a free
+/// loopback port. Started on first use, stopped at process exit. Each test asks for a
+/// database of its own (``newDatabase(_:)``).
+///
+/// Locally the PostgreSQL tests skip when no server can start (``unavailableReason`` says
+/// why); with `CI=true` they fail instead (``requireOrSkip()``).
+public final class PostgresTestServer: Sendable {
+    /// The cluster's directory (holds the socket `.s.PGSQL.<port>`).
+    public let directory: String
+    /// The TCP port on 127.0.0.1 (also the socket's number).
+    public let port: Int
+    /// The PostgreSQL binaries' directory.
+    public let binaries: String
+
+    private static let started: Result<PostgresTestServer, PostgresTestServerError> = start()
+    nonisolated(unsafe) private static var counter = 0
+    private static let lock = NSLock()
+
+    /// The cluster, started on first use; `nil` when it cannot start here.
+    public static var shared: PostgresTestServer? { try? started.get() }
+
+    /// Why the cluster cannot start, when it cannot.
+    public static var unavailableReason: String? {
+        if case .failure(let error) = started { return error.reason }
+        return nil
+    }
+
+    /// Whether PostgreSQL tests run: the server started, or CI requires them (and they fail).
+    public static var shouldRun: Bool {
+        shared != nil || isCI
+    }
+
+    /// Whether this run is CI's (`CI=true`), where a missing server is a failure.
+    public static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+
+    /// The cluster, or an error naming why it is missing.
+    public static func require() throws -> PostgresTestServer {
+        try started.get()
+    }
+
+    /// A fresh, empty database; returns its URL (over the unix socket).
+    public func newDatabase(_ prefix: String = "t") throws -> String {
+        let name = Self.lock.withLock { () -> String in
+            Self.counter += 1
+            return "\(prefix)_\(ProcessInfo.processInfo.processIdentifier)_\(Self.counter)"
+        }
+        try Self.run(binaries + "/createdb", ["-h", directory, "-p", String(port), "-U", "postgres", name], asPostgres: false)
+        return url(name)
+    }
+
+    /// The URL of database `name` over the unix socket.
+    public func url(_ name: String) -> String {
+        "postgres://postgres@localhost:\(port)/\(name)?host=\(directory)"
+    }
+
+    /// The URL of database `name` over TCP on 127.0.0.1.
+    public func tcpURL(_ name: String) -> String {
+        "postgres://postgres@127.0.0.1:\(port)/\(name)"
+    }
+
+    /// Stops the cluster abruptly and starts it again (a PostgreSQL restart).
+    public func restart() throws {
+        try Self.run(binaries + "/pg_ctl", ["-D", directory + "/data", "-m", "immediate", "-w", "stop"], asPostgres: true)
+        try Self.run(binaries + "/pg_ctl", ["-D", directory + "/data", "-l", directory + "/server.log", "-w", "start"], asPostgres: true)
+    }
+
+    private init(directory: String, port: Int, binaries: String) {
+        self.directory = directory
+        self.port = port
+        self.binaries = binaries
+    }
+
+    private static func start() -> Result<PostgresTestServer, PostgresTestServerError> {
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql"))?.sorted(by: >) ?? []
+        guard let version = versions.first(where: { FileManager.default.isExecutableFile(atPath: "/usr/lib/postgresql/\($0)/bin/initdb") }) else {
+            return .failure(PostgresTestServerError(reason: "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb; Debian: apt-get install postgresql)"))
+        }
+        let binaries = "/usr/lib/postgresql/\(version)/bin"
+        let directory = "/tmp/tributary-pg-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(6))"
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            if getuid() == 0 {
+                try run("/bin/chown", ["postgres:postgres", directory], asPostgres: false)
+            }
+            let port = try FreePort.find()
+            try run(binaries + "/initdb", ["-D", directory + "/data", "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C", "-N"], asPostgres: true)
+            let options = "-k \(directory) -p \(port) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 -c shared_buffers=64MB"
+            try run(binaries + "/pg_ctl", ["-D", directory + "/data", "-l", directory + "/server.log", "-o", options, "-w", "-t", "60", "start"], asPostgres: true)
+            let server = PostgresTestServer(directory: directory, port: port, binaries: binaries)
+            stopAtExit = server
+            atexit {
+                guard let server = PostgresTestServer.stopAtExit else { return }
+                try? PostgresTestServer.run(server.binaries + "/pg_ctl", ["-D", server.directory + "/data", "-m", "immediate", "-w", "stop"], asPostgres: true)
+                try? FileManager.default.removeItem(atPath: server.directory)
+            }
+            return .success(server)
+        } catch {
+            try? FileManager.default.removeItem(atPath: directory)
+            return .failure(PostgresTestServerError(reason: "a PostgreSQL test cluster could not start: \(error)"))
+        }
+    }
+
+    nonisolated(unsafe) private static var stopAtExit: PostgresTestServer?
+
+    /// Runs a PostgreSQL tool, as the `postgres` user when this process is root and `asPostgres`.
+    /// Spawned and reaped directly (posix_spawn, waitpid): the server `pg_ctl` starts lives on,
+    /// and the tool may run while a static initialiser holds its lock.
+    static func run(_ executable: String, _ arguments: [String], asPostgres: Bool) throws {
+        let argv = asPostgres && getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--", executable] + arguments : [executable] + arguments
+        let outputPath = NSTemporaryDirectory() + "pg-tool-\(UUID().uuidString.prefix(8)).out"
+        defer { unlink(outputPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let cArguments = argv.map { strdup($0) } + [nil]
+        defer { for pointer in cArguments { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArguments, environ)
+        guard spawned == 0 else {
+            throw PostgresTestServerError(reason: "could not start \(argv[0]): error \(spawned)")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let exited = status & 0x7f == 0
+        let code = (status >> 8) & 0xff
+        guard exited && code == 0 else {
+            let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+            throw PostgresTestServerError(reason: "\((executable as NSString).lastPathComponent) failed (\(code)): \(text.suffix(400))")
+        }
+    }
+}
+
+/// Why the PostgreSQL test cluster is missing.
+public struct PostgresTestServerError: Error, CustomStringConvertible {
+    /// The reason, in one sentence.
+    public var reason: String
+    public var description: String { reason }
+}
+
+/// A free TCP port on 127.0.0.1 (bound and released; good enough for a test server).
+enum FreePort {
+    static func find() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw PostgresTestServerError(reason: "no socket for a free port") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw PostgresTestServerError(reason: "could not bind a free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
