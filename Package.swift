@@ -182,7 +182,11 @@ let package = Package(
         ),
         .testTarget(
             name: "SyncClientTests",
-            dependencies: ["SyncClient", "SyncStore", "SyncModel", "CountyWork", "TributaryTestSupport"],
+            dependencies: [
+                "SyncClient", "SyncStore", "SyncModel", "CountyWork", "TributaryTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
