@@ -127,6 +127,17 @@ final class RunningTool {
         _ = kill(process.processIdentifier, SIGKILL)
     }
 
+    /// Closes stdin, reads what the tool still writes until it ends, and returns all of it.
+    func result() -> ToolResult {
+        try? stdinPipe.fileHandleForWriting.close()
+        let stdout = stdoutPipe.fileHandleForReading.readDataToEndOfFile()
+        stderrBuffer += String(decoding: stderrPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return ToolResult(
+            status: process.terminationStatus, killedBySignal: process.terminationReason == .uncaughtSignal,
+            stdout: String(decoding: stdout, as: UTF8.self), stderr: stderrBuffer)
+    }
+
     /// Closes stdin and waits for the process to end.
     func wait() -> (status: Int32, killedBySignal: Bool) {
         try? stdinPipe.fileHandleForWriting.close()

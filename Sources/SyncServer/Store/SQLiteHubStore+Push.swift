@@ -84,9 +84,7 @@ extension SQLiteHubStore {
         let bound = try Int64.fetchOne(db.cachedStatement(sql: "SELECT site FROM stations WHERE id = ?"), arguments: [station.id])
         if let bound {
             guard UInt64(bitPattern: bound) == site.rawValue else {
-                throw SyncError(
-                    .wrongSite,
-                    "station \(station.id) pushes as site \(SiteID(rawValue: UInt64(bitPattern: bound))), not \(site); a reset replica needs a new station token")
+                throw StationRefusal.otherSite(site, station: station.id, bound: SiteID(rawValue: UInt64(bitPattern: bound)))
             }
             return false
         }
@@ -94,7 +92,7 @@ extension SQLiteHubStore {
         guard !taken, site != siteID,
             try Bool.fetchOne(db, sql: "SELECT 1 FROM site_seq WHERE site = ?", arguments: [Int64(bitPattern: site.rawValue)]) == nil
         else {
-            throw SyncError(.wrongSite, "site \(site) belongs to another replica; a station pushes only its own changes")
+            throw try Self.siteTaken(site, db)
         }
         return true
     }
