@@ -8,7 +8,8 @@ meanwhile (issue 17 items 3 and 4; Benchmarks/RELIABILITY-slow.md).
 - uploads:     N pushes with token T, each announcing 100,000 bytes and sending 1 byte/s;
 - headers:     N connections sending a request head 1 byte every 0.5 s;
 - connections: N connections that send nothing at all.
-`--sources K` spreads the connections over 127.0.0.1 … 127.0.0.K (loopback only).
+`--sources K` spreads the connections over 127.0.0.2 … 127.0.0.(K+1) (loopback only; the
+honest station connects from 127.0.0.1, as another client would from its own address).
 
 Every 2 s the honest station (`BIN --db DB`) writes one member and runs `sync`; its wall
 times are the honest latency. Prints one JSON object: connections opened, refused at
@@ -44,7 +45,7 @@ def attack(args, stats, stop):
     opened = {}
     start = time.monotonic()
     for index in range(args.count):
-        source = f"127.0.0.{1 + index % args.sources}"
+        source = f"127.0.0.{2 + index % args.sources}"
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         try:
             sock.bind((source, 0))

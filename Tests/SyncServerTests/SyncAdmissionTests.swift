@@ -140,6 +140,25 @@ import Testing
         #expect(turns.load("a") == (running: 0, waiting: 0))
     }
 
+    @Test func aKeyWhoseLineIsFullRefusesTheNextAtOnce() async throws {
+        // Given turns of one per key with at most two waiting, "a" holding its turn and two waiting
+        let turns = SyncAdmission(limit: 1, maxWaiting: 2)
+        let (release, releaser) = AsyncStream.makeStream(of: Void.self)
+        let holder = Task { try await turns.admitted("a") { for await _ in release { break } } }
+        while turns.load("a").running < 1 { await Task.yield() }
+        let waiters = (1...2).map { index in Task { try await turns.admitted("a") { index } } }
+        while turns.load("a").waiting < 2 { await Task.yield() }
+
+        // When "a" asks a fourth time, and "b" asks
+        // Then "a" is refused at once, "b" is not
+        await #expect(throws: SyncAdmission.Full.self) { try await turns.admitted("a") { 0 } }
+        #expect(try await turns.admitted("b") { 7 } == 7)
+        releaser.yield()
+        try await holder.value
+        for waiter in waiters { _ = try await waiter.value }
+        #expect(turns.load("a") == (running: 0, waiting: 0))
+    }
+
     @Test func aHubThatWorksOnOneSyncAtATimeStillAnswersEveryStation() async throws {
         // Given a hub admitting a single push, pull or snapshot at a time, and four stations
         // with members to push

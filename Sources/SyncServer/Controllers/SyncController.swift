@@ -17,11 +17,16 @@ struct SyncController {
         self.configuration = configuration
         self.metrics = metrics
         self.admission = SyncAdmission(limit: configuration.maxConcurrentSyncs)
-        self.turns = SyncAdmission(limit: 1)
+        self.turns = SyncAdmission(limit: 1, maxWaiting: Self.waitingPerStation)
     }
 
-    /// One push, pull or snapshot request per station token at a time (SPEC §10 "Admission").
+    /// One push, pull or snapshot request per station token at a time, at most
+    /// ``waitingPerStation`` more waiting (SPEC §10 "Admission").
     let turns: SyncAdmission
+
+    /// The requests of one station token that may wait while another of its requests is worked
+    /// on; past them 429 `rate_limited`. Two cover a station's prefetched next page and a retry.
+    static let waitingPerStation = 2
 
     /// The routes, to be added under `/v1` behind the ``ProtocolMiddleware``.
     var routes: RouteCollection<HubRequestContext> {
@@ -42,9 +47,9 @@ struct SyncController {
     private func admitted(
         readingBody: Bool, _ handler: @escaping @Sendable (Request, HubRequestContext, ByteBuffer?) async throws -> Response
     ) -> @Sendable (Request, HubRequestContext) async throws -> Response {
-        { [admission, turns, configuration] request, context in
+        { [admission, turns, configuration, metrics] request, context in
             let station = try context.requireStation()
-            return try await turns.admitted(station.id, connection: context.connection) {
+            return try await Self.turn(of: station, turns: turns, context: context, metrics: metrics) {
                 var body: ByteBuffer?
                 if readingBody {
                     do {
@@ -56,6 +61,21 @@ struct SyncController {
                 }
                 return try await admission.admitted(connection: context.connection) { try await handler(request, context, body) }
             }
+        }
+    }
+
+    /// Runs `work` in `station`'s turn; a station with ``waitingPerStation`` requests waiting
+    /// already gets 429 `rate_limited` (counted and logged as the `turn` limit).
+    private static func turn(
+        of station: HubStation, turns: SyncAdmission, context: HubRequestContext, metrics: HubMetrics, _ work: () async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await turns.admitted(station.id, connection: context.connection, work)
+        } catch is SyncAdmission.Full {
+            metrics.rateLimited(limit: "turn")
+            context.logger.notice("hub.request.refused", metadata: ["hub.code": "rate_limited", "hub.who": "station \(station.id)", "hub.limit": "turn"])
+            throw HubLimits.refusal(
+                1, "station \(station.id) already has a request in progress and \(waitingPerStation) waiting at this hub; a station syncs one request at a time")
         }
     }
 

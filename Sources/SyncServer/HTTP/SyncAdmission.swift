@@ -20,7 +20,13 @@ import Synchronization
 final class SyncAdmission: Sendable {
     /// The most turns held at once per key.
     let limit: Int
+    /// The most requests waiting per key; past it ``admitted(_:connection:_:)`` throws ``Full``
+    /// at once (`nil`: no bound).
+    let maxWaiting: Int?
     private let state = Mutex(State())
+
+    /// A request that found its key's line full (``maxWaiting`` waiting already).
+    struct Full: Error {}
 
     private struct Line {
         var running = 0
@@ -32,14 +38,17 @@ final class SyncAdmission: Sendable {
         var nextID: UInt64 = 0
     }
 
-    /// - Parameter limit: the most turns held at once per key (at least one).
-    init(limit: Int) {
+    /// - Parameters:
+    ///   - limit: the most turns held at once per key (at least one).
+    ///   - maxWaiting: the most requests waiting per key (`nil`: no bound).
+    init(limit: Int, maxWaiting: Int? = nil) {
         self.limit = max(1, limit)
+        self.maxWaiting = maxWaiting.map { max(0, $0) }
     }
 
     /// Runs `work` once `key` has a free turn; the turn is given back when `work` ends, thrown
     /// or not. Throws ``SyncAdmission/gone`` without running `work` when the task is cancelled
-    /// or `connection` closes while waiting.
+    /// or `connection` closes while waiting, and ``Full`` when ``maxWaiting`` requests wait already.
     func admitted<T: Sendable>(
         _ key: String = "", connection: ClientConnection? = nil, _ work: () async throws -> T
     ) async throws -> T {
@@ -69,7 +78,7 @@ final class SyncAdmission: Sendable {
             state.nextID += 1
             return state.nextID
         }
-        enum Outcome { case admitted, queued, cancelled }
+        enum Outcome { case admitted, queued, cancelled, full }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (turn: CheckedContinuation<Void, any Error>) in
                 // Cancellation sets the task's flag before it runs `onCancel`, which takes the
@@ -82,12 +91,14 @@ final class SyncAdmission: Sendable {
                         line.running += 1
                         return .admitted
                     }
+                    if let maxWaiting, line.waiting.count >= maxWaiting { return .full }
                     line.waiting.append((id, turn))
                     return .queued
                 }
                 switch outcome {
                 case .admitted: turn.resume()
                 case .cancelled: turn.resume(throwing: Self.gone)
+                case .full: turn.resume(throwing: Full())
                 case .queued: connection?.whenClosed { [self] in abandon(id, key: key) }
                 }
             }
