@@ -59,13 +59,13 @@ public struct HubBundles: Sendable {
         let station = found.station
         try file.verifySignature(publicKey: publicKey)
         guard !station.revoked else {
-            throw StationRefusal.revoked(station.id)
+            throw StationAccessRefusal.revoked(station.id)
         }
         try Self.checkVersions(file.header, schema: store.schema)
         let content = try file.decodeContent(StationBundleContent.self)
         if let site = file.header.site {
             if let bound = station.site, bound != site {
-                throw StationRefusal.otherSite(site, station: station.id, bound: bound)
+                throw StationAccessRefusal.otherSite(site, station: station.id, bound: bound)
             }
             guard content.changes.allSatisfy({ $0.site == site }) else {
                 throw SyncError(.wrongSite, "the bundle of site \(site) holds changes of another site; a station carries only its own changes")
@@ -138,9 +138,9 @@ public struct HubBundles: Sendable {
             position = response.cursor
         }
         let to = pulls.last?.cursor ?? from
-        var refusals: [PushRefusal] = []
-        if let site = station.site { refusals = try await store.refusals(site: site) }
-        let content = HubBundleContent(acked: station.acked, refusals: refusals, epoch: epoch, from: from, to: to, pulls: pulls)
+        let refusals = try await store.refusals(of: station)
+        let content = HubBundleContent(
+            acked: station.acked, refusals: refusals.refusals, records: refusals.records, epoch: epoch, from: from, to: to, pulls: pulls)
         let header = BundleHeader(
             kind: .hub, created: configuration.wallClock.nowMillis(), schema: WireProtocol.schemaTag(store.schema),
             site: station.site, org: station.org, key: "", station: station.id, hub: store.siteID)

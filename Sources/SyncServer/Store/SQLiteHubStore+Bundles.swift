@@ -11,7 +11,7 @@ extension SQLiteHubStore {
         try await read { db in
             if let found = try Self.bundleStation(where: "s.bundle_key = ?", publicKey, db) { return found }
             if let retired = try Self.retiredStation(column: "bundle_key", publicKey, db) {
-                throw StationRefusal.replacedBundleKey(retired)
+                throw StationAccessRefusal.replacedBundleKey(retired)
             }
             return nil
         }
@@ -52,12 +52,20 @@ extension SQLiteHubStore {
         }
     }
 
-    public func refusals(site: SiteID) async throws -> [PushRefusal] {
-        try await read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT seq, code, message FROM hub_refusals WHERE site = ? ORDER BY seq",
-                arguments: [Int64(bitPattern: site.rawValue)]
-            ).map { PushRefusal(seq: UInt64(bitPattern: $0[0]), code: SyncErrorCode(rawValue: $0[1]), message: $0[2]) }
+    public func refusals(of station: HubStation) async throws -> StationRefusals {
+        guard let site = station.site else { return StationRefusals(refusals: [], records: []) }
+        return try await read { db in
+            var refusals: [PushRefusal] = []
+            var keys: Set<RecordKey> = []
+            for row in try Row.fetchAll(
+                db, sql: "SELECT seq, code, message, type, rid FROM hub_refusals WHERE site = ? ORDER BY seq",
+                arguments: [Int64(bitPattern: site.rawValue)])
+            {
+                refusals.append(PushRefusal(seq: UInt64(bitPattern: row[0]), code: SyncErrorCode(rawValue: row[1]), message: row[2]))
+                if let type: String = row[3], let id: String = row[4] { keys.insert(RecordKey(type: type, id: id)) }
+            }
+            let scope = try Self.scope(of: station.org, db)
+            return StationRefusals(refusals: refusals, records: try currentState(of: keys, for: scope, db))
         }
     }
 }

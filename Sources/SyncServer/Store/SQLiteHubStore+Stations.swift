@@ -25,11 +25,11 @@ extension SQLiteHubStore {
         }
         guard let station = found else {
             if let retired = try await read({ db in try Self.retiredStation(column: "token_hash", hash, db) }) {
-                throw StationRefusal.replaced(retired)
+                throw StationAccessRefusal.replaced(retired)
             }
             throw SyncError(.unauthorized, "the token is not known to this hub; ask the county for a station token")
         }
-        guard !station.revoked else { throw StationRefusal.revoked(station.id) }
+        guard !station.revoked else { throw StationAccessRefusal.revoked(station.id) }
         return station
     }
 
@@ -41,7 +41,7 @@ extension SQLiteHubStore {
     /// The refusal of a push from an unbound token whose replica's site is already held.
     static func siteTaken(_ site: SiteID, _ db: Database) throws -> SyncError {
         let owner = try String.fetchOne(db, sql: "SELECT id FROM stations WHERE site = ?", arguments: [Int64(bitPattern: site.rawValue)])
-        return StationRefusal.siteTaken(site, owner: owner)
+        return StationAccessRefusal.siteTaken(site, owner: owner)
     }
 
     public func addStation(name: String, org: String) async throws -> (station: HubStation, token: String) {

@@ -3,7 +3,7 @@ import SyncModel
 /// The refusals of a station's token or site, worded so that they lead to what works (SPEC §10
 /// "Stations and sites"): a replica's unsent changes can only be delivered by its own station,
 /// with a new token for it when the old one is gone (`tributary-hub station rotate`).
-enum StationRefusal {
+enum StationAccessRefusal {
     /// A revoked station's token.
     static func revoked(_ id: String) -> SyncError {
         SyncError(
