@@ -15,35 +15,35 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Prints `listening on http://HOST:PORT` once the port is bound (with --port 0, a free port).
 
-            Settings come from, in order of precedence: the flags; environment variables
-            TRIBUTARY_HUB_HOST, TRIBUTARY_HUB_PORT, TRIBUTARY_HUB_DB, TRIBUTARY_HUB_MAX_BODY_BYTES,
-            TRIBUTARY_HUB_MAX_DRIFT_SECONDS, TRIBUTARY_HUB_LOG_LEVEL; the JSON file given with --config,
-            e.g. {"hub": {"host": "0.0.0.0", "port": 8080, "db": "/var/lib/tributary/hub.db",
-            "maxBodyBytes": 33554432, "maxDriftSeconds": 600, "logLevel": "info", "rateLimit": 50, "rateBurst": 1000,
-            "failedAuthLimit": 1, "failedAuthBurst": 60, "trustForwardedFor": false, "maxConcurrentSyncs": 8,
-            "headerTimeout": 10, "idleTimeout": 30, "bodyTimeout": 30, "minBodyRate": 8192,
+            Settings come from, in order of precedence: the flags; environment variables \
+            TRIBUTARY_HUB_HOST, TRIBUTARY_HUB_PORT, TRIBUTARY_HUB_DB, TRIBUTARY_HUB_MAX_BODY_BYTES, \
+            TRIBUTARY_HUB_MAX_DRIFT_SECONDS, TRIBUTARY_HUB_LOG_LEVEL; the JSON file given with --config, \
+            e.g. {"hub": {"host": "0.0.0.0", "port": 8080, "db": "/var/lib/tributary/hub.db", \
+            "maxBodyBytes": 33554432, "maxDriftSeconds": 600, "logLevel": "info", "rateLimit": 50, "rateBurst": 1000, \
+            "failedAuthLimit": 1, "failedAuthBurst": 60, "trustForwardedFor": false, "maxConcurrentSyncs": 8, \
+            "headerTimeout": 10, "idleTimeout": 30, "bodyTimeout": 30, "minBodyRate": 8192, \
             "maxConnectionsPerAddress": 128}}; then the defaults.
 
-            The hub works on --max-concurrent-syncs push, pull and snapshot requests at once; the
-            others wait their turn in arrival order, so memory stays bounded when every station
-            syncs at once (SPEC §10). A push's body is read before it takes its turn, and each
-            station token holds at most one turn at a time.
+            The hub works on --max-concurrent-syncs push, pull and snapshot requests at once; the \
+            others wait their turn in arrival order, so memory stays bounded when every station \
+            syncs at once (SPEC §10). A push's body is read before it takes its turn, and each \
+            station token holds at most one turn at a time (two more of its requests may wait).
 
-            Slow and idle clients (SPEC §10 "Connections"): a request's head must come within
-            --header-timeout seconds, a connection may stay idle between requests --idle-timeout
-            seconds, and a body may take --body-timeout seconds and longer only at --min-body-rate
-            bytes per second or more; otherwise the hub closes the connection. Each client address
-            may hold --max-connections-per-address connections at once (0: no cap); the address is
-            the TCP peer, so behind a reverse proxy raise the cap above the proxy's connections or
+            Slow and idle clients (SPEC §10 "Connections"): a request's head must come within \
+            --header-timeout seconds, a connection may stay idle between requests --idle-timeout \
+            seconds, and a body may take --body-timeout seconds and longer only at --min-body-rate \
+            bytes per second or more; otherwise the hub closes the connection. Each client address \
+            may hold --max-connections-per-address connections at once (0: no cap); the address is \
+            the TCP peer, so behind a reverse proxy raise the cap above the proxy's connections or \
             turn it off and let the proxy limit its clients.
 
-            Rate limits (SPEC §15): each station token, admin token and dashboard session may make
-            --rate-burst requests at once and --rate-limit per second on average; each client
-            address may fail authentication --failed-auth-burst times at once and --failed-auth-limit
-            times per second. Past them the hub answers 429 rate_limited with Retry-After. 0 turns a
-            limit off. Behind a reverse proxy every client has the proxy's address: pass
-            --trust-forwarded-for so the failed-authentication limit keys on X-Forwarded-For (never
-            without such a proxy, as clients could forge it). TLS: terminate it at the proxy
+            Rate limits (SPEC §15): each station token, admin token and dashboard session may make \
+            --rate-burst requests at once and --rate-limit per second on average; each client \
+            address may fail authentication --failed-auth-burst times at once and --failed-auth-limit \
+            times per second. Past them the hub answers 429 rate_limited with Retry-After. 0 turns a \
+            limit off. Behind a reverse proxy every client has the proxy's address: pass \
+            --trust-forwarded-for so the failed-authentication limit keys on X-Forwarded-For (never \
+            without such a proxy, as clients could forge it). TLS: terminate it at the proxy \
             (Scripts/deploy/nginx-tributary.conf).
 
             Examples:

@@ -7,6 +7,12 @@ import SyncServer
 struct StationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "station", abstract: "Register, list, revoke and re-key stations.",
+        discussion: """
+            Examples:
+              tributary-hub station add --org yc-t01 --name 桃城镇工作站
+              tributary-hub station list
+              tributary-hub station rotate st-3f9c2a1b7d04
+            """,
         subcommands: [Add.self, List.self, Revoke.self, Rotate.self])
 
     struct Add: AsyncParsableCommand {
@@ -69,10 +75,10 @@ struct StationCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Issue a new token for a station (same org unit and site) and retire the old one; prints it once.",
             discussion: """
-                Use it when a station's token was lost, leaked or revoked: the replica that holds the
-                station's unsent changes can deliver them with the new token (`tributary remote set
-                --hub URL --token NEW`, then `tributary sync`, or export a bundle). The old token is
-                refused with token_revoked from now on, and bundles signed with it too. A station
+                Use it when a station's token was lost, leaked or revoked: the replica that holds the \
+                station's unsent changes can deliver them with the new token (`tributary remote set \
+                --hub URL --token NEW`, then `tributary sync`, or export a bundle). The old token is \
+                refused with token_revoked from now on, and bundles signed with it too. A station \
                 whose replica was made anew (init --force) needs `station add` instead.
 
                 Example:
