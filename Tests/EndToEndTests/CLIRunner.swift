@@ -82,6 +82,15 @@ enum CLIRunner {
             stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
     }
 
+    /// Runs blocking process work on a thread of its own, so that a test waiting for a tool does
+    /// not hold one of the few threads of the concurrency pool that in-process hubs of other
+    /// tests need.
+    static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try work() }) }.start()
+        }
+    }
+
     /// Starts a tool whose stdin and stderr the test drives while it runs.
     static func startTool(name: String, args: [String], env: [String: String] = [:]) throws -> RunningTool {
         try RunningTool(executable: executable(name), args: args, env: env)

@@ -27,7 +27,7 @@ struct StationRotateEndToEndTests {
         let token: String
         let proxy: FlakyProxy
 
-        init() throws {
+        init() async throws {
             hub = try HubProcess(database: dir.path("hub.db"))
             token = try hub.addStation(org: "yc-t01", name: "a")
             let list = try CLIRunner.runTool(name: "tributary-hub", args: ["station", "list", "--db", hub.database, "--json"])
@@ -35,9 +35,12 @@ struct StationRotateEndToEndTests {
             stationID = try #require(stations.first { $0["name"] as? String == "a" }?["id"] as? String)
             try hub.start()
             station = StationProcess(database: dir.path("a.db"), name: "a")
-            try station.ok("init", "--hub", hub.url, "--token", token)
-            try station.ok("sync")
-            try station.run(["import", "-"], stdin: SyncEndToEndTests.members(StationRotateEndToEndTests.members, org: "yc-t01-c01", prefix: "r"))
+            let (station, url, token) = (station, hub.url, token)
+            try await CLIRunner.offPool {
+                try station.ok("init", "--hub", url, "--token", token)
+                try station.ok("sync")
+                try station.run(["import", "-"], stdin: SyncEndToEndTests.members(StationRotateEndToEndTests.members, org: "yc-t01-c01", prefix: "r"))
+            }
             proxy = FlakyProxy(upstream: URL(string: hub.url)!, path: "", faults: [])
         }
 
@@ -70,12 +73,12 @@ struct StationRotateEndToEndTests {
                 try HubProcess.check(
                     try CLIRunner.runTool(name: "tributary", args: ["--db", database, "remote", "set", "--hub", url, "--token", token, "--offline"]))
                 proxy.hold(request: 3, pathContaining: "/v1/push")
-                async let ended = StationRotateEndToEndTests.blocking {
+                async let ended = CLIRunner.offPool {
                     try CLIRunner.startTool(name: "tributary", args: ["--db", database, "sync"]).result()
                 }
                 await proxy.held()
-                let acked = try await StationRotateEndToEndTests.blocking { try HubProcess.acked(database: hubDB, station: "a") }
-                let revoked = try await StationRotateEndToEndTests.blocking {
+                let acked = try await CLIRunner.offPool { try HubProcess.acked(database: hubDB, station: "a") }
+                let revoked = try await CLIRunner.offPool {
                     try CLIRunner.runTool(name: "tributary-hub", args: ["station", "revoke", "--db", hubDB, stationID])
                 }
                 try HubProcess.check(revoked)
@@ -109,18 +112,10 @@ struct StationRotateEndToEndTests {
         }
     }
 
-    /// Runs blocking process work on a thread of its own, off the concurrency pool the proxy
-    /// in this process needs.
-    static func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try work() }) }.start()
-        }
-    }
-
     @Test("revoked mid-push, rotated, synced: every change arrives once")
     func overHTTP() async throws {
         // Given a station pushing 20,000 changes whose token is revoked while its third push is held
-        let setting = try Setting()
+        let setting = try await Setting()
         let (ended, acked) = try await setting.revokeMidPush()
 
         // Then the sync stops with token_revoked after two pushes (1,000 and 2,000 changes),
@@ -132,8 +127,11 @@ struct StationRotateEndToEndTests {
 
         // When the county rotates the token and the station takes the new one
         let token = try setting.rotate()
-        try setting.station.ok("remote", "set", "--hub", setting.hub.url, "--token", token)
-        try setting.station.ok("sync")
+        let (station, url) = (setting.station, setting.hub.url)
+        try await CLIRunner.offPool {
+            try station.ok("remote", "set", "--hub", url, "--token", token)
+            try station.ok("sync")
+        }
 
         // Then every change arrived exactly once, and the replica equals the hub's view
         #expect(try setting.acked() == Self.changes)
@@ -147,7 +145,7 @@ struct StationRotateEndToEndTests {
     @Test("revoked mid-push, rotated, carried by bundle: every change arrives once; the old token's bundle is refused")
     func byBundle() async throws {
         // Given a station revoked after two of its four pushes, and the county rotating its token
-        let setting = try Setting()
+        let setting = try await Setting()
         let (_, acked) = try await setting.revokeMidPush()
         #expect(acked == 3_000)
         let token = try setting.rotate()
@@ -156,8 +154,11 @@ struct StationRotateEndToEndTests {
         let reply = setting.dir.path("reply.tbundle")
 
         // When the station exports a bundle still signed with its old token
-        try setting.station.ok("export", "--out", oldBundle)
-        let refused = try CLIRunner.runTool(name: "tributary-hub", args: ["import", "--db", setting.hub.database, oldBundle])
+        let (station, url, hubDB) = (setting.station, setting.hub.url, setting.hub.database)
+        let refused = try await CLIRunner.offPool {
+            try station.ok("export", "--out", oldBundle)
+            return try CLIRunner.runTool(name: "tributary-hub", args: ["import", "--db", hubDB, oldBundle])
+        }
 
         // Then the hub refuses it, naming the way out, and applies nothing
         #expect(refused.status != 0)
@@ -165,11 +166,12 @@ struct StationRotateEndToEndTests {
         #expect(try setting.acked() == acked)
 
         // When the station takes the new token offline, exports again, and the hub imports it
-        try setting.station.ok("remote", "set", "--hub", setting.hub.url, "--token", token, "--offline")
-        try setting.station.ok("export", "--out", newBundle)
-        let imported = try CLIRunner.runTool(name: "tributary-hub", args: ["import", "--db", setting.hub.database, newBundle, "--reply", reply])
-        try HubProcess.check(imported)
-        try setting.station.ok("import", reply)
+        try await CLIRunner.offPool {
+            try station.ok("remote", "set", "--hub", url, "--token", token, "--offline")
+            try station.ok("export", "--out", newBundle)
+            try HubProcess.check(try CLIRunner.runTool(name: "tributary-hub", args: ["import", "--db", hubDB, newBundle, "--reply", reply]))
+            try station.ok("import", reply)
+        }
 
         // Then every change arrived exactly once and the outbox is empty
         #expect(try setting.acked() == Self.changes)
