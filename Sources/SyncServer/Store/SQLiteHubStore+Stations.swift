@@ -38,12 +38,6 @@ extension SQLiteHubStore {
         try String.fetchOne(db, sql: "SELECT station FROM retired_station_tokens WHERE \(column) = ?", arguments: [value])
     }
 
-    /// The refusal of a push from an unbound token whose replica's site is already held.
-    static func siteTaken(_ site: SiteID, _ db: Database) throws -> SyncError {
-        let owner = try String.fetchOne(db, sql: "SELECT id FROM stations WHERE site = ?", arguments: [Int64(bitPattern: site.rawValue)])
-        return StationAccessRefusal.siteTaken(site, owner: owner)
-    }
-
     public func addStation(name: String, org: String) async throws -> (station: HubStation, token: String) {
         let issued = IssuedToken(idPrefix: "st-")
         let (token, id, hash) = (issued.token, issued.id, issued.hash)
