@@ -97,7 +97,7 @@ extension Schema {
         switch spec.kind {
         case .string, .text:
             guard case .string(let s) = value else { throw wrongKind("text") }
-            let limit = spec.kind == .string ? 1_024 : 65_536
+            let limit = spec.maxLength ?? (spec.kind == .string ? 1_024 : 65_536)
             // A string has at most as many scalars as UTF-8 bytes (counted in O(1)).
             if s.utf8.count > limit {
                 let length = s.unicodeScalars.count
@@ -109,15 +109,19 @@ extension Schema {
                 throw SyncError(.invalidValue, "\(path) may not contain the NUL character (U+0000)")
             }
         case .int:
-            guard case .int = value else { throw wrongKind("a whole number") }
+            guard case .int(let i) = value else { throw wrongKind("a whole number") }
+            try checkRange(Double(i), shown: String(i), spec: spec, path: path)
         case .number:
+            let number: Double
             switch value {
-            case .int(let i) where abs(Double(i)) < CanonicalJSON.numberLimit: return .number(Double(i))
-            case .number(let d) where d.isFinite && abs(d) < CanonicalJSON.numberLimit:
-                return .number(CanonicalJSON.roundedNumber(d))
+            case .int(let i) where abs(Double(i)) < CanonicalJSON.numberLimit: number = Double(i)
+            case .number(let d) where d.isFinite && abs(d) < CanonicalJSON.numberLimit: number = CanonicalJSON.roundedNumber(d)
             case .int, .number: throw SyncError(.invalidValue, "\(path) takes a number below 10^12 in magnitude")
             default: throw wrongKind("a number")
             }
+            // The range holds the value as replicas keep it: rounded to six decimals.
+            try checkRange(number, shown: CanonicalJSON.numberText(number), spec: spec, path: path)
+            return .number(number)
         case .bool:
             guard case .bool = value else { throw wrongKind("true or false") }
         case .date:
@@ -135,6 +139,13 @@ extension Schema {
             break  // handled above
         }
         return value
+    }
+
+    private func checkRange(
+        _ value: Double, shown: @autoclosure () -> String, spec: FieldSpec, path: @autoclosure () -> String
+    ) throws(SyncError) {
+        guard !spec.isInRange(value) else { return }
+        throw SyncError(.invalidValue, "\(path()) is \(spec.rangeText ?? "in range"); got \(shown())")
     }
 }
 
