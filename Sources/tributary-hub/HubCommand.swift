@@ -18,7 +18,7 @@ struct HubCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, OrgCommand.self, StationCommand.self, DumpCommand.self, DigestCommand.self, CompactCommand.self,
             ReportCommand.self, AdminTokenCommand.self, ImportBundleCommand.self, ExportBundleCommand.self, BackupCommand.self,
-            RestoreCommand.self,
+            RestoreCommand.self, SchemaCommand.self,
         ]
     )
 
