@@ -42,7 +42,8 @@ extension ReplicaStore {
 
     /// Reads the merged state of one field key.
     package func loadField(_ key: FieldKey, _ db: Database) throws -> FieldState? {
-        try Merger(self, db).loadField(key)
+        var merger = try Merger(self, db)
+        return try merger.state(of: key)
     }
 
     /// Builds a field state from a `fields` row whose first columns are hlc, site, value, heads.

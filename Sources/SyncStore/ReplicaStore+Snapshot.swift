@@ -122,84 +122,14 @@ extension ReplicaStore {
         var newest = HLC.zero
         var merger = try Merger(self, db)
         for record in records {
-            guard let recordType = schema.types[record.type] else { continue }
-            for field in record.fields {
-                guard let policy = recordType.effectivePolicy(of: field.field), let spec = schema.field(field.field, of: record.type)
-                else { continue }
-                let key = FieldKey(type: record.type, id: record.id, field: field.field, element: field.element)
-                var supersededVersions = Set(field.superseded)
-                if policy == .lww {
-                    for version in field.superseded {
-                        try merger.rememberSuperseded(version, of: key)
-                    }
-                    supersededVersions = try supersededSet(key, db)
-                }
-                let current = try merger.loadField(key)
-                var state = current
-                for head in field.heads {
-                    newest = max(newest, head.version.hlc)
-                    state = FieldState.merging(
-                        state, head, bases: [], policy: policy,
-                        isSuperseded: policy == .lww && supersededVersions.contains(head.version),
-                        rank: { spec.rank(of: $0.stringValue ?? "") ?? -1 })
-                }
-                if policy == .lww, let merged = state {
-                    state = FieldState(heads: merged.heads.filter { !supersededVersions.contains($0.version) })
-                }
-                if state != current { try merger.saveField(key, state) }
-            }
-            try updateRecordRow(record, recordType: recordType, db)
-            merger.noteChanged(RecordKey(type: record.type, id: record.id))
+            try merger.install(record)
+            for field in record.fields { for head in field.heads { newest = max(newest, head.version.hlc) } }
         }
         try merger.finish()
         if newest > .zero {
             let wall = wallClock.nowMillis()
             try updateClock(db) { $0.receive(newest, wallMillis: wall) }
         }
-    }
-
-    /// The versions of one lww field that known writes superseded.
-    private func supersededSet(_ key: FieldKey, _ db: Database) throws -> Set<Version> {
-        var result = Set<Version>()
-        for row in try Row.fetchAll(
-            try db.cachedStatement(sql: "SELECT hlc, site FROM superseded WHERE type = ? AND rid = ? AND field = ?"),
-            arguments: [key.type, key.id, key.field])
-        {
-            result.insert(Version(hlc: HLC(rawValue: UInt64(bits: row[0])), site: SiteID(rawValue: UInt64(bits: row[1]))))
-        }
-        return result
-    }
-
-    /// Sets the `records` row of an installed record from its merged fields.
-    private func updateRecordRow(_ snapshot: SnapshotRecord, recordType: RecordType, _ db: Database) throws {
-        let key = RecordKey(type: snapshot.type, id: snapshot.id)
-        guard let state = try record(key, db) else { return }
-        let place = recordType.place(id: key.id, values: state.values)
-        let (scope, scope2) = (place.scope, place.scope2)
-        try db.execute(
-            sql: """
-                INSERT INTO records (type, rid, scope, scope2, deleted) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (type, rid) DO UPDATE SET scope = excluded.scope, scope2 = excluded.scope2, deleted = excluded.deleted
-                """,
-            arguments: [key.type, key.id, scope, scope2, state.isDeleted])
-    }
-
-    /// The canonical-dump digest of the records `include` accepts, with personal fields
-    /// left out where it says so: what a replica holding exactly that snapshot would report
-    /// as its `digest()`.
-    package func scopedDigest(include: (RecordRow) -> Visibility, _ db: Database) throws -> (digest: String, records: Int) {
-        var hasher = SHA256()
-        var dump = CanonicalDump(schema: schema)
-        var after: RecordKey?
-        repeat {
-            let page = try snapshotRecords(after: after, limit: 1_000, include: include, db)
-            for record in page.records { dump.add(record.recordState) }
-            hasher.update(data: dump.drain())
-            after = page.next
-        } while after != nil
-        let count = dump.count
-        hasher.update(data: dump.finish())
-        return (hasher.finalize().hex, count)
     }
 
     /// Lowercase hex SHA-256 of `bytes` (the hub stores station tokens only as this hash).
@@ -217,5 +147,48 @@ extension SnapshotRecord {
             state.set(fieldState, for: FieldKey(type: type, id: id, field: field.field, element: field.element))
         }
         return state
+    }
+}
+
+/// The digest of a view fed record by record in canonical order (SPEC §6): what a replica
+/// holding exactly those records reports as its `digest()`; with the digest of each record
+/// alone, when asked for, to name the records two replicas hold differently.
+package struct ViewDigest {
+    private var hasher = SHA256()
+    private var dump: CanonicalDump
+    private let schema: Schema
+    /// Each record's own digest, when ``perRecord`` was asked for.
+    package private(set) var records: [RecordDigest] = []
+    private let perRecord: Bool
+
+    /// Starts an empty view.
+    package init(schema: Schema, perRecord: Bool = false) {
+        self.schema = schema
+        self.dump = CanonicalDump(schema: schema)
+        self.perRecord = perRecord
+    }
+
+    /// Adds the next records, in canonical order.
+    package mutating func add(_ snapshots: [SnapshotRecord]) {
+        for snapshot in snapshots {
+            let record = snapshot.recordState
+            dump.add(record)
+            if perRecord {
+                var alone = CanonicalDump(schema: schema)
+                alone.add(record)
+                var single = SHA256()
+                single.update(data: alone.drain())
+                single.update(data: alone.finish())
+                records.append(RecordDigest(type: record.key.type, id: record.key.id, digest: single.finalize().hex))
+            }
+        }
+        hasher.update(data: dump.drain())
+    }
+
+    /// The view's digest and record count.
+    package mutating func finish() -> (digest: String, records: Int) {
+        let count = dump.count
+        hasher.update(data: dump.finish())
+        return (hasher.finalize().hex, count)
     }
 }

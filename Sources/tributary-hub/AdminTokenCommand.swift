@@ -6,15 +6,23 @@ import SyncServer
 /// `tributary-hub admin-token …`.
 struct AdminTokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "admin-token", abstract: "Create, list and revoke admin tokens for reports and the dashboard.",
+        commandName: "admin-token", abstract: "Create, list and revoke admin tokens for reports, the change feed and the dashboard.",
+        discussion: """
+            Examples:
+              tributary-hub admin-token create --name 县委组织部
+              tributary-hub admin-token list
+            """,
         subcommands: [Create.self, List.self, Revoke.self], defaultSubcommand: Create.self)
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create an admin token and print it (shown only once; the hub keeps its hash).",
             discussion: """
-                The token reads every report (GET /v1/reports/NAME) and signs in to the dashboard at /.
-                Example:
+                The token reads every report (GET /v1/reports/NAME) and the change feed (GET /v1/log), \
+                and signs in to the dashboard at /.
+
+                Examples:
+                  tributary-hub admin-token create --name 县委组织部
                   tributary-hub admin-token --name 县委组织部
                 """)
 
@@ -28,9 +36,9 @@ struct AdminTokenCommand: AsyncParsableCommand {
                 struct Created: Encodable { var admin: AdminToken; var token: String }
                 return try output.printJSON(Created(admin: admin, token: token))
             }
-            print("admin token \(admin.id) (\(admin.name))")
-            print("token \(token)")
-            print("keep the token: the hub stores only its hash")
+            Console.out("admin token \(admin.id) (\(admin.name))")
+            Console.out("token \(token)")
+            Console.out("keep the token: the hub stores only its hash")
         }
     }
 
@@ -42,9 +50,9 @@ struct AdminTokenCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let admins = try await HubStoreOpener.open(hub).adminTokens()
+            let admins = try await HubStoreOpener.openForReading(hub).adminTokens()
             if output.json { return try output.printJSON(admins) }
-            for admin in admins { print("\(admin.id)  \(admin.name)  \(admin.revoked ? "REVOKED" : "active")") }
+            for admin in admins { Console.out("\(admin.id)  \(admin.name)  \(admin.revoked ? "REVOKED" : "active")") }
         }
     }
 
@@ -60,7 +68,7 @@ struct AdminTokenCommand: AsyncParsableCommand {
         func run() async throws {
             let admin = try await HubStoreOpener.open(hub).revokeAdminToken(id: id)
             if output.json { return try output.printJSON(admin) }
-            print("revoked \(admin.id) (\(admin.name))")
+            Console.out("revoked \(admin.id) (\(admin.name))")
         }
     }
 }

@@ -12,8 +12,8 @@ struct DumpCommand: AsyncParsableCommand {
     @OptionGroup var hub: HubOptions
 
     func run() async throws {
-        FileHandle.standardOutput.write(Data(try await HubStoreOpener.open(hub).dump()))
-        print()
+        FileHandle.standardOutput.write(Data(try await HubStoreOpener.openForReading(hub).dump()))
+        Console.out()
     }
 }
 
@@ -27,9 +27,9 @@ struct DigestCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let digest = try await HubStoreOpener.open(hub).digest(for: nil)
+        let digest = try await HubStoreOpener.openForReading(hub).digest(for: nil)
         if output.json { return try output.printJSON(digest) }
-        print(digest.digest)
+        Console.out(digest.digest)
     }
 }
 
@@ -39,11 +39,12 @@ struct CompactCommand: AsyncParsableCommand {
         commandName: "compact",
         abstract: "Drop log entries that no longer decide anything.",
         discussion: """
-            Drops change-log entries older than the retention whose field has a single head that is a newer
-            write (lww, set and immutable fields; forward-state fields keep their history). Merged state,
-            superseded versions (the conflict rule) and snapshots are untouched, so digests do not change.
-            Tombstones (deleted records) are kept. Stations whose cursor lies before a dropped entry still
+            Drops change-log entries older than the retention whose field has a single head that is a newer \
+            write (lww, set and immutable fields; forward-state fields keep their history). Merged state, \
+            superseded versions (the conflict rule) and snapshots are untouched, so digests do not change. \
+            Tombstones (deleted records) are kept. Stations whose cursor lies before a dropped entry still \
             receive the newer write that replaced it.
+
             Example:
               tributary-hub compact --retention-days 90
             """)
@@ -55,6 +56,6 @@ struct CompactCommand: AsyncParsableCommand {
     func run() async throws {
         let report = try await HubStoreOpener.open(hub).compact(retentionMillis: UInt64(max(0, retentionDays)) * 86_400_000)
         if output.json { return try output.printJSON(report) }
-        print("dropped \(report.droppedLogEntries) log entries; \(report.remainingLogEntries) remain")
+        Console.out("dropped \(report.droppedLogEntries) log entries; \(report.remainingLogEntries) remain")
     }
 }

@@ -9,9 +9,14 @@ struct SchemaCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schema",
         abstract: "Show the hub's schema, or check a new version of it.",
+        discussion: """
+            Examples:
+              tributary-hub schema show serviceOrder
+              tributary-hub schema check county-work-2.json
+            """,
         subcommands: [Show.self, Check.self])
 
-    /// `tributary-hub schema show [--version N] [--json]`.
+    /// `tributary-hub schema show [TYPE] [--version N] [--json]`.
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "show",
@@ -20,19 +25,30 @@ struct SchemaCommand: AsyncParsableCommand {
                 Each type with its description and scope, then each field: kind, merge policy, required, \
                 personal, and what it takes (enum values, forward states in order, ref target, length limit, \
                 range). --json prints the schema document (the format of Protocol/schema/county-work.json).
+
                 Examples:
                   tributary-hub schema show
+                  tributary-hub schema show teaHouseMeeting
                   tributary-hub schema show --version 1 --json > county-work-1.json
                 """)
 
         @OptionGroup var hub: HubOptions
         @OptionGroup var output: OutputOptions
         @Option(help: "The schema version to show (default: the current one).") var version: Int?
+        @Argument(help: "Only this record type, e.g. member.") var type: String?
 
         func run() async throws {
-            let schema = try HubSchemas.schema(version: version, hub)
+            var schema = try HubSchemas.schema(version: version, hub)
+            if let type {
+                guard let recordType = schema.types[type] else {
+                    throw SyncError(
+                        .unknownType,
+                        "there is no record type \"\(type)\" in \(WireProtocol.schemaTag(schema)); the types are \(schema.types.keys.sorted().joined(separator: ", "))")
+                }
+                schema.types = [type: recordType]
+            }
             if output.json { return try output.printJSON(schema) }
-            print(schema.outline())
+            Console.out(schema.outline(only: type))
         }
     }
 
@@ -48,6 +64,7 @@ struct SchemaCommand: AsyncParsableCommand {
                 one, longer limits, wider ranges, a field made optional); otherwise exits 1 with \
                 `error: schema_incompatible: …` naming every breaking change. Keys the schema format does \
                 not know are reported as warnings (they would be ignored).
+
                 Example:
                   tributary-hub schema check Protocol/examples/county-work-2.json
                 """)
@@ -60,7 +77,7 @@ struct SchemaCommand: AsyncParsableCommand {
         func run() async throws {
             let (candidate, unknownKeys) = try SchemaFile.read(file)
             for key in unknownKeys {
-                FileHandle.standardError.write(Data("warning: \(file): unknown key \(key) is ignored\n".utf8))
+                Console.error("warning: \(file): unknown key \(key) is ignored")
             }
             let current = try HubSchemas.schema(version: nil, hub)
             let differences = candidate.differences(from: current)
@@ -69,7 +86,7 @@ struct SchemaCommand: AsyncParsableCommand {
                     current: WireProtocol.schemaTag(current), candidate: WireProtocol.schemaTag(candidate),
                     compatible: candidate.isCompatibleSuccessor(of: current), differences: differences))
             } else {
-                print(Self.text(differences, current: current, candidate: candidate))
+                Console.out(Self.text(differences, current: current, candidate: candidate))
             }
             try candidate.checkCompatibleSuccessor(of: current)
         }

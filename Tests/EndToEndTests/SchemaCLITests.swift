@@ -95,6 +95,9 @@ struct SchemaCLITests {
         let file = try JSONSerialization.jsonObject(
             with: Data(contentsOf: CLIRunner.root.appendingPathComponent("Protocol/schema/county-work.json"))) as? NSDictionary
         #expect(shown == file)
+        let member = try hub("schema", "show", "member")
+        #expect(member.stdout.hasPrefix("county-work/1\n\nmember — "))
+        #expect(member.stdout.contains("  idNumber   string  lww     personal  at most 18 characters"), "\(member.stdout)")
         let missing = try hub("schema", "show", "--version", "2")
         #expect(missing.status == 1)
         #expect(missing.errorLines == ["error: not_found: the hub has no version 2 of county-work; it knows version 1"])

@@ -41,6 +41,21 @@ struct FieldTextTests {
         #expect(error?.code == code)
     }
 
+    @Test("numbers typed on a command line are read as the wire reads them (SPEC §3 Numbers)")
+    func numbers() throws {
+        // Given numbers written the ways people and scripts write them
+        // When they are read for int and number fields
+        // Then ints take any whole spelling, numbers round the decimal text to six places
+        #expect(try FieldText.value("1961.0", kind: .int, path: "m.birthYear") == .int(1961))
+        #expect(try FieldText.value("-1", kind: .int, path: "m.birthYear") == .int(-1))
+        #expect(try FieldText.value("0.0000005", kind: .number, path: "s.fee") == .number(0.000001))
+        #expect(try FieldText.value("-2.5", kind: .number, path: "s.fee") == .number(-2.5))
+        #expect(try FieldText.value("3", kind: .number, path: "s.fee") == .int(3))
+        #expect(syncError { _ = try FieldText.value("1961.5", kind: .int, path: "m.birthYear") }?.code == .invalidValue)
+        #expect(syncError { _ = try FieldText.value("1e400", kind: .number, path: "s.fee") }?.code == .invalidValue)
+        #expect(syncError { _ = try FieldText.value("9223372036854775808", kind: .int, path: "m.birthYear") }?.code == .invalidValue)
+    }
+
     @Test("bool fields take true or false only")
     func bools() throws {
         #expect(try FieldText.value("true", kind: .bool, path: "x.y") == true)
@@ -58,5 +73,26 @@ struct FieldTextTests {
         #expect(line.type == "member" && line.id == "m-9" && line.fields == ["birthYear": 1958])
         #expect(syncError { _ = try FieldText.importLine("[1, 2]", schema: schema) }?.code == .invalidValue)
         #expect(syncError { _ = try FieldText.importLine(#"{"type": "nope"}"#, schema: schema) }?.code == .unknownType)
+    }
+
+    @Test(
+        "an import line that names a key twice is refused, whichever object holds it",
+        arguments: [
+            #"{"type": "member", "id": "m-1", "fields": {"name": "林秀英", "name": "王建国"}}"#,
+            #"{"type": "member", "type": "member", "fields": {}}"#,
+            #"{"type": "member", "id": "m-1", "fields": {"name": "林秀英", "n\u0061me": "王建国"}}"#,
+            #"{"type": "activity", "id": "a-1", "fields": {"attendees": ["m-1"], "title": "x", "attendees": []}}"#,
+        ])
+    func duplicateKeys(_ line: String) {
+        let error = syncError { _ = try FieldText.importLine(line, schema: schema) }
+        #expect(error?.code == .invalidValue)
+        #expect(error?.message.contains("appears twice") == true, "\(String(describing: error))")
+    }
+
+    @Test("keys repeated in different objects, or as values, are not duplicates")
+    func notDuplicates() throws {
+        let write = try FieldText.importLine(
+            #"{"type": "activity", "id": "a-1", "fields": {"title": "type", "place": "id", "attendees": ["fields", "fields"]}}"#, schema: schema)
+        #expect(write.fields == ["title": "type", "place": "id"])
     }
 }

@@ -44,13 +44,17 @@ public enum FieldText {
         if text.isEmpty { return .null }
         switch kind {
         case .int:
-            guard let int = Int64(text) else { throw SyncError(.invalidValue, "\(path) takes a whole number; \"\(text.prefix(40))\" is not one") }
+            // Read as the wire reads a JSON number (SPEC §3), so `1961`, `1961.0` and `1.961e3` agree.
+            guard case .int(let int)? = JSONNumber.fieldValue(text) else {
+                throw SyncError(.invalidValue, "\(path) takes a whole number; \"\(text.prefix(40))\" is not one")
+            }
             return .int(int)
         case .number:
-            guard let number = Double(text), number.isFinite else {
+            // Decimal rounding of the text, as on the wire: `0.0000005` is 0.000001.
+            guard let number = JSONNumber.fieldValue(text), number.doubleValue?.isFinite == true else {
                 throw SyncError(.invalidValue, "\(path) takes a number; \"\(text.prefix(40))\" is not one")
             }
-            return .number(number)
+            return number
         case .bool:
             switch text {
             case "true": return .bool(true)
@@ -75,12 +79,16 @@ public enum FieldText {
     }
 
     /// Reads one line of an import file: `{"type": "member", "id": "m-1", "fields": {…}}`.
+    /// An object that names a key twice is refused (which one would count is not obvious).
     public static func importLine(_ line: String, schema: Schema) throws(SyncError) -> RecordWrite {
         let item: ImportLine
         do {
             item = try JSONDecoder().decode(ImportLine.self, from: Data(line.utf8))
         } catch {
             throw SyncError(.invalidValue, "an import line is {\"type\": …, \"id\": …, \"fields\": {…}}; got \"\(line.prefix(60))\"")
+        }
+        if let key = JSONDuplicateKeys.first(in: Array(line.utf8)) {
+            throw SyncError(.invalidValue, "the key \"\(key.prefix(40))\" appears twice in one object; give each key once")
         }
         return try write(type: item.type, id: item.id, object: item.fields ?? [:], schema: schema)
     }

@@ -109,14 +109,27 @@ extension Schema {
                 throw SyncError(.invalidValue, "\(path) may not contain the NUL character (U+0000)")
             }
         case .int:
-            guard case .int(let i) = value else { throw wrongKind("a whole number") }
-            try checkRange(Double(i), shown: String(i), spec: spec, path: path)
+            // A JSON number whose six-decimal rounding is whole arrives as `.int` (JSONNumber);
+            // `.number(±∞)` stands for one outside the 64-bit range; any other `.number` is not
+            // a whole number, which is a different kind (as in JSON Schema's "integer").
+            switch value {
+            case .int(let i): try checkRange(Double(i), shown: String(i), spec: spec, path: path)
+            case .number(let d) where d.isInfinite:
+                throw SyncError(.invalidValue, "\(path) takes a whole number from -9223372036854775808 to 9223372036854775807")
+            default: throw wrongKind("a whole number")
+            }
         case .number:
+            // Rounded first, then held to the limit: the held value must pass again unchanged.
+            var tooLarge: SyncError { SyncError(.invalidValue, "\(path) takes a number below 10^12 in magnitude") }
             let number: Double
             switch value {
-            case .int(let i) where abs(Double(i)) < CanonicalJSON.numberLimit: number = Double(i)
-            case .number(let d) where d.isFinite && abs(d) < CanonicalJSON.numberLimit: number = CanonicalJSON.roundedNumber(d)
-            case .int, .number: throw SyncError(.invalidValue, "\(path) takes a number below 10^12 in magnitude")
+            case .int(let i):
+                guard i.magnitude < 1_000_000_000_000 else { throw tooLarge }
+                number = Double(i)
+            case .number(let d):
+                guard d.isFinite, abs(d) < CanonicalJSON.numberLimit else { throw tooLarge }
+                number = CanonicalJSON.roundedNumber(d)
+                guard abs(number) < CanonicalJSON.numberLimit else { throw tooLarge }
             default: throw wrongKind("a number")
             }
             // The range holds the value as replicas keep it: rounded to six decimals.

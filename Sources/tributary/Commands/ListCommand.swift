@@ -9,7 +9,7 @@ struct ListCommand: AsyncParsableCommand {
         abstract: "List records of one type, in id order.",
         discussion: """
             Example:
-              tributary list member --where orgUnitId=yc-t01-c01 --where category=retired --limit 20
+              tributary list member --where orgUnitId=yc-t01-c01 --where category=retired
             """)
 
     @OptionGroup var station: StationOptions
@@ -28,7 +28,7 @@ struct ListCommand: AsyncParsableCommand {
     var deleted = false
 
     func run() async throws {
-        let replica = try station.open()
+        let replica = try station.openForReading()
         let filter = try FieldText.write(type: type, id: nil, assignments: filters, schema: replica.schema)
         if let set = filter.setChanges.keys.first {
             throw SyncError(.unknownField, "\(type).\(set) is a set field; list filters on single values")

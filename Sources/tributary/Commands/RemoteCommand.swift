@@ -8,6 +8,11 @@ struct RemoteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "remote",
         abstract: "Show or set the hub this station syncs with.",
+        discussion: """
+            Examples:
+              tributary remote show
+              tributary remote set --hub https://hub.example.org --token s3cret
+            """,
         subcommands: [Show.self, Set.self],
         defaultSubcommand: Show.self)
 
@@ -25,7 +30,7 @@ struct RemoteCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let settings = try station.open().settings()
+            let settings = try station.openForReading().settings()
             let hub = settings.hub?.absoluteString
             if output.json {
                 try JSONOutput.print(["hub": hub ?? "", "token": settings.token == nil ? "" : "set"])

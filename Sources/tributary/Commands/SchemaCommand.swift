@@ -7,6 +7,11 @@ struct SchemaCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schema",
         abstract: "Show the record types and fields this replica records.",
+        discussion: """
+            Examples:
+              tributary schema
+              tributary schema show member --json
+            """,
         subcommands: [Show.self],
         defaultSubcommand: Show.self)
 
