@@ -45,7 +45,7 @@ func buildRouter(store: any HubStore, configuration: HubConfiguration, metrics: 
     let router = Router(context: HubRequestContext.self)
     router.add(
         middleware: ErrorMiddleware(routes: [
-            "/v1/push": "POST", "/v1/pull": "GET", "/v1/snapshot": "GET", "/v1/whoami": "GET", "/v1/digest": "GET",
+            "/v1/push": "POST", "/v1/pull": "GET", "/v1/snapshot": "GET", "/v1/whoami": "GET", "/v1/digest": "GET", "/v1/schema": "GET",
             "/healthz": "GET", "/metrics": "GET", "/v1/reports": "GET", "/v1/log": "GET", "/login": "GET, POST", "/logout": "GET, POST",
         ]))
     let limits = HubLimits(configuration: configuration, metrics: metrics)

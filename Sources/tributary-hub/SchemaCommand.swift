@@ -2,6 +2,7 @@ import ArgumentParser
 import CountyWork
 import Foundation
 import SyncModel
+import SyncServer
 
 /// `tributary-hub schema`: the record types the hub syncs, and whether a new version of them
 /// is a compatible successor (SPEC §9).
@@ -13,8 +14,9 @@ struct SchemaCommand: AsyncParsableCommand {
             Examples:
               tributary-hub schema show serviceOrder
               tributary-hub schema check county-work-2.json
+              tributary-hub schema apply county-work-2.json
             """,
-        subcommands: [Show.self, Check.self])
+        subcommands: [Show.self, Check.self, Apply.self])
 
     /// `tributary-hub schema show [TYPE] [--version N] [--json]`.
     struct Show: AsyncParsableCommand {
@@ -38,7 +40,7 @@ struct SchemaCommand: AsyncParsableCommand {
         @Argument(help: "Only this record type, e.g. member.") var type: String?
 
         func run() async throws {
-            var schema = try HubSchemas.schema(version: version, hub)
+            var schema = try await HubSchemas.schema(version: version, hub)
             if let type {
                 guard let recordType = schema.types[type] else {
                     throw SyncError(
@@ -79,7 +81,7 @@ struct SchemaCommand: AsyncParsableCommand {
             for key in unknownKeys {
                 Console.error("warning: \(file): unknown key \(key) is ignored")
             }
-            let current = try HubSchemas.schema(version: nil, hub)
+            let current = try await HubSchemas.schema(version: nil, hub)
             let differences = candidate.differences(from: current)
             if output.json {
                 try output.printJSON(CheckReport(
@@ -106,6 +108,44 @@ struct SchemaCommand: AsyncParsableCommand {
         }
     }
 
+    /// `tributary-hub schema apply FILE`.
+    struct Apply: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "apply",
+            abstract: "Make a compatible successor of the hub's schema its current schema.",
+            discussion: """
+                The same check as `schema check`; when FILE is a compatible successor it is stored as the hub's \
+                new current schema, with the older versions kept. A running hub takes it on its next request; \
+                stations take it on their next sync (or hub bundle) and keep pushing what they wrote under \
+                the older version meanwhile. An incompatible file changes nothing (exit 1, \
+                `error: schema_incompatible: …`).
+
+                Example:
+                  tributary-hub schema apply Protocol/examples/county-work-2.json
+                """)
+
+        @OptionGroup var hub: HubOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "The schema document to apply (JSON, the format of Protocol/schema/county-work.json).")
+        var file: String
+
+        func run() async throws {
+            let (candidate, unknownKeys) = try SchemaFile.read(file)
+            for key in unknownKeys {
+                Console.error("warning: \(file): unknown key \(key) is ignored")
+            }
+            let store = try HubStoreOpener.open(hub)
+            let current = try await store.currentSchema()
+            if !output.json { Console.out(Check.text(candidate.differences(from: current), current: current, candidate: candidate)) }
+            let applied = try await store.applySchema(candidate)
+            if output.json {
+                try output.printJSON(["applied": WireProtocol.schemaTag(applied), "previous": WireProtocol.schemaTag(current)])
+            } else {
+                Console.out("applied \(WireProtocol.schemaTag(applied)); stations take it on their next sync")
+            }
+        }
+    }
+
     /// The `--json` output of `schema check`.
     struct CheckReport: Encodable {
         var current: String
@@ -115,17 +155,16 @@ struct SchemaCommand: AsyncParsableCommand {
     }
 }
 
-/// Where the hub's schemas come from. Today the built-in county-work schema is its only version;
-/// once the hub stores its schemas (issue 19, part 2), ``history(_:)`` reads them from the hub file.
+/// Where the hub's schemas come from: the versions stored in the hub file (SPEC §9).
 enum HubSchemas {
     /// Every version of the hub's schema, oldest first; the last is the current one.
-    static func history(_ hub: HubOptions) throws -> [Schema] {
-        [try CountyWorkSchema.load()]
+    static func history(_ hub: HubOptions) async throws -> [Schema] {
+        try await HubStoreOpener.openForReading(hub).schemas()
     }
 
     /// Version `version` of the hub's schema, or the current one when `nil`.
-    static func schema(version: Int?, _ hub: HubOptions) throws -> Schema {
-        let history = try history(hub)
+    static func schema(version: Int?, _ hub: HubOptions) async throws -> Schema {
+        let history = try await history(hub)
         guard let current = history.last else { throw SyncError(.notFound, "the hub has no schema") }
         guard let version else { return current }
         guard let found = history.first(where: { $0.version == version }) else {

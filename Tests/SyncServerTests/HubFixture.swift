@@ -202,6 +202,15 @@ extension HubFixture {
             whoami: { () throws(SyncError) in
                 try await call { WhoAmIResponse(station: $0.id, name: $0.name, org: $0.org, site: $0.site, schema: "county-work/1", protocol: 1) }
             },
-            digest: { () throws(SyncError) in try await call { try await store.digest(for: $0) } })
+            digest: { () throws(SyncError) in try await call { try await store.digest(for: $0) } },
+            schema: { version throws(SyncError) in
+                try await call { _ in
+                    let history = try await store.schemas()
+                    guard let found = version.map({ version in history.first { $0.version == version } }) ?? history.last else {
+                        throw SyncError(.notFound, "no such schema version")
+                    }
+                    return found
+                }
+            })
     }
 }

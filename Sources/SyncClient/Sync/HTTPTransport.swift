@@ -76,6 +76,10 @@ public struct HTTPTransport: ChangeTransport {
         try await send("GET", path: "v1/digest", query: ["detail": "records"])
     }
 
+    public func schema(version: Int?) async throws(SyncError) -> Schema {
+        try await send("GET", path: "v1/schema", query: version.map { ["version": String($0)] } ?? [:])
+    }
+
     /// Sends one request, retrying what may pass, and decodes the answer.
     private func send<Response: Decodable>(
         _ method: String, path: String, query: [String: String] = [:], body: Data? = nil

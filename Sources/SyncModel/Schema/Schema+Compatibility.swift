@@ -20,6 +20,19 @@ extension Schema {
                 + breaking.map(\.sentence).joined(separator: "; "))
     }
 
+    /// Throws `schema_incompatible` unless this schema descends from `older` by compatible
+    /// successors: the same name, a later version, and only additive (or cosmetic) differences.
+    /// A station that skipped versions (weeks offline) checks the hub's schema against its own
+    /// this way before it takes it (SPEC §9).
+    public func checkCompatibleDescendant(of older: Schema) throws(SyncError) {
+        let breaking = differences(from: older).filter { $0.impact == .breaking && ($0.aspect != .version || version <= older.version) }
+        guard !breaking.isEmpty else { return }
+        throw SyncError(
+            .schemaIncompatible,
+            "\(WireProtocol.schemaTag(self)) does not descend compatibly from \(WireProtocol.schemaTag(older)): "
+                + breaking.map(\.sentence).joined(separator: "; "))
+    }
+
     /// Every difference between `current` and this schema taken as its successor, type by type
     /// and field by field, each classified as additive, breaking or cosmetic.
     ///

@@ -36,6 +36,7 @@ struct SyncController {
         routes.get("snapshot", use: admitted(readingBody: false) { request, context, _ in try await snapshot(request, context: context) })
         routes.get("whoami", use: whoami)
         routes.get("digest", use: digest)
+        routes.get("schema", use: schema)
         return routes
     }
 
@@ -154,6 +155,24 @@ struct SyncController {
 
     /// `GET /v1/digest[?detail=records]`: the view's digest, and with `detail=records` the
     /// digest of each of its records (so that a station can say which records differ).
+    /// `GET /v1/schema[?version=N]`: a version of the hub's schema (the current one by
+    /// default), for a station that holds an older one (SPEC §9).
+    @Sendable func schema(_ request: Request, context: HubRequestContext) async throws -> Response {
+        _ = try context.requireStation()
+        let history = try await store.schemas()
+        let asked = try request.uri.queryParameters["version"].map { text in
+            guard let version = Int(text), version >= 1 else {
+                throw HubError(.badRequest, .badRequest, "version is a whole number of 1 or more; got \"\(text.prefix(20))\"")
+            }
+            return version
+        }
+        guard let schema = asked.map({ version in history.first { $0.version == version } }) ?? history.last else {
+            let known = history.map { String($0.version) }.joined(separator: ", ")
+            throw HubError(.notFound, .notFound, "the hub has no version \(asked ?? 0) of its schema; it holds version \(known)")
+        }
+        return try JSONBody.response(schema, to: request)
+    }
+
     @Sendable func digest(_ request: Request, context: HubRequestContext) async throws -> Response {
         let station = try context.requireStation()
         var body = try await store.digest(for: station)

@@ -120,5 +120,19 @@ enum HubMigrations {
                     """)
             try db.execute(sql: "CREATE INDEX retired_station_tokens_key ON retired_station_tokens (bundle_key)")
         }
+        migrator.registerMigration("hub-v7-schemas") { db in
+            // Every version of the hub's schema, as the JSON document it was applied as
+            // (SPEC §9): the newest is the current one, the older ones are what stations
+            // weeks offline may still push under. Seeded with the default when the hub opens.
+            try db.execute(
+                sql: """
+                    CREATE TABLE schemas (
+                        version INTEGER PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        document TEXT NOT NULL,
+                        applied INTEGER NOT NULL
+                    )
+                    """)
+        }
     }
 }

@@ -39,6 +39,18 @@ public protocol HubStore: Sendable {
     /// What a station bound to `org` may see and write.
     func scope(of org: String) async throws -> StationScope
 
+    // MARK: Schemas (SPEC §9)
+
+    /// Every version of the hub's schema, oldest first; the last is the one changes are
+    /// checked against (``schema``).
+    func schemas() async throws -> [Schema]
+    /// Makes `schema` the current one; throws `schema_incompatible` unless it is a compatible
+    /// successor of the current one.
+    func applySchema(_ schema: Schema) async throws -> Schema
+    /// The current schema, looked up again: another hub process (or `tributary-hub schema
+    /// apply`) may have stored a newer one since ``schema`` was read.
+    func currentSchema() async throws -> Schema
+
     // MARK: Sync
 
     /// Applies a push from `station`; see Protocol/SPEC.md "Hub".

@@ -4,6 +4,7 @@ import GRDB
 
 extension SQLiteHubStore {
     public func push(_ changes: [Change], from station: HubStation, context: ValidationContext) async throws -> PushResponse {
+        let schema = try await currentSchema()
         var machine = PushMachine(changes: changes, station: station, schema: schema, context: context)
         let first = try machine.start()
         return try await pushes.run(size: changes.count) { [machine] db in

@@ -24,15 +24,19 @@ public struct SQLiteHubStore: HubStore {
     public static func open(
         path: String, schema: Schema, wallClock: WallClock = .system, readOnly: Bool = false
     ) throws(SyncError) -> SQLiteHubStore {
-        SQLiteHubStore(
+        let store = SQLiteHubStore(
             replica: readOnly
                 ? try ReplicaStore.openForReading(path: path, schema: schema, wallClock: wallClock, kind: .hub, migrations: HubMigrations.register)
                 : try ReplicaStore.open(path: path, schema: schema, wallClock: wallClock, kind: .hub, migrations: HubMigrations.register))
+        try store.loadSchemas(seeding: readOnly || store.replica.unwritable != nil ? nil : schema)
+        return store
     }
 
     /// Creates a hub store in memory (tests and tools).
     public static func inMemory(schema: Schema, wallClock: WallClock = .system) throws(SyncError) -> SQLiteHubStore {
-        SQLiteHubStore(replica: try ReplicaStore.inMemory(schema: schema, wallClock: wallClock, kind: .hub, migrations: HubMigrations.register))
+        let store = SQLiteHubStore(replica: try ReplicaStore.inMemory(schema: schema, wallClock: wallClock, kind: .hub, migrations: HubMigrations.register))
+        try store.loadSchemas(seeding: schema)
+        return store
     }
 
     init(replica: ReplicaStore) {
