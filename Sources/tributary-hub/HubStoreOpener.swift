@@ -1,11 +1,22 @@
 import CountyWork
+import Foundation
 import SyncModel
 import SyncServer
 
-/// Opens the hub file with the default schema.
+/// Opens the hub file with the default schema. Only the commands that create a hub
+/// (`init`, `org import`, `restore`) may create the file; every other command run where there
+/// is no hub says so instead of leaving an empty `hub.db` behind.
 enum HubStoreOpener {
-    static func open(_ options: HubOptions) throws -> SQLiteHubStore {
+    static func open(_ options: HubOptions, create: Bool = false) throws -> SQLiteHubStore {
+        if !create { try requireExisting(options.path) }
         let schema = try CountyWorkSchema.load()
         return try SQLiteHubStore.open(path: options.path, schema: schema)
+    }
+
+    /// Throws `not_found` when there is no hub file at `path`.
+    static func requireExisting(_ path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw SyncError(.notFound, "no hub database at \(path); create one with tributary-hub init or org import")
+        }
     }
 }

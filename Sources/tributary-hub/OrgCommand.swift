@@ -26,7 +26,7 @@ struct OrgCommand: AsyncParsableCommand {
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw SyncError(.notFound, "cannot read \(file)")
             }
-            let store = try HubStoreOpener.open(hub)
+            let store = try HubStoreOpener.open(hub, create: true)
             let existing = Set(try await store.orgUnits().map(\.id))
             let units = try OrgTreeFile.parse(String(decoding: data, as: UTF8.self), existing: existing)
             let report = try await store.importOrgUnits(units)

@@ -85,5 +85,6 @@ enum HubMigrations {
             // The log epoch (SPEC §14): renewed whenever the file is restored from a backup.
             if try HubEpoch.read(db) == nil { try HubEpoch.key.write(HubEpoch.random(), db) }
         }
+        SQLiteHubStore.registerSessionsMigration(&migrator)
     }
 }

@@ -7,9 +7,11 @@ extension SQLiteHubStore {
     public func push(_ changes: [Change], from station: HubStation, context: ValidationContext) async throws -> PushResponse {
         try PushCheck.check(changes, schema: schema, context: context)
         let contact = now
-        return try await pushes.run(size: changes.count) { db in
+        let answer = try await pushes.run(size: changes.count) { db in
             try self.apply(changes, from: station, context: context, contact: contact, db)
         }
+        health.succeeded()
+        return answer
     }
 
     /// Applies one push inside its group's transaction (see ``GroupCommit``).

@@ -12,8 +12,12 @@ struct InitCommand: AsyncParsableCommand {
             The station may write only inside its org unit's subtree. It refuses to replace an existing \
             file unless --force is given (the old file's unsynced changes are then lost).
 
-            Example:
+            --ca FILE: the certificate authority (PEM) that signed the hub's TLS certificate, when the county \
+            runs its own; its text is kept in the replica (see `tributary remote set --help`).
+
+            Examples:
               tributary init --org yc-t01 --name 桃城镇 --hub https://hub.example.org --token s3cret
+              tributary init --hub https://hub.county.local --token s3cret --ca county-ca.pem
             """)
 
     @OptionGroup var station: StationOptions
@@ -30,6 +34,9 @@ struct InitCommand: AsyncParsableCommand {
 
     @Option(help: "The token the hub issued for this station.")
     var token: String?
+
+    @Option(help: ArgumentHelp("The certificate authority (PEM) that signed the hub's certificate, if not a public one; kept in the replica.", valueName: "FILE"))
+    var ca: String?
 
     @Flag(help: "Replace an existing replica file.")
     var force = false
@@ -50,8 +57,9 @@ struct InitCommand: AsyncParsableCommand {
         var org = self.org
         var name = self.name
         let hubURL = hub.flatMap { URL(string: $0) }
+        let pem = try ca.map(CertificateAuthorityFile.read)
         if let hubURL, let token {
-            let identity = try await Station.identify(hub: hubURL, token: token)
+            let identity = try await Station.identify(hub: hubURL, token: token, certificateAuthority: pem)
             if let org, org != identity.org {
                 throw SyncError(
                     .outOfScope, "the token belongs to org unit \(identity.org), not \(org); leave out --org or use that station's token")
@@ -62,6 +70,7 @@ struct InitCommand: AsyncParsableCommand {
         let created = try Station.create(
             at: station.path, org: org!, name: name, hub: hubURL, token: token, force: force,
             busyTimeout: station.busyTimeout)
+        if let pem { try created.setCertificateAuthority(pem) }
         if output.json {
             try JSONOutput.print(["path": created.path, "site": created.siteID.hex, "org": created.org])
         } else {
