@@ -16,8 +16,7 @@ struct Tributary: AsyncParsableCommand {
             usage error; 3 the hub could not be reached and 4 the hub refused something (sync).
 
             Example session:
-              tributary init --org yc-t01 --name 桃城镇
-              tributary put orgUnit yc-t01 name=桃城镇 kind=township
+              tributary init --hub https://hub.example.org --token TOKEN   # learns its unit and org tree
               ID=$(tributary put member name=林秀英 orgUnitId=yc-t01 category=retired)
               tributary get member $ID
               tributary status

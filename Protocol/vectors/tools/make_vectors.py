@@ -836,6 +836,21 @@ def v37():
                     rec(SO, "big-5", fee=fv(Raw("-999999999999"), a5))]))
 
 
+@vector
+def v50():
+    log = Log()
+    a1 = log.w("A", (1, 0, 0), M, "m-0050", "orgUnitId", SCOPE)
+    a2 = log.w("A", (1, 0, 1), M, "m-0050", "phone", None)
+    log.w("A", (1, 0, 2), M, "m-0050", "orgUnitId", None, bases=[a1])   # A#3 clears the scope field
+    # A record always lies in an org unit (SPEC §3, §10 "Scope"): null clears any field but a
+    # forward one and the type's scope fields, so A#3 is refused invalid_value and a1 stands.
+    return ("50-refuse-null-scope-field",
+            "validation: null to a type's scope field is refused with invalid_value (a record always lies in an org unit; move it instead), while null to another lww field clears it.",
+            schema(M), log,
+            expect([rec(M, "m-0050", orgUnitId=fv(SCOPE, a1), phone=fv(None, a2))], [],
+                   [refused("A", 3, "invalid_value")]))
+
+
 def main():
     for fn in V:
         name, description, sch, log, exp = fn()[:5]

@@ -49,7 +49,8 @@ extension Schema {
         if spec.policy == .immutable && !change.bases.isEmpty {
             throw SyncError(.immutableField, "\(change.type).\(change.field) is written once, at creation, and never changed")
         }
-        change.value = try canonicalValue(change, spec: spec)
+        let placesRecord = change.field == recordType.scopeField || recordType.alsoScopeFields.contains(change.field)
+        change.value = try canonicalValue(change, spec: spec, placesRecord: placesRecord)
         let (limit, overflow) = context.wallMillis.addingReportingOverflow(context.maxDriftMillis)
         if !overflow, change.hlc.millis > limit {
             let ahead = (change.hlc.millis - context.wallMillis) / 1000
@@ -61,7 +62,7 @@ extension Schema {
         return change
     }
 
-    private func canonicalValue(_ change: Change, spec: FieldSpec) throws(SyncError) -> FieldValue {
+    private func canonicalValue(_ change: Change, spec: FieldSpec, placesRecord: Bool) throws(SyncError) -> FieldValue {
         // Only error sentences need the path; built on demand, not for every valid change.
         var path: String { "\(change.type).\(change.field)" }
         if spec.kind == .set {
@@ -83,6 +84,10 @@ extension Schema {
         if value == .null {
             guard spec.policy != .forward else {
                 throw SyncError(.invalidValue, "\(path) moves through states and cannot be cleared")
+            }
+            // A record always lies in an org unit (SPEC §3, §10 "Scope"): move it instead.
+            guard !placesRecord else {
+                throw SyncError(.invalidValue, "\(path) names the record's org unit and cannot be cleared; write another unit to move the record")
             }
             return .null
         }

@@ -79,8 +79,9 @@ public protocol HubStore: Sendable {
     func bundleStation(id: String) async throws -> BundleStation
     /// Notes where a station stood (pull cursor and its epoch) when it wrote an imported bundle.
     func recordBundleCursor(station: String, cursor: Int64?, epoch: String?) async throws
-    /// The changes of `site` the hub refused, by seq.
-    func refusals(site: SiteID) async throws -> [PushRefusal]
+    /// The station's changes the hub refused, by seq, with the hub's current state of the
+    /// records they name as the station sees them (what a push answer carries, SPEC §13).
+    func refusals(of station: HubStation) async throws -> StationRefusals
     /// Writes a consistent copy of the whole hub to a new file at `path` while the hub serves;
     /// the copy gets an epoch of its own.
     func backup(to path: String) async throws -> BackupReport
@@ -94,4 +95,18 @@ public protocol HubStore: Sendable {
     /// Why pushes would be refused now (`read_only`, `disk_full`, with the operator's
     /// sentence), or `nil` when the store can take them; `/healthz` reports it.
     func writeProblem() async -> SyncError?
+}
+
+/// A station's refused changes with the hub's state of the records they name.
+public struct StationRefusals: Hashable, Sendable {
+    /// The refusals, by seq.
+    public var refusals: [PushRefusal]
+    /// The hub's current state of the records they name, as the station sees them.
+    public var records: [SnapshotRecord]
+
+    /// Creates the value.
+    public init(refusals: [PushRefusal], records: [SnapshotRecord]) {
+        self.refusals = refusals
+        self.records = records
+    }
 }
