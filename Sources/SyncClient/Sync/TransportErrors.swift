@@ -18,7 +18,7 @@ enum TransportErrors {
             let reason = text.contains("CERTIFICATE_VERIFY_FAILED") ? "CERTIFICATE_VERIFY_FAILED" : "\(text.prefix(160))"
             return SyncError(
                 .unreachable,
-                "\(certificatePrefix) at \(hub.absoluteString) is not trusted (\(reason): self-signed, signed by a certificate authority this station does not know, expired, or for another name) — if the county runs its own certificate authority, give its certificate with `tributary remote set --ca FILE` (or set SSL_CERT_FILE)")
+                "\(certificatePrefix) at \(hub.absoluteString) is not trusted (\(reason): self-signed, signed by a certificate authority this station does not know, expired, or for another name) — if the county runs its own certificate authority, give its certificate with --ca FILE (`tributary remote set --ca FILE`, or `init --ca FILE`; SSL_CERT_FILE works too)")
         }
         return SyncError(.unreachable, "hub unreachable at \(hub.absoluteString): \(reason(error, text: text))")
     }
