@@ -9,15 +9,17 @@ struct HubCommand: AsyncParsableCommand {
         commandName: "tributary-hub",
         abstract: "Run and administer a Tributary county hub.",
         discussion: """
+            The hub file is --db, or $TRIBUTARY_HUB_DB, or ./hub.db.
+
             Examples:
               tributary-hub --db /var/lib/tributary/hub.db org import sample-county.csv
               tributary-hub station add --org yc-t01 --name 桃城镇工作站
               tributary-hub serve --port 8080
-            The hub file is --db, or $TRIBUTARY_HUB_DB, or ./hub.db.
             """,
         version: SoftwareVersion.current,
         subcommands: [
-            InitCommand.self, ServeCommand.self, OrgCommand.self, StationCommand.self, DumpCommand.self, DigestCommand.self, CompactCommand.self,
+            InitCommand.self, ServeCommand.self, OrgCommand.self, StationCommand.self, DumpCommand.self, DigestCommand.self,
+            LogCommand.self, CompactCommand.self,
             ReportCommand.self, AdminTokenCommand.self, ImportBundleCommand.self, ExportBundleCommand.self, BackupCommand.self,
             RestoreCommand.self,
         ]

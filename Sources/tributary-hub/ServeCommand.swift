@@ -15,32 +15,32 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Prints `listening on http://HOST:PORT` once the port is bound (with --port 0, a free port).
 
-            Settings come from, in order of precedence: the flags; environment variables
-            TRIBUTARY_HUB_HOST, TRIBUTARY_HUB_PORT, TRIBUTARY_HUB_DB, TRIBUTARY_HUB_MAX_BODY_BYTES,
-            TRIBUTARY_HUB_MAX_DRIFT_SECONDS, TRIBUTARY_HUB_LOG_LEVEL, TRIBUTARY_HUB_RATE_LIMIT,
-            TRIBUTARY_HUB_RATE_BURST, TRIBUTARY_HUB_FAILED_AUTH_LIMIT, TRIBUTARY_HUB_FAILED_AUTH_BURST,
-            TRIBUTARY_HUB_TRUST_FORWARDED_FOR, TRIBUTARY_HUB_MAX_CONCURRENT_SYNCS; the JSON file given with
-            --config, e.g. {"hub": {"host": "127.0.0.1", "port": 8080, "db": "/var/lib/tributary/hub.db",
-            "maxBodyBytes": 33554432, "maxDriftSeconds": 600, "logLevel": "info", "rateLimit": 50, "rateBurst": 1000,
-            "failedAuthLimit": 1, "failedAuthBurst": 60, "trustForwardedFor": true, "maxConcurrentSyncs": 8}};
-            then the defaults. An unknown key or variable, or a value of the wrong type, is refused
+            Settings come from, in order of precedence: the flags; environment variables \
+            TRIBUTARY_HUB_HOST, TRIBUTARY_HUB_PORT, TRIBUTARY_HUB_DB, TRIBUTARY_HUB_MAX_BODY_BYTES, \
+            TRIBUTARY_HUB_MAX_DRIFT_SECONDS, TRIBUTARY_HUB_LOG_LEVEL, TRIBUTARY_HUB_RATE_LIMIT, \
+            TRIBUTARY_HUB_RATE_BURST, TRIBUTARY_HUB_FAILED_AUTH_LIMIT, TRIBUTARY_HUB_FAILED_AUTH_BURST, \
+            TRIBUTARY_HUB_TRUST_FORWARDED_FOR, TRIBUTARY_HUB_MAX_CONCURRENT_SYNCS; the JSON file given with \
+            --config, e.g. {"hub": {"host": "127.0.0.1", "port": 8080, "db": "/var/lib/tributary/hub.db", \
+            "maxBodyBytes": 33554432, "maxDriftSeconds": 600, "logLevel": "info", "rateLimit": 50, "rateBurst": 1000, \
+            "failedAuthLimit": 1, "failedAuthBurst": 60, "trustForwardedFor": true, "maxConcurrentSyncs": 8}}; \
+            then the defaults. An unknown key or variable, or a value of the wrong type, is refused \
             with its name (exit 1).
 
-            The hub file must exist (tributary-hub init or org import create it). While serving, the
-            hub holds <db>.lock: a second serve and `restore` on the same file are refused (busy).
+            The hub file must exist (tributary-hub init or org import create it). While serving, the \
+            hub holds <db>.lock: a second serve and `restore` on the same file are refused (busy). \
             /healthz answers 503 degraded when pushes would be refused read_only or disk_full.
 
-            The hub works on --max-concurrent-syncs push, pull and snapshot requests at once; the
-            others wait their turn in arrival order, so memory stays bounded when every station
+            The hub works on --max-concurrent-syncs push, pull and snapshot requests at once; the \
+            others wait their turn in arrival order, so memory stays bounded when every station \
             syncs at once (SPEC §10).
 
-            Rate limits (SPEC §15): each station token, admin token and dashboard session may make
-            --rate-burst requests at once and --rate-limit per second on average; each client
-            address may fail authentication --failed-auth-burst times at once and --failed-auth-limit
-            times per second. Past them the hub answers 429 rate_limited with Retry-After. 0 turns a
-            limit off. Behind a reverse proxy every client has the proxy's address: pass
-            --trust-forwarded-for so the failed-authentication limit keys on X-Forwarded-For (never
-            without such a proxy, as clients could forge it). TLS: terminate it at the proxy
+            Rate limits (SPEC §15): each station token, admin token and dashboard session may make \
+            --rate-burst requests at once and --rate-limit per second on average; each client \
+            address may fail authentication --failed-auth-burst times at once and --failed-auth-limit \
+            times per second. Past them the hub answers 429 rate_limited with Retry-After. 0 turns a \
+            limit off. Behind a reverse proxy every client has the proxy's address: pass \
+            --trust-forwarded-for so the failed-authentication limit keys on X-Forwarded-For (never \
+            without such a proxy, as clients could forge it). TLS: terminate it at the proxy \
             (Scripts/deploy/nginx-tributary.conf).
 
             Examples:

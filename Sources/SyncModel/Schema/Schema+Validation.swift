@@ -109,13 +109,27 @@ extension Schema {
                 throw SyncError(.invalidValue, "\(path) may not contain the NUL character (U+0000)")
             }
         case .int:
-            guard case .int = value else { throw wrongKind("a whole number") }
-        case .number:
+            // A JSON number whose six-decimal rounding is whole arrives as `.int` (JSONNumber);
+            // `.number(±∞)` stands for one outside the 64-bit range; any other `.number` is not
+            // a whole number, which is a different kind (as in JSON Schema's "integer").
             switch value {
-            case .int(let i) where abs(Double(i)) < CanonicalJSON.numberLimit: return .number(Double(i))
-            case .number(let d) where d.isFinite && abs(d) < CanonicalJSON.numberLimit:
-                return .number(CanonicalJSON.roundedNumber(d))
-            case .int, .number: throw SyncError(.invalidValue, "\(path) takes a number below 10^12 in magnitude")
+            case .int: break
+            case .number(let d) where d.isInfinite:
+                throw SyncError(.invalidValue, "\(path) takes a whole number from -9223372036854775808 to 9223372036854775807")
+            default: throw wrongKind("a whole number")
+            }
+        case .number:
+            // Rounded first, then held to the limit: the held value must pass again unchanged.
+            var tooLarge: SyncError { SyncError(.invalidValue, "\(path) takes a number below 10^12 in magnitude") }
+            switch value {
+            case .int(let i):
+                guard i.magnitude < 1_000_000_000_000 else { throw tooLarge }
+                return .number(Double(i))
+            case .number(let d):
+                guard d.isFinite, abs(d) < CanonicalJSON.numberLimit else { throw tooLarge }
+                let rounded = CanonicalJSON.roundedNumber(d)
+                guard abs(rounded) < CanonicalJSON.numberLimit else { throw tooLarge }
+                return .number(rounded)
             default: throw wrongKind("a number")
             }
         case .bool:

@@ -44,6 +44,11 @@ public protocol HubStore: Sendable {
     func snapshot(for station: HubStation, token: SnapshotToken?, limit: Int) async throws -> SnapshotPage
     /// The digest of the station's view (the whole hub when `station` is `nil`).
     func digest(for station: HubStation?) async throws -> DigestResponse
+    /// The digest of each record of the station's view (the whole hub when `station` is
+    /// `nil`), in canonical order, over exactly the records and fields ``digest(for:)`` hashes.
+    func recordDigests(for station: HubStation?) async throws -> [RecordDigest]
+    /// The change feed: log entries after `position`, in log order, at most `limit`.
+    func log(after position: Int64, limit: Int) async throws -> LogPage
 
     // MARK: County view (reports and dashboard)
 
