@@ -44,10 +44,11 @@ struct RestoreCommand: AsyncParsableCommand {
             Stations registered and tokens revoked after the backup was taken are not in it: register and \
             revoke them again.
 
-            Refused (busy) while a hub serves the file: `tributary-hub serve` holds <db>.lock as long as it runs.
+            Refused (busy) while a hub serves the file: `tributary-hub serve` holds <db>.lock as long as \
+            it runs.
 
-            Exit status: 0 restored; 1 error (not_found: no backup; store_invalid: not a hub backup; busy: a hub
-            is serving the file).
+            Exit status: 0 restored; 1 error (not_found: no backup; store_invalid: not a hub backup; busy: a \
+            hub is serving the file).
 
             Example:
               systemctl stop tributary-hub

@@ -14,7 +14,7 @@ struct InitCommand: AsyncParsableCommand {
             `restore` needs the file to exist, so that one run in the wrong folder does not leave an empty hub.
 
             Example:
-              tributary-hub --db /var/lib/tributary/hub.db init
+              tributary-hub init --db /var/lib/tributary/hub.db
             """)
 
     @OptionGroup var hub: HubOptions

@@ -26,7 +26,7 @@ struct InitCommand: AsyncParsableCommand {
             Examples:
               tributary init --hub https://hub.example.org --token s3cret
               tributary init --org yc-t01 --offline --hub http://hub:8080 --token s3cret
-              tributary init --hub https://hub.county.local --token s3cret --ca county-ca.pem
+              tributary init --hub https://hub.county.local --token s3cret --ca ca.pem
             """)
 
     @OptionGroup var station: StationOptions

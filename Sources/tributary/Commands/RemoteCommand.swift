@@ -56,7 +56,7 @@ struct RemoteCommand: AsyncParsableCommand {
 
                 Examples:
                   tributary remote set --hub https://hub.county.local --token 4f1c…
-                  tributary remote set --hub https://hub.county.local --token 4f1c… --ca /media/usb/county-ca.pem
+                  tributary remote set --hub https://hub.local --token 4f1c… --ca ca.pem
                 """)
 
         @OptionGroup var station: StationOptions
