@@ -7,10 +7,17 @@ import SyncServer
 /// (`init`, `org import`, `restore`) may create the file; every other command run where there
 /// is no hub says so instead of leaving an empty `hub.db` behind.
 enum HubStoreOpener {
+    /// Opens it for a command that writes: its pages are checked first (SPEC §16).
     static func open(_ options: HubOptions, create: Bool = false) throws -> SQLiteHubStore {
         if !create { try requireExisting(options.path) }
         let schema = try CountyWorkSchema.load()
         return try SQLiteHubStore.open(path: options.path, schema: schema)
+    }
+
+    /// Opens it for a command that only reads: nothing is written to the file.
+    static func openForReading(_ options: HubOptions) throws -> SQLiteHubStore {
+        try requireExisting(options.path)
+        return try SQLiteHubStore.open(path: options.path, schema: try CountyWorkSchema.load(), readOnly: true)
     }
 
     /// Throws `not_found` when there is no hub file at `path`.

@@ -30,9 +30,9 @@ struct StationCommand: AsyncParsableCommand {
                 struct Added: Encodable { var station: HubStation; var token: String }
                 return try output.printJSON(Added(station: station, token: token))
             }
-            print("station \(station.id) (\(station.name), org \(station.org))")
-            print("token \(token)")
-            print("keep the token: the hub stores only its hash")
+            Console.out("station \(station.id) (\(station.name), org \(station.org))")
+            Console.out("token \(token)")
+            Console.out("keep the token: the hub stores only its hash")
         }
     }
 
@@ -45,11 +45,11 @@ struct StationCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let stations = try await HubStoreOpener.open(hub).stations()
+            let stations = try await HubStoreOpener.openForReading(hub).stations()
             if output.json { return try output.printJSON(stations) }
             for s in stations {
                 let contact = s.lastContact.map { ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double($0) / 1000)) } ?? "never"
-                print("\(s.id)  \(s.name)  org \(s.org)  \(s.revoked ? "REVOKED" : "active")  last contact \(contact)  acked \(s.acked)  refusals \(s.refusals)")
+                Console.out("\(s.id)  \(s.name)  org \(s.org)  \(s.revoked ? "REVOKED" : "active")  last contact \(contact)  acked \(s.acked)  refusals \(s.refusals)")
             }
         }
     }
@@ -66,7 +66,7 @@ struct StationCommand: AsyncParsableCommand {
         func run() async throws {
             let station = try await HubStoreOpener.open(hub).revokeStation(id: id)
             if output.json { return try output.printJSON(station) }
-            print("revoked \(station.id) (\(station.name))")
+            Console.out("revoked \(station.id) (\(station.name))")
         }
     }
 }

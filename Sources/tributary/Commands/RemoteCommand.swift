@@ -30,7 +30,7 @@ struct RemoteCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let settings = try station.open().settings()
+            let settings = try station.openForReading().settings()
             let hub = settings.hub?.absoluteString
             let ca = settings.certificateAuthority == nil ? "" : "set"
             if output.json {
