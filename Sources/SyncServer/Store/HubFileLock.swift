@@ -27,10 +27,13 @@ public final class HubFileLock: Sendable {
     public static func acquire(database: String, purpose: String) throws(SyncError) -> HubFileLock? {
         let path = lockPath(of: database)
         var descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        let createError = errno
         if descriptor < 0 { descriptor = open(path, O_RDONLY | O_CLOEXEC) }
         guard descriptor >= 0 else {
-            if [EROFS, EACCES, ENOSPC].contains(errno) { return nil }
-            throw SyncError(.storeInvalid, "cannot open the lock file \(path): \(String(cString: strerror(errno)))")
+            // A folder this process may not write (read-only volume, another owner): there is no
+            // lock to take, and this process cannot replace the file there either.
+            if [EROFS, EACCES, EPERM, ENOSPC].contains(createError) { return nil }
+            throw SyncError(.storeInvalid, "cannot open the lock file \(path): \(String(cString: strerror(createError)))")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
