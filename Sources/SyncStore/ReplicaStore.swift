@@ -189,6 +189,19 @@ public struct ReplicaStore: Sendable {
         return mapped
     }
 
+    /// Runs `body` in one write transaction on the database's own writer, without blocking
+    /// the caller's thread while it waits or works (for async callers such as the sync
+    /// engine, which may run inside a host's service group).
+    package func asyncWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(SyncError) -> T {
+        do {
+            return try await writer.write(body)
+        } catch let error as SyncError {
+            throw error
+        } catch {
+            throw mapWriteError(error)
+        }
+    }
+
     /// Runs `body` with a consistent read-only view, mapping database failures.
     package func read<T>(_ body: (Database) throws -> T) throws(SyncError) -> T {
         do {

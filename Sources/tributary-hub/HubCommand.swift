@@ -21,7 +21,7 @@ struct HubCommand: AsyncParsableCommand {
             InitCommand.self, ServeCommand.self, OrgCommand.self, StationCommand.self, DumpCommand.self, DigestCommand.self,
             LogCommand.self, CompactCommand.self,
             ReportCommand.self, AdminTokenCommand.self, ImportBundleCommand.self, ExportBundleCommand.self, BackupCommand.self,
-            RestoreCommand.self,
+            RestoreCommand.self, SchemaCommand.self,
         ]
     )
 

@@ -21,6 +21,8 @@ enum ServeSettings {
         "host": .string, "port": .integer, "db": .string, "maxBodyBytes": .integer, "maxDriftSeconds": .integer,
         "logLevel": .string, "rateLimit": .number, "rateBurst": .integer, "failedAuthLimit": .number,
         "failedAuthBurst": .integer, "trustForwardedFor": .boolean, "maxConcurrentSyncs": .integer,
+        "headerTimeout": .number, "idleTimeout": .number, "bodyTimeout": .number, "minBodyRate": .integer,
+        "maxConnectionsPerAddress": .integer,
     ]
 
     /// The environment variable of setting `key`: `maxBodyBytes` → `TRIBUTARY_HUB_MAX_BODY_BYTES`.

@@ -11,6 +11,8 @@ final class HubProcess {
     private(set) var port = 0
     private var process: Process?
     private let logPath: String
+    /// Flags added to `serve` (limits, log level).
+    var serveArguments: [String] = ["--log-level", "warning"]
 
     /// Creates (and imports the sample county into) a hub database, without starting it.
     ///
@@ -43,7 +45,7 @@ final class HubProcess {
     func start(arguments: [String]? = nil, environment: [String: String] = [:]) throws {
         let process = Process()
         process.executableURL = try CLIRunner.executable("tributary-hub")
-        process.arguments = arguments ?? ["serve", "--db", database, "--port", String(port), "--log-level", "warning"]
+        process.arguments = arguments ?? ["serve", "--db", database, "--port", String(port)] + serveArguments
         if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let stdout = Pipe()
         process.standardOutput = stdout
@@ -91,6 +93,16 @@ final class HubProcess {
 
     /// Acknowledged seq of every station, from `station list --json`.
     func ackedByStation() throws -> [String: Int] {
+        try Self.ackedByStation(database: database)
+    }
+
+    /// Acknowledged seq of station `name` of the hub file `database`.
+    static func acked(database: String, station name: String) throws -> Int {
+        try ackedByStation(database: database)[name] ?? 0
+    }
+
+    /// Acknowledged seq of every station of the hub file `database`.
+    static func ackedByStation(database: String) throws -> [String: Int] {
         let result = try CLIRunner.runTool(name: "tributary-hub", args: ["station", "list", "--db", database, "--json"])
         try Self.check(result)
         var acked: [String: Int] = [:]

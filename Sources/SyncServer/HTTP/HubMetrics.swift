@@ -15,6 +15,7 @@ public struct HubMetrics: Sendable {
     let rateLimitedTokens: Counter
     let rateLimitedFailedAuth: Counter
     let writable: Gauge
+    let rateLimitedTurns: Counter
 
     /// Creates the hub's metrics in `registry`.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -47,11 +48,17 @@ public struct HubMetrics: Sendable {
     /// Sets `tributary_store_writable`.
     func storeWritable(_ writable: Bool) {
         self.writable.set(Double(writable ? 1 : 0))
+        self.rateLimitedTurns = registry.makeCounter(descriptor: limited, labels: [("limit", "turn")])
     }
 
-    /// Counts a 429 of the per-token (`token`) or per-address (`failed_auth`) limit.
+    /// Counts a 429 of the per-token (`token`), per-address (`failed_auth`) or
+    /// requests-in-progress-per-station (`turn`) limit.
     func rateLimited(limit: String) {
-        (limit == "token" ? rateLimitedTokens : rateLimitedFailedAuth).increment()
+        switch limit {
+        case "token": rateLimitedTokens.increment()
+        case "turn": rateLimitedTurns.increment()
+        default: rateLimitedFailedAuth.increment()
+        }
     }
 
     /// The latency histogram of one endpoint.

@@ -6,9 +6,9 @@ import SyncStore
 /// as the SHA-256 of its id (the cookie's value, never stored) and the SHA-256 of the token it
 /// was opened with (looked up again on every request: revoking the token ends the session).
 extension SQLiteHubStore {
-    /// The `dashboard_sessions` table (migration `hub-v5-sessions`).
+    /// The `dashboard_sessions` table (migration `hub-v6-sessions`).
     static func registerSessionsMigration(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("hub-v5-sessions") { db in
+        migrator.registerMigration("hub-v6-sessions") { db in
             try db.execute(
                 sql: """
                     CREATE TABLE dashboard_sessions (
