@@ -113,14 +113,16 @@ public struct SyncEngine: Sendable {
                 continue
             }
             let before = try store.read { db in try store.ackedSeq(db) }
-            let (store, configuration) = (self.store, self.configuration)
-            let recovered = try await store.asyncWrite { db in
-                let refusals = response.refused.map {
-                    Refusal(origin: ChangeOrigin(site: store.siteID, seq: $0.seq), error: SyncError($0.code, $0.message))
+            // Values, not `self`, in the write closure (and no local named like the properties:
+            // Swift 6.3.1's ClosureLifetimeFixup pass crashed on that shape in this function).
+            let (replica, maxDrift, answer) = (self.store, self.configuration.maxDriftMillis, response)
+            let recovered = try await replica.asyncWrite { db in
+                let refusals = answer.refused.map {
+                    Refusal(origin: ChangeOrigin(site: replica.siteID, seq: $0.seq), error: SyncError($0.code, $0.message))
                 }
-                try store.acknowledge(upTo: response.acked, refusals: refusals, records: response.records, db)
-                try store.updateClock(db) { $0.receive(response.hubClock, wallMillis: store.wallClock.nowMillis()) }
-                return try store.recoverClock(hub: response.hubClock, maxDriftMillis: configuration.maxDriftMillis, db)
+                try replica.acknowledge(upTo: answer.acked, refusals: refusals, records: answer.records, db)
+                try replica.updateClock(db) { $0.receive(answer.hubClock, wallMillis: replica.wallClock.nowMillis()) }
+                return try replica.recoverClock(hub: answer.hubClock, maxDriftMillis: maxDrift, db)
             }
             if recovered { logger.notice("sync.clock.recovered", metadata: ["sync.site": "\(store.siteID)"]) }
             try checkClock(hub: response.hubClock)

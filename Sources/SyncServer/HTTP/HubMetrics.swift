@@ -35,6 +35,7 @@ public struct HubMetrics: Sendable {
             metricName: "tributary_rate_limited", unitName: "total", helpText: "Requests answered 429 rate_limited, by limit")
         self.rateLimitedTokens = registry.makeCounter(descriptor: limited, labels: [("limit", "token")])
         self.rateLimitedFailedAuth = registry.makeCounter(descriptor: limited, labels: [("limit", "failed_auth")])
+        self.rateLimitedTurns = registry.makeCounter(descriptor: limited, labels: [("limit", "turn")])
         self.writable = registry.makeGauge(
             descriptor: .init(
                 metricName: "tributary_store_writable", helpText: "1 when the hub's database can store pushes, 0 when they are refused read_only or disk_full"))
@@ -48,7 +49,6 @@ public struct HubMetrics: Sendable {
     /// Sets `tributary_store_writable`.
     func storeWritable(_ writable: Bool) {
         self.writable.set(Double(writable ? 1 : 0))
-        self.rateLimitedTurns = registry.makeCounter(descriptor: limited, labels: [("limit", "turn")])
     }
 
     /// Counts a 429 of the per-token (`token`), per-address (`failed_auth`) or
