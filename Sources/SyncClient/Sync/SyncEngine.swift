@@ -113,17 +113,7 @@ public struct SyncEngine: Sendable {
                 continue
             }
             let before = try store.read { db in try store.ackedSeq(db) }
-            // Values, not `self`, in the write closure (and no local named like the properties:
-            // Swift 6.3.1's ClosureLifetimeFixup pass crashed on that shape in this function).
-            let (replica, maxDrift, answer) = (self.store, self.configuration.maxDriftMillis, response)
-            let recovered = try await replica.asyncWrite { db in
-                let refusals = answer.refused.map {
-                    Refusal(origin: ChangeOrigin(site: replica.siteID, seq: $0.seq), error: SyncError($0.code, $0.message))
-                }
-                try replica.acknowledge(upTo: answer.acked, refusals: refusals, records: answer.records, db)
-                try replica.updateClock(db) { $0.receive(answer.hubClock, wallMillis: replica.wallClock.nowMillis()) }
-                return try replica.recoverClock(hub: answer.hubClock, maxDriftMillis: maxDrift, db)
-            }
+            let recovered = try await record(response)
             if recovered { logger.notice("sync.clock.recovered", metadata: ["sync.site": "\(store.siteID)"]) }
             try checkClock(hub: response.hubClock)
             let byChange = Dictionary(batch.map { ($0.seq, $0) }, uniquingKeysWith: { a, _ in a })
@@ -303,6 +293,22 @@ public struct SyncEngine: Sendable {
         }
         summary.rewound = true
         try await push(into: &summary, progress: progress)
+    }
+
+    /// Records a push answer in one transaction: acknowledgement, refusals (their records take
+    /// the hub's state), the hub's clock, and the recovery of a clock that ran fast; returns
+    /// whether the clock was set back.
+    private func record(_ response: PushResponse) async throws(SyncError) -> Bool {
+        let store = self.store
+        let maxDrift = configuration.maxDriftMillis
+        let refusals = response.refused.map {
+            Refusal(origin: ChangeOrigin(site: store.siteID, seq: $0.seq), error: SyncError($0.code, $0.message))
+        }
+        return try await store.asyncWrite { db in
+            try store.acknowledge(upTo: response.acked, refusals: refusals, records: response.records, db)
+            try store.updateClock(db) { $0.receive(response.hubClock, wallMillis: store.wallClock.nowMillis()) }
+            return try store.recoverClock(hub: response.hubClock, maxDriftMillis: maxDrift, db)
+        }
     }
 
     /// Asks the hub which of this station's changes it holds (an empty push answers with the
