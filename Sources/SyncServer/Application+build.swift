@@ -55,7 +55,7 @@ func buildRouter(store: any HubStore, configuration: HubConfiguration, metrics: 
         .add(middleware: ProtocolMiddleware(store: store, metrics: metrics, limits: limits))
         .addRoutes(SyncController(store: store, configuration: configuration, metrics: metrics).routes)
     // County view: reports (admin or station tokens, or a dashboard session) and the dashboard.
-    let sessions = DashboardSessions()
+    let sessions = DashboardSessions(store: store)
     let access = ReportAccess(store: store, sessions: sessions, wallClock: configuration.wallClock, limits: limits)
     router.addRoutes(ReportsController(store: store, access: access).routes)
     router.addRoutes(LogController(store: store, access: access).routes)

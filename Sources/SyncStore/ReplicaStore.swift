@@ -72,6 +72,7 @@ public struct ReplicaStore: Sendable {
         migrations: (inout DatabaseMigrator) -> Void
     ) throws(SyncError) -> ReplicaStore {
         SQLiteProcess.configured
+        let created = !FileManager.default.fileExists(atPath: path)
         let identity = StoreFileIdentity.of(path)
         if let refusal = identity.refusal(path: path, expected: kind) { throw refusal }
         if identity != .missing {
@@ -98,6 +99,8 @@ public struct ReplicaStore: Sendable {
             // pages, the hub's grouped pushes — shares it. See SPEC §10. Set on the writer
             // after GRDB's WAL set-up, which sets NORMAL.
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            // SQLite creates the -wal and -shm with the main file's mode, now and later.
+            if created { PrivateFiles.restrict(database: path) }
             return try make(writer: pool, schema: schema, wallClock: wallClock, kind: kind, migrations: migrations)
         } catch let error as SyncError {
             throw error

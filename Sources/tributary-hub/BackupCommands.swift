@@ -44,7 +44,11 @@ struct RestoreCommand: AsyncParsableCommand {
             Stations registered and tokens revoked after the backup was taken are not in it: register and \
             revoke them again.
 
-            Exit status: 0 restored; 1 error (not_found: no backup; store_invalid: not a hub backup).
+            Refused (busy) while a hub serves the file: `tributary-hub serve` holds <db>.lock as long as \
+            it runs.
+
+            Exit status: 0 restored; 1 error (not_found: no backup; store_invalid: not a hub backup; busy: a \
+            hub is serving the file).
 
             Example:
               systemctl stop tributary-hub
@@ -57,9 +61,13 @@ struct RestoreCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The backup file (from `tributary-hub backup`).", valueName: "FILE")) var from: String
 
     func run() async throws {
+        // Refused while a hub serves the file: it would go on acknowledging pushes into the
+        // file moved aside, and they would be lost.
+        let lock = try HubFileLock.acquire(database: hub.path, purpose: "restore")
         let report = try SQLiteHubStore.restore(from: from, to: hub.path)
         // Opening it runs the migrations the backup may lack.
         _ = try HubStoreOpener.open(hub)
+        withExtendedLifetime(lock) {}
         if output.json { return try output.printJSON(report) }
         Console.out("restored \(from) to \(report.path): log position \(report.cursor), \(report.stations) station(s), new epoch \(report.epoch)")
         if let moved = report.replacedMovedTo { Console.out("the replaced hub file is kept at \(moved)") }

@@ -17,12 +17,19 @@ struct ServeCommand: AsyncParsableCommand {
 
             Settings come from, in order of precedence: the flags; environment variables \
             TRIBUTARY_HUB_HOST, TRIBUTARY_HUB_PORT, TRIBUTARY_HUB_DB, TRIBUTARY_HUB_MAX_BODY_BYTES, \
-            TRIBUTARY_HUB_MAX_DRIFT_SECONDS, TRIBUTARY_HUB_LOG_LEVEL; the JSON file given with --config, \
-            e.g. {"hub": {"host": "0.0.0.0", "port": 8080, "db": "/var/lib/tributary/hub.db", \
+            TRIBUTARY_HUB_MAX_DRIFT_SECONDS, TRIBUTARY_HUB_LOG_LEVEL, TRIBUTARY_HUB_RATE_LIMIT, \
+            TRIBUTARY_HUB_RATE_BURST, TRIBUTARY_HUB_FAILED_AUTH_LIMIT, TRIBUTARY_HUB_FAILED_AUTH_BURST, \
+            TRIBUTARY_HUB_TRUST_FORWARDED_FOR, TRIBUTARY_HUB_MAX_CONCURRENT_SYNCS; the JSON file given with \
+            --config, e.g. {"hub": {"host": "127.0.0.1", "port": 8080, "db": "/var/lib/tributary/hub.db", \
             "maxBodyBytes": 33554432, "maxDriftSeconds": 600, "logLevel": "info", "rateLimit": 50, "rateBurst": 1000, \
-            "failedAuthLimit": 1, "failedAuthBurst": 60, "trustForwardedFor": false, "maxConcurrentSyncs": 8, \
+            "failedAuthLimit": 1, "failedAuthBurst": 60, "trustForwardedFor": true, "maxConcurrentSyncs": 8, \
             "headerTimeout": 10, "idleTimeout": 30, "bodyTimeout": 30, "minBodyRate": 8192, \
-            "maxConnectionsPerAddress": 128}}; then the defaults.
+            "maxConnectionsPerAddress": 0}}; then the defaults. An unknown key or variable, or a value \
+            of the wrong type, is refused with its name (exit 1).
+
+            The hub file must exist (tributary-hub init or org import create it). While serving, the \
+            hub holds <db>.lock: a second serve and `restore` on the same file are refused (busy). \
+            /healthz answers 503 degraded when pushes would be refused read_only or disk_full.
 
             The hub works on --max-concurrent-syncs push, pull and snapshot requests at once; the \
             others wait their turn in arrival order, so memory stays bounded when every station \
@@ -47,7 +54,7 @@ struct ServeCommand: AsyncParsableCommand {
             (Scripts/deploy/nginx-tributary.conf).
 
             Examples:
-              tributary-hub --db hub.db serve --host 0.0.0.0 --port 8080
+              tributary-hub --db hub.db serve --port 8080
               tributary-hub serve --config /etc/tributary/hub.json
             """)
 
@@ -102,7 +109,7 @@ struct ServeCommand: AsyncParsableCommand {
     var maxConnectionsPerAddress: Int?
 
     func run() async throws {
-        let settings = try await Self.reader(file: config)
+        let settings = try await ServeSettings.reader(file: config)
         let host = self.host ?? settings.string(forKey: "hub.host", default: "127.0.0.1")
         let port = self.port ?? settings.int(forKey: "hub.port", default: 8080)
         let levelName = self.logLevel ?? settings.string(forKey: "hub.logLevel", default: "info")
@@ -133,11 +140,15 @@ struct ServeCommand: AsyncParsableCommand {
         }
         try connectionSettings(settings, into: &configuration)
 
+        try HubStoreOpener.requireExisting(configuration.dbPath)
+        // Held while serving: `restore` and a second `serve` on the same file are refused.
+        let lock = try HubFileLock.acquire(database: configuration.dbPath, purpose: "serve")
         var logger = Logger(label: "tributary-hub")
         logger.logLevel = level
         let app = try await buildApplication(configuration: configuration, logger: logger) { port in
             FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
         }
+        defer { withExtendedLifetime(lock) {} }
         try await app.runService()
     }
 
@@ -161,25 +172,5 @@ struct ServeCommand: AsyncParsableCommand {
         guard configuration.maxConnectionsPerAddress >= 0 else {
             throw SyncError(.badRequest, "--max-connections-per-address is 0 (no cap) or more; got \(configuration.maxConnectionsPerAddress)")
         }
-    }
-
-    /// Environment variables `TRIBUTARY_HUB_…` over the optional JSON file.
-    static func reader(file: String?) async throws -> ConfigReader {
-        var environment: [String: String] = [:]
-        for (name, value) in ProcessInfo.processInfo.environment where name.hasPrefix("TRIBUTARY_HUB_") {
-            environment[String(name.dropFirst("TRIBUTARY_".count))] = value
-        }
-        var providers: [any ConfigProvider] = [EnvironmentVariablesProvider(environmentVariables: environment)]
-        if let file {
-            guard FileManager.default.fileExists(atPath: file) else {
-                throw SyncError(.notFound, "no configuration file at \(file)")
-            }
-            do {
-                providers.append(try await FileProvider<JSONSnapshot>(filePath: .init(file)))
-            } catch {
-                throw SyncError(.badRequest, "\(file) is not a JSON configuration file: \(error)")
-            }
-        }
-        return ConfigReader(providers: providers)
     }
 }

@@ -22,6 +22,7 @@ struct Tributary: AsyncParsableCommand {
               tributary get member $ID
               tributary status
             """,
+        version: SoftwareVersion.current,
         subcommands: [
             InitCommand.self, PutCommand.self, GetCommand.self, ListCommand.self, DeleteCommand.self,
             RestoreCommand.self, StatusCommand.self, ConflictsCommand.self, ResolveCommand.self, ExplainCommand.self,

@@ -15,10 +15,12 @@ final class HubProcess {
     var serveArguments: [String] = ["--log-level", "warning"]
 
     /// Creates (and imports the sample county into) a hub database, without starting it.
-    init(database: String, importSampleCounty: Bool = true) throws {
+    ///
+    /// - Parameter logPath: where the hub's stderr goes (default: beside the database).
+    init(database: String, importSampleCounty: Bool = true, logPath: String? = nil) throws {
         self.database = database
-        self.logPath = database + ".log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        self.logPath = logPath ?? database + ".log"
+        FileManager.default.createFile(atPath: self.logPath, contents: nil)
         if importSampleCounty {
             let sample = CLIRunner.root.appendingPathComponent("Protocol/examples/sample-county.csv").path
             try Self.check(try CLIRunner.runTool(name: "tributary-hub", args: ["org", "import", "--db", database, sample]))
@@ -36,10 +38,15 @@ final class HubProcess {
 
     /// Starts the hub (on a free port the first time, on the same port after a restart) and
     /// waits until it says it listens.
-    func start() throws {
+    ///
+    /// - Parameters:
+    ///   - arguments: the command line instead of `serve --db … --port … --log-level warning`.
+    ///   - environment: variables added to this process's environment.
+    func start(arguments: [String]? = nil, environment: [String: String] = [:]) throws {
         let process = Process()
         process.executableURL = try CLIRunner.executable("tributary-hub")
-        process.arguments = ["serve", "--db", database, "--port", String(port)] + serveArguments
+        process.arguments = arguments ?? ["serve", "--db", database, "--port", String(port)] + serveArguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let stdout = Pipe()
         process.standardOutput = stdout
         let logFile = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))

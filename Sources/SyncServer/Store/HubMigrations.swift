@@ -120,6 +120,7 @@ enum HubMigrations {
                     """)
             try db.execute(sql: "CREATE INDEX retired_station_tokens_key ON retired_station_tokens (bundle_key)")
         }
+        SQLiteHubStore.registerSessionsMigration(&migrator)
         migrator.registerMigration("hub-v7-schemas") { db in
             // Every version of the hub's schema, as the JSON document it was applied as
             // (SPEC §9): the newest is the current one, the older ones are what stations

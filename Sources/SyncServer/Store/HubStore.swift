@@ -80,6 +80,16 @@ public protocol HubStore: Sendable {
     /// Computes a report over the hub's current records (deleted ones excluded).
     func report(_ report: HubReport, query: ReportQuery) async throws -> ReportTable
 
+    /// Opens a dashboard session for whoever holds `token` (already authenticated) and returns
+    /// its id, the cookie's value (32 random bytes in hex, stored only as its SHA-256). The
+    /// token's sessions beyond its newest `maxPerToken` end.
+    func openSession(token: String, lifetimeMillis: UInt64, maxPerToken: Int) async throws -> String
+    /// The viewer of the live session `id`; `nil` for an unknown or expired one; `token_revoked`
+    /// or `unauthorized` when the token it was opened with was revoked or is no longer known.
+    func session(id: String) async throws -> ReportViewer?
+    /// Ends the session `id` (nothing happens for an unknown one).
+    func closeSession(id: String) async throws
+
     // MARK: Offline bundles and backups (SPEC §13, §14)
 
     /// The hub's log epoch, renewed by every restore from a backup.
@@ -105,6 +115,9 @@ public protocol HubStore: Sendable {
     func dump() async throws -> [UInt8]
     /// Drops log entries older than `retentionMillis` that no longer decide anything.
     func compact(retentionMillis: UInt64) async throws -> CompactReport
+    /// Why pushes would be refused now (`read_only`, `disk_full`, with the operator's
+    /// sentence), or `nil` when the store can take them; `/healthz` reports it.
+    func writeProblem() async -> SyncError?
 }
 
 /// A station's refused changes with the hub's state of the records they name.

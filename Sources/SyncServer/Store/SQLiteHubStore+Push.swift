@@ -7,7 +7,7 @@ extension SQLiteHubStore {
         let schema = try await currentSchema()
         var machine = PushMachine(changes: changes, station: station, schema: schema, context: context)
         let first = try machine.start()
-        return try await pushes.run(size: changes.count) { [machine] db in
+        let answer = try await pushes.run(size: changes.count) { [machine] db in
             var machine = machine
             var step = first
             while true {
@@ -22,6 +22,8 @@ extension SQLiteHubStore {
                 }
             }
         }
+        health.succeeded()
+        return answer
     }
 
     /// Reads what the push rules need (``PushMachine/FactsRequest``).
