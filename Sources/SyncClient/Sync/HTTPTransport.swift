@@ -90,7 +90,7 @@ public struct HTTPTransport: ChangeTransport {
     }
 
     public func schema(version: Int?) async throws(SyncError) -> Schema {
-        try await send("GET", path: "v1/schema", query: version.map { ["version": String($0)] } ?? [:])
+        try await send(.GET, path: "v1/schema", query: version.map { ["version": String($0)] } ?? [:])
     }
 
     /// Sends one request, retrying what may pass, and decodes the answer.
