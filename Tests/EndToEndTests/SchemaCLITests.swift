@@ -15,8 +15,14 @@ struct SchemaCLITests {
         try CLIRunner.runTool(name: "tributary", args: ["--db", db] + args)
     }
 
+    /// Runs `tributary-hub args… --db <temp hub>`, creating the hub first (`tributary-hub init`).
     func hub(_ args: String...) throws -> ToolResult {
-        try CLIRunner.runTool(name: "tributary-hub", args: args)
+        let path = directory.path("hub.db")
+        if !FileManager.default.fileExists(atPath: path) {
+            let created = try CLIRunner.runTool(name: "tributary-hub", args: ["init", "--db", path])
+            #expect(created.succeeded, "\(created.stderr)")
+        }
+        return try CLIRunner.runTool(name: "tributary-hub", args: args + ["--db", path])
     }
 
     func station() throws {
@@ -117,6 +123,18 @@ struct SchemaCLITests {
         #expect(lines.last == "county-work/2 is a compatible successor of county-work/1")
         let json = try hub("schema", "check", Self.example, "--json").jsonObject()
         #expect(json["compatible"] as? Bool == true && json["candidate"] as? String == "county-work/2")
+    }
+
+    @Test("tributary-hub schema apply makes the example the hub's current schema; applying it again is refused")
+    func hubSchemaApply() throws {
+        let applied = try hub("schema", "apply", Self.example)
+        #expect(applied.status == 0, "\(applied.stderr)")
+        #expect(applied.stdout.contains("applied county-work/2"))
+        #expect(try hub("schema", "show").stdout.hasPrefix("county-work/2: 15 record types\n"))
+        #expect(try hub("schema", "show", "--version", "1").stdout.hasPrefix("county-work/1: 14 record types\n"))
+        let again = try hub("schema", "apply", Self.example)
+        #expect(again.status == 1)
+        #expect(again.firstErrorLine.hasPrefix("error: schema_incompatible: "))
     }
 
     @Test("tributary-hub schema check refuses a breaking file with exit 1, naming every breaking change")
