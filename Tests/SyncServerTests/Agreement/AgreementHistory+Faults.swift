@@ -72,10 +72,11 @@ extension AgreementHistory {
         if stats.hubRefusals == before, !known.isEmpty { stats.bootstraps += 1 }
     }
 
-    /// The hub compacts, with a retention that leaves part of its log old enough to drop.
-    mutating func compact() async throws {
+    /// The hub compacts, with a retention that leaves part of its log old enough to drop
+    /// (`short`: at most five seconds, so that nearly everything superseded goes).
+    mutating func compact(short: Bool = false) async throws {
         let elapsed = world.truth.now - AgreementWorld.start
-        let retention = UInt64.random(in: 0...(random.chance(0.5) ? 30_000 : elapsed / 2), using: &random)
+        let retention = UInt64.random(in: 0...(short ? 5_000 : random.chance(0.7) ? 20_000 : elapsed / 4), using: &random)
         let report = try await world.compact(retentionMillis: retention)
         if report.droppedLogEntries > 0 { stats.compactions += 1 }
         note("hub compacts (retention \(retention / 1_000) s): dropped \(report.droppedLogEntries), kept \(report.remainingLogEntries)")

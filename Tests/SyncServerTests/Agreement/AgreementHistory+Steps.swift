@@ -63,16 +63,30 @@ extension AgreementHistory {
         if written { known.append(RecordKey(type: type, id: id)) }
     }
 
-    mutating func edit(at station: AgreementStation) throws {
+    mutating func edit(at station: AgreementStation) async throws {
         guard let record = try held(by: station, types: ["member", "serviceOrder", "activity", "transfer"]) else { return }
+        // Half of the edits write the type's first field, so that it sees chains of writes.
         let choices = Self.editable[record.key.type]!.filter { features.allows("personal") || !Self.personal.contains($0) }
+        let picked = random.chance(0.5) ? [choices[0]] : Array(choices.shuffled(using: &random).prefix(Int.random(in: 1...2, using: &random)))
         let fields = Dictionary(
-            uniqueKeysWithValues: choices.shuffled(using: &random).prefix(Int.random(in: 1...2, using: &random)).map { name in
+            uniqueKeysWithValues: picked.map { name in
                 (name, random.chance(0.15) && name != "name" && name != "requester" ? FieldValue.null : value(for: name))
             })
-        attempt(station, "edit \(record.key) \(fields.keys.sorted())") {
+        let edited = attempt(station, "edit \(record.key) \(fields.keys.sorted())") {
             try $0.station.put(type: record.key.type, id: record.key.id, fields: fields)
         }
+        guard edited, random.chance(0.3) else { return }
+        // The clerk corrects the first field once or twice (a chain of writes, each
+        // superseding the last), and often syncs at once.
+        for _ in 0..<Int.random(in: 1...2, using: &random) {
+            world.truth.advance(by: UInt64.random(in: 1_000...3_000, using: &random))
+            let fix = FieldValue.string("更正\(nextID)")
+            nextID += 1
+            attempt(station, "correct \(record.key).\(choices[0])") {
+                try $0.station.put(type: record.key.type, id: record.key.id, fields: [choices[0]: fix])
+            }
+        }
+        if random.chance(0.5) { await sync(station) }
     }
 
     mutating func move(at station: AgreementStation) throws {

@@ -120,14 +120,14 @@ struct AgreementHistory {
             let station = try await addStation(name: name, unit: unit)
             if random.chance(0.7) { await sync(station) }
         }
-        let count = stepCount ?? Int.random(in: 20...50, using: &random)
-        var untilCheck = Int.random(in: 12...30, using: &random)
+        let count = stepCount ?? Int.random(in: 15...40, using: &random)
+        var untilCheck = Int.random(in: 10...25, using: &random)
         for _ in 0..<count {
             world.truth.advance(by: UInt64.random(in: 1...4_000, using: &random))
             try await step()
             untilCheck -= 1
             if untilCheck == 0 {
-                untilCheck = Int.random(in: 12...30, using: &random)
+                untilCheck = Int.random(in: 10...25, using: &random)
                 if let divergence = try await settle() { return divergence }
             }
         }
@@ -137,6 +137,9 @@ struct AgreementHistory {
     /// A quiescent point and its checks.
     private mutating func settle() async throws -> Divergence? {
         stats.quiescentChecks += 1
+        // The hub often compacts just before: the stations that have not synced since the
+        // last quiescent point then pull from cursors older than the compaction.
+        if features.allows("compaction") && random.chance(0.5) { try await compact(short: true) }
         var lines: [String] = []
         let divergence = try await world.settle(checking: checking) { lines.append($0) }
         for line in lines { note(line) }
@@ -190,7 +193,7 @@ struct AgreementHistory {
         if features.allows("quiet") { kinds.append((2, .quiet)) }
         if features.allows("jumps") { kinds.append((3, .clockJump)) }
         if features.allows("bootstraps") && extraStations < 2 { kinds.append((2, .newStation)) }
-        if features.allows("compaction") { kinds.append((4, .compact)) }
+        if features.allows("compaction") { kinds.append((6, .compact)) }
         var pick = Int.random(in: 0..<kinds.reduce(0) { $0 + $1.weight }, using: &random)
         let kind = kinds.first { entry in
             pick -= entry.weight
@@ -199,7 +202,7 @@ struct AgreementHistory {
         let station = world.stations.randomElement(using: &random)!
         switch kind {
         case .create: try create(at: station)
-        case .edit: try edit(at: station)
+        case .edit: try await edit(at: station)
         case .move: try move(at: station)
         case .deleteOrRestore: try deleteOrRestore(at: station)
         case .setEdit: try setEdit(at: station)

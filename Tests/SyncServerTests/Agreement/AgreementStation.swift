@@ -18,8 +18,6 @@ final class AgreementStation: Sendable {
     let station: Station
     /// Its sync engine.
     let engine: SyncEngine
-    /// The hub's id for it.
-    let hubID: String
     /// Its bearer token.
     let token: String
     /// The drift its clock normally has from true time (milliseconds, either way).
@@ -41,7 +39,7 @@ final class AgreementStation: Sendable {
         name: String, unit: String, site: SiteID, normalOffset: Int64, configuration: SyncEngine.Configuration,
         hub: SQLiteHubStore, truth: TestClock, path: String, template: [UInt8]
     ) async throws {
-        let (registered, token) = try await hub.addStation(name: name, org: unit)
+        let (_, token) = try await hub.addStation(name: name, org: unit)
         let offset = ClockOffset(normalOffset)
         self.offset = offset
         let clock = WallClock { UInt64(Int64(truth.now) + offset.millis.load(ordering: .relaxed)) }
@@ -61,7 +59,6 @@ final class AgreementStation: Sendable {
             logger: Self.logger)
         self.name = name
         self.unit = unit
-        self.hubID = registered.id
         self.token = token
         self.normalOffset = normalOffset
     }

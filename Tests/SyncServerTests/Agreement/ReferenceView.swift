@@ -17,6 +17,8 @@ struct ReferenceView {
     private var firstScope: [RecordKey: String] = [:]
     /// How many accepted changes were collected.
     private(set) var changeCount = 0
+    /// The merged records, in canonical order, as of the last collection.
+    private var merged: [RecordState] = []
 
     init(schema: Schema, tree: AgreementTree) {
         self.schema = schema
@@ -29,7 +31,10 @@ struct ReferenceView {
     mutating func collect(from hub: SQLiteHubStore) throws {
         while true {
             let page = try hub.replica.changes(after: collectedUpTo, limit: 5_000)
-            guard let last = page.last else { return }
+            guard let last = page.last else {
+                merged = replica.records
+                return
+            }
             for logged in page where firstScope[logged.change.record] == nil {
                 firstScope[logged.change.record] = logged.change.scope
             }
@@ -53,7 +58,7 @@ struct ReferenceView {
     /// The records a station at `unit` must hold, in canonical order, personal fields dropped
     /// where it does not own the record; a record left with no field is absent.
     func records(for unit: String?) -> [RecordState] {
-        replica.records.compactMap { record in
+        merged.compactMap { record in
             guard let unit else { return record }
             switch ScopeRuleUnderTest.view(of: units(of: record), station: unit, tree: tree) {
             case .hidden: return nil
