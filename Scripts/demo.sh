@@ -120,7 +120,7 @@ run st taocheng-b conflicts
 
 bold "Every replica agrees with the hub's view of its scope"
 for s in taocheng-a taocheng-b wuli yidu; do
-  printf '%-11s ' "$s"; st $s digest --hub --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["digest"][:16], "== hub" if d["match"]=="true" else "!= hub " + d["hub"][:16])'
+  printf '%-11s ' "$s"; st $s digest --hub --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["digest"][:16], "== hub" if d["match"] is True else "!= hub " + d["hub"][:16])'
 done
 run tributary-hub digest
 

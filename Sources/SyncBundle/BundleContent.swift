@@ -27,6 +27,9 @@ public struct HubBundleContent: Hashable, Sendable, Codable {
     public var acked: UInt64
     /// The station's changes the hub refused, with the reasons.
     public var refusals: [PushRefusal]
+    /// The hub's state of the records the refused changes name, as the station sees them
+    /// (as in a push answer); absent from bundles of older hubs.
+    public var records: [SnapshotRecord]
     /// The hub log epoch of ``from`` and ``to``.
     public var epoch: String
     /// The hub log position the pulls start after: the station's cursor.
@@ -37,12 +40,41 @@ public struct HubBundleContent: Hashable, Sendable, Codable {
     public var pulls: [PullResponse]
 
     /// Creates the content.
-    public init(acked: UInt64, refusals: [PushRefusal], epoch: String, from: Int64, to: Int64, pulls: [PullResponse]) {
+    public init(
+        acked: UInt64, refusals: [PushRefusal], records: [SnapshotRecord] = [], epoch: String, from: Int64, to: Int64, pulls: [PullResponse]
+    ) {
         self.acked = acked
         self.refusals = refusals
+        self.records = records
         self.epoch = epoch
         self.from = from
         self.to = to
         self.pulls = pulls
+    }
+}
+
+extension HubBundleContent {
+    enum CodingKeys: String, CodingKey { case acked, refusals, records, epoch, from, to, pulls }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.acked = try c.decode(UInt64.self, forKey: .acked)
+        self.refusals = try c.decode([PushRefusal].self, forKey: .refusals)
+        self.records = try c.decodeIfPresent([SnapshotRecord].self, forKey: .records) ?? []
+        self.epoch = try c.decode(String.self, forKey: .epoch)
+        self.from = try c.decode(Int64.self, forKey: .from)
+        self.to = try c.decode(Int64.self, forKey: .to)
+        self.pulls = try c.decode([PullResponse].self, forKey: .pulls)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(acked, forKey: .acked)
+        try c.encode(refusals, forKey: .refusals)
+        if !records.isEmpty { try c.encode(records, forKey: .records) }
+        try c.encode(epoch, forKey: .epoch)
+        try c.encode(from, forKey: .from)
+        try c.encode(to, forKey: .to)
+        try c.encode(pulls, forKey: .pulls)
     }
 }

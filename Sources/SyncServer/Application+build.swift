@@ -42,7 +42,7 @@ func buildRouter(store: any HubStore, configuration: HubConfiguration, metrics: 
     router.add(
         middleware: ErrorMiddleware(routes: [
             "/v1/push": "POST", "/v1/pull": "GET", "/v1/snapshot": "GET", "/v1/whoami": "GET", "/v1/digest": "GET",
-            "/healthz": "GET", "/metrics": "GET", "/v1/reports": "GET", "/login": "GET, POST", "/logout": "GET, POST",
+            "/healthz": "GET", "/metrics": "GET", "/v1/reports": "GET", "/v1/log": "GET", "/login": "GET, POST", "/logout": "GET, POST",
         ]))
     let limits = HubLimits(configuration: configuration, metrics: metrics)
     router.add(middleware: FailedAuthMiddleware(limits: limits))
@@ -54,6 +54,7 @@ func buildRouter(store: any HubStore, configuration: HubConfiguration, metrics: 
     let sessions = DashboardSessions()
     let access = ReportAccess(store: store, sessions: sessions, wallClock: configuration.wallClock, limits: limits)
     router.addRoutes(ReportsController(store: store, access: access).routes)
+    router.addRoutes(LogController(store: store, access: access).routes)
     router.addRoutes(DashboardController(store: store, access: access, sessions: sessions, wallClock: configuration.wallClock).routes)
     return router
 }

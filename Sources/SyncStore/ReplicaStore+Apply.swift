@@ -42,7 +42,8 @@ extension ReplicaStore {
 
     /// Reads the merged state of one field key.
     package func loadField(_ key: FieldKey, _ db: Database) throws -> FieldState? {
-        try Merger(self, db).loadField(key)
+        var merger = try Merger(self, db)
+        return try merger.state(of: key)
     }
 
     /// Builds a field state from a `fields` row whose first columns are hlc, site, value, heads.
@@ -65,5 +66,37 @@ extension ReplicaStore {
     /// The replica's clock as last saved.
     public func clock() throws(SyncError) -> HLC {
         try read { db in try Meta.clock.read(db).flatMap { HLC(hex: $0) } ?? .zero }
+    }
+}
+
+extension ReplicaStore {
+    /// Brings the replica's clock back after it ran ahead with a wall clock that was fast.
+    ///
+    /// A write stamped by a fast wall clock pushes the clock forward, and a clock never moves
+    /// back by itself, so every later write would carry the same skew and be refused by the
+    /// hub (`clock_skew`) until real time caught up — months, for a year typed wrong. Once the
+    /// hub has refused those writes (and the replica has taken the hub's state of their
+    /// records), no write the replica holds carries that time any more: the clock then moves
+    /// back to the latest of the hub's clock, the wall clock and the newest write the replica
+    /// still holds (SPEC §2 "Recovering from a fast clock"). Writes the hub refused are dead:
+    /// nothing merges them, so a later write may reuse their time. Returns whether it moved.
+    @discardableResult
+    package func recoverClock(hub: HLC, maxDriftMillis: UInt64, _ db: Database) throws -> Bool {
+        let last = try Meta.clock.read(db).flatMap { HLC(hex: $0) } ?? .zero
+        let wall = wallClock.nowMillis()
+        let reference = max(wall, hub.millis)
+        guard last.millis > reference, last.millis - reference > maxDriftMillis else { return false }
+        let newestField = try Int64.fetchOne(db, sql: "SELECT max(hlc) FROM fields") ?? 0
+        let newestLogged = try Int64.fetchOne(
+            db,
+            sql: """
+                SELECT max(hlc) FROM log
+                WHERE NOT EXISTS (SELECT 1 FROM refusals r WHERE r.site = log.site AND r.seq = log.seq)
+                """) ?? 0
+        let held = HLC(rawValue: UInt64(bits: max(newestField, newestLogged)))
+        let target = max(held, hub, HLC(millis: wall, counter: 0))
+        guard target < last else { return false }
+        try Meta.clock.write(target.hex, db)
+        return true
     }
 }

@@ -34,7 +34,7 @@ extension ReplicaStore {
         for index in written.indices {
             let edit = edits[index]
             if schema.types[edit.key.type]?.effectivePolicy(of: edit.key.field) == .lww,
-                let heads = try merger.loadField(edit.key)?.heads
+                let heads = try merger.state(of: edit.key)?.heads
             {
                 written[index].bases = edit.settles ? heads.map(\.version) : [heads[0].version]
             }

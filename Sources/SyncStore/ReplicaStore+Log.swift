@@ -79,3 +79,33 @@ extension ReplicaStore {
         return change.seq <= acked ? .acknowledged : .waiting
     }
 }
+
+extension ReplicaStore {
+    /// Drops the log entries whose clock is older than `cutoff` and that no longer stand in
+    /// their field (their version is none of the field's heads): the field's merged state —
+    /// heads and superseded versions — holds everything they decide. Returns the position and
+    /// record of each entry dropped.
+    package func dropLogEntries(olderThan cutoff: HLC, _ db: Database) throws -> [(position: Int64, record: RecordKey)] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT l.pos, l.type, l.rid, l.hlc, l.site, f.heads FROM log l
+                JOIN fields f ON f.type = l.type AND f.rid = l.rid AND f.field = l.field AND f.elem = coalesce(l.elem, '')
+                WHERE l.hlc < ? AND NOT (f.hlc = l.hlc AND f.site = l.site)
+                """,
+            arguments: [Int64(bits: cutoff.rawValue)])
+        let delete = try db.cachedStatement(sql: "DELETE FROM log WHERE pos = ?")
+        var dropped: [(position: Int64, record: RecordKey)] = []
+        for row in rows {
+            if let heads: String = row[5] {
+                // In conflict: an entry that is one of the other heads stays.
+                let version = Version(hlc: HLC(rawValue: UInt64(bits: row[3])), site: SiteID(rawValue: UInt64(bits: row[4])))
+                if HeadsColumn.decode(heads, kind: nil).contains(where: { $0.version == version }) { continue }
+            }
+            let position: Int64 = row[0]
+            try delete.execute(arguments: [position])
+            dropped.append((position, RecordKey(type: row[1], id: row[2])))
+        }
+        return dropped
+    }
+}

@@ -71,50 +71,53 @@ extension ReplicaStore {
         }
     }
 
-    /// Records the hub's answer to a push: every own change up to `seq` is acknowledged, and
-    /// the refused ones are kept with their reason and taken out of the merge, so that this
-    /// replica agrees with the hub, which never applied them.
-    package func acknowledge(upTo seq: UInt64, refusals: [Refusal], _ db: Database) throws {
+    /// Records the hub's answer to a push (or a hub bundle): every own change up to `seq` is
+    /// acknowledged, each refusal is kept with its reason, and every record a refused change
+    /// names takes the hub's state (``takeHubState(of:_:_:)``) — the station then holds what
+    /// the hub holds, never a state rebuilt from its own log, which lacks what a snapshot
+    /// brought (SPEC §11).
+    ///
+    /// - Parameter records: the hub's current state of the refused records as this replica
+    ///   sees them; a refused record missing from it is one the replica does not see at the hub.
+    package func acknowledge(upTo seq: UInt64, refusals: [Refusal], records: [SnapshotRecord], _ db: Database) throws {
+        let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO refusals (site, seq, code, message) VALUES (?, ?, ?, ?)")
+        let find = try db.cachedStatement(sql: "SELECT type, rid FROM log WHERE site = ? AND seq = ?")
+        var refusedRecords: Set<RecordKey> = []
         for refusal in refusals where refusal.origin.site == siteID {
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO refusals (site, seq, code, message) VALUES (?, ?, ?, ?)",
-                arguments: [
-                    Int64(bits: siteID.rawValue), Int64(bitPattern: refusal.origin.seq), refusal.error.code.rawValue,
-                    refusal.error.message,
-                ])
-            if let row = try Row.fetchOne(
-                db, sql: "SELECT \(Self.logColumns) FROM log WHERE site = ? AND seq = ?",
-                arguments: [Int64(bits: siteID.rawValue), Int64(bitPattern: refusal.origin.seq)])
-            {
-                try rebuildField(change(row).change.key, db)
+            let origin: [any DatabaseValueConvertible] = [Int64(bits: siteID.rawValue), Int64(bitPattern: refusal.origin.seq)]
+            try insert.execute(arguments: StatementArguments(origin + [refusal.error.code.rawValue, refusal.error.message]))
+            if let row = try Row.fetchOne(find, arguments: StatementArguments(origin)) {
+                refusedRecords.insert(RecordKey(type: row[0], id: row[1]))
             }
         }
         if seq > (try ackedSeq(db)) {
             try Meta.ackedSeq.write(String(seq), db)
         }
+        guard !refusedRecords.isEmpty else { return }
+        let hubState = Dictionary(records.map { (RecordKey(type: $0.type, id: $0.id), $0) }, uniquingKeysWith: { a, _ in a })
+        for key in refusedRecords.sorted() {
+            try takeHubState(of: key, hubState[key], db)
+        }
     }
 
-    /// Recomputes one field key from the log, leaving out refused changes.
-    /// A record that left this replica's scope (``removeRecord(_:_:)``) has no `records` row
-    /// and stays gone: rebuilding one of its fields would bring back a fragment of it.
-    package func rebuildField(_ key: FieldKey, _ db: Database) throws {
-        let held = try db.cachedStatement(sql: "SELECT 1 FROM records WHERE type = ? AND rid = ?")
-        guard try Bool.fetchOne(held, arguments: [key.type, key.id]) != nil else { return }
-        var merger = try Merger(self, db)
-        try merger.saveField(key, nil)
-        try db.execute(
-            sql: "DELETE FROM superseded WHERE type = ? AND rid = ? AND field = ?",
-            arguments: [key.type, key.id, key.field])
-        let rows = try Row.fetchAll(
+    /// Replaces this replica's state of one record with the hub's (`nil`: the hub holds none
+    /// this replica may see), then folds in again this replica's own changes of the record
+    /// that the hub has not acknowledged yet (they reach it with the next push).
+    package func takeHubState(of key: RecordKey, _ state: SnapshotRecord?, _ db: Database) throws {
+        try removeRecord(key, db)
+        if let state { try install([state], db) }
+        let pending = try Row.fetchAll(
             db,
             sql: """
                 SELECT \(Self.logColumns) FROM log
-                WHERE type = ? AND rid = ? AND field = ? AND elem IS ?
+                WHERE site = ? AND seq > ? AND type = ? AND rid = ?
                   AND NOT EXISTS (SELECT 1 FROM refusals r WHERE r.site = log.site AND r.seq = log.seq)
-                ORDER BY pos
+                ORDER BY seq
                 """,
-            arguments: [key.type, key.id, key.field, key.element])
-        for row in rows {
+            arguments: [Int64(bits: siteID.rawValue), Int64(bitPattern: try ackedSeq(db)), key.type, key.id])
+        guard !pending.isEmpty else { return }
+        var merger = try Merger(self, db)
+        for row in pending {
             try merger.merge(change(row).change)
         }
         try merger.finish()

@@ -100,3 +100,25 @@ extension ReplicaStore {
         }
     }
 }
+
+extension ReplicaStore {
+    /// The org tree as this replica holds it: every record of the schema's org unit type with
+    /// the parent its parent field names (a replica holds the units its scope sees).
+    package func orgTree(_ db: Database) throws -> OrgTree {
+        guard let unitType = schema.orgUnitType else { return OrgTree() }
+        var parents: [String: String?] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT r.rid, f.value FROM records r
+                LEFT JOIN fields f ON f.type = r.type AND f.rid = r.rid AND f.field = ? AND f.elem = ''
+                WHERE r.type = ?
+                """,
+            arguments: [schema.orgUnitParentField ?? "", unitType])
+        {
+            let parent: String? = row[1]
+            parents[row[0]] = .some(parent)
+        }
+        return OrgTree(parents: parents)
+    }
+}

@@ -11,4 +11,17 @@ extension ReplicaStore {
         }
         try derivedTables?.refresh([key], db)
     }
+
+    /// Drops the personal fields of a record this replica still sees but no longer owns
+    /// (it moved out of the replica's subtree to a unit above it; SPEC §10 "Moves").
+    package func redact(_ key: RecordKey, _ db: Database) throws {
+        guard let recordType = schema.types[key.type] else { return }
+        for (field, spec) in recordType.fields where spec.personal {
+            for table in ["fields", "superseded"] {
+                try db.execute(
+                    sql: "DELETE FROM \(table) WHERE type = ? AND rid = ? AND field = ?", arguments: [key.type, key.id, field])
+            }
+        }
+        try derivedTables?.refresh([key], db)
+    }
 }

@@ -2,16 +2,6 @@ public import SyncModel
 import Crypto
 package import GRDB
 
-/// What a snapshot reader does with one record (decided by the caller, e.g. the hub's scope).
-package enum SnapshotInclusion: Sendable {
-    /// The record is left out.
-    case skip
-    /// The record goes out with every field.
-    case whole
-    /// The record goes out without its personal fields (``FieldSpec/personal``).
-    case withoutPersonal
-}
-
 /// One row of the `records` table: a record, its org units and its deleted flag.
 package struct RecordRow: Hashable, Sendable {
     /// The record.
@@ -30,6 +20,9 @@ package struct RecordRow: Hashable, Sendable {
         self.scope2 = scope2
         self.deleted = deleted
     }
+
+    /// Where the record lies in the org tree.
+    package var place: RecordPlace { RecordPlace(scope: scope, scope2: scope2) }
 }
 
 /// One page of snapshot records read by ``ReplicaStore/snapshotRecords(after:limit:include:_:)``.
@@ -49,7 +42,7 @@ extension ReplicaStore {
     /// fields, the versions known writes superseded, so that ``install(_:_:)`` on another
     /// replica reproduces the same merged state. Records without any field state are skipped.
     package func snapshotRecords(
-        after: RecordKey?, limit: Int, include: (RecordRow) -> SnapshotInclusion, _ db: Database
+        after: RecordKey?, limit: Int, include: (RecordRow) -> Visibility, _ db: Database
     ) throws -> SnapshotRead {
         let rows: RowCursor
         if let after {
@@ -65,7 +58,7 @@ extension ReplicaStore {
             let record = RecordRow(key: RecordKey(type: row[0], id: row[1]), scope: row[2], scope2: row[3], deleted: row[4])
             result.next = record.key
             let inclusion = include(record)
-            if case .skip = inclusion { continue }
+            if case .hidden = inclusion { continue }
             if let snapshot = try snapshotRecord(record, inclusion: inclusion, db) {
                 result.records.append(snapshot)
                 if result.records.count >= limit { return result }
@@ -83,7 +76,7 @@ extension ReplicaStore {
     }
 
     /// The current state of one record as a snapshot record, or `nil` if it has no field state.
-    package func snapshotRecord(_ record: RecordRow, inclusion: SnapshotInclusion, _ db: Database) throws -> SnapshotRecord? {
+    package func snapshotRecord(_ record: RecordRow, inclusion: Visibility, _ db: Database) throws -> SnapshotRecord? {
         let key = record.key
         let fieldRows = try Row.fetchAll(
             try db.cachedStatement(
@@ -129,34 +122,8 @@ extension ReplicaStore {
         var newest = HLC.zero
         var merger = try Merger(self, db)
         for record in records {
-            guard let recordType = schema.types[record.type] else { continue }
-            for field in record.fields {
-                guard let policy = recordType.effectivePolicy(of: field.field), let spec = schema.field(field.field, of: record.type)
-                else { continue }
-                let key = FieldKey(type: record.type, id: record.id, field: field.field, element: field.element)
-                var supersededVersions = Set(field.superseded)
-                if policy == .lww {
-                    for version in field.superseded {
-                        try merger.rememberSuperseded(version, of: key)
-                    }
-                    supersededVersions = try supersededSet(key, db)
-                }
-                let current = try merger.loadField(key)
-                var state = current
-                for head in field.heads {
-                    newest = max(newest, head.version.hlc)
-                    state = FieldState.merging(
-                        state, head, bases: [], policy: policy,
-                        isSuperseded: policy == .lww && supersededVersions.contains(head.version),
-                        rank: { spec.rank(of: $0.stringValue ?? "") ?? -1 })
-                }
-                if policy == .lww, let merged = state {
-                    state = FieldState(heads: merged.heads.filter { !supersededVersions.contains($0.version) })
-                }
-                if state != current { try merger.saveField(key, state) }
-            }
-            try updateRecordRow(record, recordType: recordType, db)
-            merger.noteChanged(RecordKey(type: record.type, id: record.id))
+            try merger.install(record)
+            for field in record.fields { for head in field.heads { newest = max(newest, head.version.hlc) } }
         }
         try merger.finish()
         if newest > .zero {
@@ -165,36 +132,10 @@ extension ReplicaStore {
         }
     }
 
-    /// The versions of one lww field that known writes superseded.
-    private func supersededSet(_ key: FieldKey, _ db: Database) throws -> Set<Version> {
-        var result = Set<Version>()
-        for row in try Row.fetchAll(
-            try db.cachedStatement(sql: "SELECT hlc, site FROM superseded WHERE type = ? AND rid = ? AND field = ?"),
-            arguments: [key.type, key.id, key.field])
-        {
-            result.insert(Version(hlc: HLC(rawValue: UInt64(bits: row[0])), site: SiteID(rawValue: UInt64(bits: row[1]))))
-        }
-        return result
-    }
-
-    /// Sets the `records` row of an installed record from its merged fields.
-    private func updateRecordRow(_ snapshot: SnapshotRecord, recordType: RecordType, _ db: Database) throws {
-        let key = RecordKey(type: snapshot.type, id: snapshot.id)
-        guard let state = try record(key, db) else { return }
-        let scope = recordType.scopeField.flatMap { state.fields[$0]?.winner.value.stringValue } ?? snapshot.scope
-        let scope2 = recordType.alsoScopeFields.first.flatMap { state.fields[$0]?.winner.value.stringValue }
-        try db.execute(
-            sql: """
-                INSERT INTO records (type, rid, scope, scope2, deleted) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (type, rid) DO UPDATE SET scope = excluded.scope, scope2 = excluded.scope2, deleted = excluded.deleted
-                """,
-            arguments: [key.type, key.id, scope, scope2, state.isDeleted])
-    }
-
     /// The canonical-dump digest of the records `include` accepts, with personal fields
     /// left out where it says so: what a replica holding exactly that snapshot would report
     /// as its `digest()`.
-    package func scopedDigest(include: (RecordRow) -> SnapshotInclusion, _ db: Database) throws -> (digest: String, records: Int) {
+    package func scopedDigest(include: (RecordRow) -> Visibility, _ db: Database) throws -> (digest: String, records: Int) {
         var hasher = SHA256()
         var dump = CanonicalDump(schema: schema)
         var after: RecordKey?

@@ -6,15 +6,23 @@ import SyncServer
 /// `tributary-hub admin-token …`.
 struct AdminTokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "admin-token", abstract: "Create, list and revoke admin tokens for reports and the dashboard.",
+        commandName: "admin-token", abstract: "Create, list and revoke admin tokens for reports, the change feed and the dashboard.",
+        discussion: """
+            Examples:
+              tributary-hub admin-token create --name 县委组织部
+              tributary-hub admin-token list
+            """,
         subcommands: [Create.self, List.self, Revoke.self], defaultSubcommand: Create.self)
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create an admin token and print it (shown only once; the hub keeps its hash).",
             discussion: """
-                The token reads every report (GET /v1/reports/NAME) and signs in to the dashboard at /.
-                Example:
+                The token reads every report (GET /v1/reports/NAME) and the change feed (GET /v1/log), \
+                and signs in to the dashboard at /.
+
+                Examples:
+                  tributary-hub admin-token create --name 县委组织部
                   tributary-hub admin-token --name 县委组织部
                 """)
 

@@ -48,7 +48,7 @@ struct RestoreCommand: AsyncParsableCommand {
 
             Example:
               systemctl stop tributary-hub
-              tributary-hub restore --from /backup/hub-2026-11-20.db --db /var/lib/tributary/hub.db
+              tributary-hub restore --from /backup/hub-2026-11-20.db --db hub.db
               systemctl start tributary-hub
             """)
 

@@ -24,7 +24,7 @@ struct ImportBundleCommand: AsyncParsableCommand {
             was refused (nothing applied).
 
             Examples:
-              tributary-hub import /media/usb/taocheng.tbundle --reply /media/usb/taocheng-reply.tbundle
+              tributary-hub import /media/usb/tc.tbundle --reply /media/usb/reply.tbundle
               tributary-hub import taocheng.tbundle --json
             """)
 
@@ -76,7 +76,7 @@ struct ExportBundleCommand: AsyncParsableCommand {
             Exit status: 0 written; 1 error (not_found for an unknown station, bad_cursor).
 
             Examples:
-              tributary-hub export --station st-3f9c2a1b7d04 --out /media/usb/taocheng-reply.tbundle
+              tributary-hub export --station st-3f9c2a1b7d04 --out /media/usb/reply.tbundle
               tributary-hub export --station st-3f9c2a1b7d04 --cursor 0 --out full.tbundle
             """)
 

@@ -39,11 +39,12 @@ struct CompactCommand: AsyncParsableCommand {
         commandName: "compact",
         abstract: "Drop log entries that no longer decide anything.",
         discussion: """
-            Drops change-log entries older than the retention whose field has a single head that is a newer
-            write (lww, set and immutable fields; forward-state fields keep their history). Merged state,
-            superseded versions (the conflict rule) and snapshots are untouched, so digests do not change.
-            Tombstones (deleted records) are kept. Stations whose cursor lies before a dropped entry still
+            Drops change-log entries older than the retention whose field has a single head that is a newer \
+            write (lww, set and immutable fields; forward-state fields keep their history). Merged state, \
+            superseded versions (the conflict rule) and snapshots are untouched, so digests do not change. \
+            Tombstones (deleted records) are kept. Stations whose cursor lies before a dropped entry still \
             receive the newer write that replaced it.
+
             Example:
               tributary-hub compact --retention-days 90
             """)

@@ -9,14 +9,16 @@ struct HubCommand: AsyncParsableCommand {
         commandName: "tributary-hub",
         abstract: "Run and administer a Tributary county hub.",
         discussion: """
+            The hub file is --db, or $TRIBUTARY_HUB_DB, or ./hub.db.
+
             Examples:
               tributary-hub --db /var/lib/tributary/hub.db org import sample-county.csv
               tributary-hub station add --org yc-t01 --name 桃城镇工作站
               tributary-hub serve --host 0.0.0.0 --port 8080
-            The hub file is --db, or $TRIBUTARY_HUB_DB, or ./hub.db.
             """,
         subcommands: [
-            ServeCommand.self, OrgCommand.self, StationCommand.self, DumpCommand.self, DigestCommand.self, CompactCommand.self,
+            ServeCommand.self, OrgCommand.self, StationCommand.self, DumpCommand.self, DigestCommand.self, LogCommand.self,
+            CompactCommand.self,
             ReportCommand.self, AdminTokenCommand.self, ImportBundleCommand.self, ExportBundleCommand.self, BackupCommand.self,
             RestoreCommand.self,
         ]

@@ -6,14 +6,21 @@ import SyncServer
 /// `tributary-hub org …`.
 struct OrgCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "org", abstract: "Import and list the county's org tree.", subcommands: [Import.self, List.self])
+        commandName: "org", abstract: "Import and list the county's org tree.",
+        discussion: """
+            Examples:
+              tributary-hub org import Protocol/examples/sample-county.csv
+              tributary-hub org list --json
+            """,
+        subcommands: [Import.self, List.self])
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import org units from CSV (id,name,kind,parentId[,orgForm]) or a JSON array.",
             discussion: """
-                Units are added or updated, checked for unknown parents, duplicate ids and cycles (with line
+                Units are added or updated, checked for unknown parents, duplicate ids and cycles (with line \
                 numbers), and written as orgUnit records so that stations receive the tree.
+
                 Example:
                   tributary-hub org import Protocol/examples/sample-county.csv
                 """)

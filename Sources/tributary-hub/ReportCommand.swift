@@ -9,13 +9,14 @@ struct ReportCommand: AsyncParsableCommand {
         commandName: "report",
         abstract: "Print a county report (the same tables as GET /v1/reports/NAME and the dashboard).",
         discussion: """
-            Reports: \(HubReport.allCases.map(\.rawValue).joined(separator: ", ")).
-            Per-unit reports give the unit's total, one row per sub-unit, and what the unit holds directly;
-            members rolls up every unit of the subtree. --from/--to (inclusive) filter the reports that have
+            Reports: \(HubReport.allCases.map(\.rawValue).joined(separator: ", ")). \
+            Per-unit reports give the unit's total, one row per sub-unit, and what the unit holds directly; \
+            members rolls up every unit of the subtree. --from/--to (inclusive) filter the reports that have \
             a date (orders by orderedOn, hours by date, wishes by postedOn, incidents by reportedOn …).
+
             Examples:
               tributary-hub report members --org yc-t01
-              tributary-hub report orders --from 2025-01-01 --to 2025-06-30 --format csv --bom > orders.csv
+              tributary-hub report orders --from 2025-01-01 --to 2025-06-30 --format csv
               tributary-hub report sync --lang en --format json
             """)
 

@@ -15,25 +15,25 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Prints `listening on http://HOST:PORT` once the port is bound (with --port 0, a free port).
 
-            Settings come from, in order of precedence: the flags; environment variables
-            TRIBUTARY_HUB_HOST, TRIBUTARY_HUB_PORT, TRIBUTARY_HUB_DB, TRIBUTARY_HUB_MAX_BODY_BYTES,
-            TRIBUTARY_HUB_MAX_DRIFT_SECONDS, TRIBUTARY_HUB_LOG_LEVEL; the JSON file given with --config,
-            e.g. {"hub": {"host": "0.0.0.0", "port": 8080, "db": "/var/lib/tributary/hub.db",
-            "maxBodyBytes": 33554432, "maxDriftSeconds": 600, "logLevel": "info", "rateLimit": 50, "rateBurst": 1000,
-            "failedAuthLimit": 1, "failedAuthBurst": 60, "trustForwardedFor": false, "maxConcurrentSyncs": 8}};
+            Settings come from, in order of precedence: the flags; environment variables \
+            TRIBUTARY_HUB_HOST, TRIBUTARY_HUB_PORT, TRIBUTARY_HUB_DB, TRIBUTARY_HUB_MAX_BODY_BYTES, \
+            TRIBUTARY_HUB_MAX_DRIFT_SECONDS, TRIBUTARY_HUB_LOG_LEVEL; the JSON file given with --config, \
+            e.g. {"hub": {"host": "0.0.0.0", "port": 8080, "db": "/var/lib/tributary/hub.db", \
+            "maxBodyBytes": 33554432, "maxDriftSeconds": 600, "logLevel": "info", "rateLimit": 50, "rateBurst": 1000, \
+            "failedAuthLimit": 1, "failedAuthBurst": 60, "trustForwardedFor": false, "maxConcurrentSyncs": 8}}; \
             then the defaults.
 
-            The hub works on --max-concurrent-syncs push, pull and snapshot requests at once; the
-            others wait their turn in arrival order, so memory stays bounded when every station
+            The hub works on --max-concurrent-syncs push, pull and snapshot requests at once; the \
+            others wait their turn in arrival order, so memory stays bounded when every station \
             syncs at once (SPEC §10).
 
-            Rate limits (SPEC §15): each station token, admin token and dashboard session may make
-            --rate-burst requests at once and --rate-limit per second on average; each client
-            address may fail authentication --failed-auth-burst times at once and --failed-auth-limit
-            times per second. Past them the hub answers 429 rate_limited with Retry-After. 0 turns a
-            limit off. Behind a reverse proxy every client has the proxy's address: pass
-            --trust-forwarded-for so the failed-authentication limit keys on X-Forwarded-For (never
-            without such a proxy, as clients could forge it). TLS: terminate it at the proxy
+            Rate limits (SPEC §15): each station token, admin token and dashboard session may make \
+            --rate-burst requests at once and --rate-limit per second on average; each client \
+            address may fail authentication --failed-auth-burst times at once and --failed-auth-limit \
+            times per second. Past them the hub answers 429 rate_limited with Retry-After. 0 turns a \
+            limit off. Behind a reverse proxy every client has the proxy's address: pass \
+            --trust-forwarded-for so the failed-authentication limit keys on X-Forwarded-For (never \
+            without such a proxy, as clients could forge it). TLS: terminate it at the proxy \
             (Scripts/deploy/nginx-tributary.conf).
 
             Examples:

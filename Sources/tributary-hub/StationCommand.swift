@@ -6,7 +6,13 @@ import SyncServer
 /// `tributary-hub station …`.
 struct StationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "station", abstract: "Register, list and revoke stations.", subcommands: [Add.self, List.self, Revoke.self])
+        commandName: "station", abstract: "Register, list and revoke stations.",
+        discussion: """
+            Examples:
+              tributary-hub station add --org yc-t01 --name 桃城镇工作站
+              tributary-hub station list
+            """,
+        subcommands: [Add.self, List.self, Revoke.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

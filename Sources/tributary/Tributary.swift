@@ -13,11 +13,11 @@ struct Tributary: AsyncParsableCommand {
             Data commands take --json for one machine-readable JSON document.
 
             Exit status: 0 success; 1 error, with one line `error: <code>: <sentence>` on stderr; 2 \
-            usage error; 3 the hub could not be reached and 4 the hub refused something (sync).
+            usage error; `tributary sync` adds 3, 4, 5 (the round failed) and 6 (done, some changes \
+            refused): see `tributary sync --help`.
 
             Example session:
-              tributary init --org yc-t01 --name 桃城镇
-              tributary put orgUnit yc-t01 name=桃城镇 kind=township
+              tributary init --hub https://hub.example.org --token TOKEN   # + org tree
               ID=$(tributary put member name=林秀英 orgUnitId=yc-t01 category=retired)
               tributary get member $ID
               tributary status
@@ -73,8 +73,12 @@ enum ExitStatus {
     static let usage: Int32 = 2
     /// The hub could not be reached (reserved for `sync`).
     static let unreachable: Int32 = 3
-    /// The hub refused changes (reserved for `sync`).
+    /// The hub refused the round: the token, the protocol or schema, the site, or this
+    /// station's clock (reserved for `sync`).
     static let refused: Int32 = 4
     /// The hub limits this station's requests: wait the seconds given (reserved for `sync`).
     static let rateLimited: Int32 = 5
+    /// The round was done, but the hub refused some changes; they are kept, marked, and
+    /// shown by `status` and `log` (reserved for `sync`).
+    static let doneWithRefusals: Int32 = 6
 }

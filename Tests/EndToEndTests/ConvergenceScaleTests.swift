@@ -50,6 +50,7 @@ import TributaryTestSupport
                 put("member", "m-\(unit)-shared-\(k)", unit, "orgUnitId", .string(unit))
                 put("serviceOrder", "so-\(unit)-shared-\(k)", unit, "state", .string(isTownship ? "dispatched" : "accepted"))
                 put("serviceOrder", "so-\(unit)-shared-\(k)", unit, "orgUnitId", .string(unit))
+                put("activity", "act-\(unit)-shared-\(k)", unit, "orgUnitId", .string(unit))
                 put("activity", "act-\(unit)-shared-\(k)", unit, "attendees", .bool(true), element: "m-\(org)-\(k)")
             }
         }
@@ -71,7 +72,9 @@ import TributaryTestSupport
                 put("volunteerHours", "vh-\(org)-\(index)", unit, "hours", .number(1.5))
                 put("volunteerHours", "vh-\(org)-\(index)", unit, "orgUnitId", .string(unit))
             default:
-                put("member", "m-\(unit)-shared-\(index % 2)", unit, "birthYear", .int(Int64(1950 + index % 40)))
+                // A shared member (they live in communities, not in grids).
+                let community = communities[Int(random.next() % UInt64(communities.count))]
+                put("member", "m-\(community)-shared-\(index % 2)", community, "birthYear", .int(Int64(1950 + index % 40)))
             }
             index += 1
         }

@@ -21,11 +21,11 @@ struct StationCLITests {
         return result
     }
 
-    /// A station of township yc-t01 holding its own org unit and one community.
+    /// A station of township yc-t01 holding, as its hub sent them, the county, its own org
+    /// unit and one community.
     func initStation() throws {
         try ok("init", "--org", "yc-t01", "--name", "桃城镇")
-        try ok("put", "orgUnit", "yc-t01", "name=桃城镇", "kind=township")
-        try ok("put", "orgUnit", "yc-t01-c01", "name=留安社区", "kind=community", "parentId=yc-t01")
+        try OrgTreeSeed.install(OrgTreeSeed.township, into: db)
     }
 
     @Test("init → put → get/list → delete → status/log/dump/digest, with --json parsed")
@@ -34,7 +34,7 @@ struct StationCLITests {
         let created = try ok("init", "--org", "yc-t01", "--name", "桃城镇", "--json").jsonObject()
         #expect(created["org"] as? String == "yc-t01")
         #expect((created["site"] as? String)?.count == 16)
-        try ok("put", "orgUnit", "yc-t01", "name=桃城镇", "kind=township")
+        try OrgTreeSeed.install(Array(OrgTreeSeed.township.prefix(2)), into: db)
 
         // When a member is created, read, updated, listed, explained and deleted
         let id = try ok(
@@ -64,13 +64,15 @@ struct StationCLITests {
         let status = try ok("status", "--json").jsonObject()
         #expect(status["org"] as? String == "yc-t01")
         #expect(status["name"] as? String == "桃城镇")
-        #expect(status["outbox"] as? Int == 2 + 5 + 1 + 1)
-        #expect(status["logCount"] as? Int == 9)
+        #expect(status["outbox"] as? Int == 5 + 1 + 1)
+        #expect(status["logCount"] as? Int == 7)
         #expect(status["conflicts"] as? Int == 0)
-        #expect((status["records"] as? [String: Int]) == ["orgUnit": 1])
-        #expect(try ok("status").stdout.contains("9 change(s) waiting"))
-        let log = try #require(try ok("log", "--json").json() as? [[String: Any]])
-        #expect(log.count == 9)
+        #expect((status["records"] as? [String: Int]) == ["orgUnit": 2])
+        #expect(try ok("status").stdout.contains("7 change(s) waiting"))
+        let logPage = try ok("log", "--json").jsonObject()
+        let log = try #require(logPage["entries"] as? [[String: Any]])
+        #expect(logPage["more"] as? Bool == false)
+        #expect(log.count == 7)
         #expect(log.first?["field"] as? String == "_deleted")
         #expect(log.allSatisfy { $0["state"] as? String == "waiting" })
         #expect(log.contains { $0["field"] as? String == "phone" && $0["value"] as? String == "<personal>" })

@@ -41,6 +41,21 @@ struct FieldTextTests {
         #expect(error?.code == code)
     }
 
+    @Test("numbers typed on a command line are read as the wire reads them (SPEC §3 Numbers)")
+    func numbers() throws {
+        // Given numbers written the ways people and scripts write them
+        // When they are read for int and number fields
+        // Then ints take any whole spelling, numbers round the decimal text to six places
+        #expect(try FieldText.value("1961.0", kind: .int, path: "m.birthYear") == .int(1961))
+        #expect(try FieldText.value("-1", kind: .int, path: "m.birthYear") == .int(-1))
+        #expect(try FieldText.value("0.0000005", kind: .number, path: "s.fee") == .number(0.000001))
+        #expect(try FieldText.value("-2.5", kind: .number, path: "s.fee") == .number(-2.5))
+        #expect(try FieldText.value("3", kind: .number, path: "s.fee") == .int(3))
+        #expect(syncError { _ = try FieldText.value("1961.5", kind: .int, path: "m.birthYear") }?.code == .invalidValue)
+        #expect(syncError { _ = try FieldText.value("1e400", kind: .number, path: "s.fee") }?.code == .invalidValue)
+        #expect(syncError { _ = try FieldText.value("9223372036854775808", kind: .int, path: "m.birthYear") }?.code == .invalidValue)
+    }
+
     @Test("bool fields take true or false only")
     func bools() throws {
         #expect(try FieldText.value("true", kind: .bool, path: "x.y") == true)

@@ -69,9 +69,11 @@ struct StationExplainTests {
         let fixture = try StationFixture()
         let station = fixture.station
         let id = try station.put(type: "member", fields: StationFixture.memberFields())
+        let key = RecordKey(type: "member", id: id)
+        let hubState = try station.store.read { db in try station.store.snapshotRecord(station.store.recordRow(key, db)!, inclusion: .whole, db) }
         try station.put(type: "member", id: id, fields: ["birthYear": 1958])
         let refusal = Refusal(origin: ChangeOrigin(site: station.siteID, seq: 3), error: SyncError(.outOfScope, "not yours"))
-        try station.store.write { db in try station.store.acknowledge(upTo: 3, refusals: [refusal], db) }
+        try station.store.write { db in try station.store.acknowledge(upTo: 3, refusals: [refusal], records: [hubState!], db) }
 
         // When the log and the record are read
         let log = try station.log(limit: 10)

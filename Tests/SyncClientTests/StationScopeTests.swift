@@ -2,6 +2,7 @@ import SyncClient
 import SyncModel
 import SyncStore
 import Testing
+import TributaryTestSupport
 
 @Suite("Station: scope")
 struct StationScopeTests {
@@ -26,22 +27,31 @@ struct StationScopeTests {
         #expect(try station.store.outboxCount() == 6)
     }
 
-    @Test("a new org unit under the station's unit is in scope; the county above it is not")
+    @Test("the org tree is the hub's: a station writes no org unit, its own included, with the hub's sentence")
     func orgUnits() throws {
         let fixture = try StationFixture()
         defer { withExtendedLifetime(fixture) {} }
         let station = fixture.station
 
-        try station.put(type: "orgUnit", id: "yc-t01-c02", fields: ["name": "城东社区", "kind": "community", "parentId": "yc-t01"])
-        try station.put(type: "orgUnit", id: "yc-t01-c02-g1", fields: ["name": "第一网格", "kind": "grid", "parentId": "yc-t01-c02"])
-        try station.put(type: "member", fields: StationFixture.memberFields("yc-t01-c02-g1"))
-        let county = syncError { try station.put(type: "orgUnit", id: "yc", fields: ["name": "永春"]) }
-        let elsewhere = syncError {
-            try station.put(type: "orgUnit", id: "yc-t02-c01", fields: ["name": "x", "kind": "community", "parentId": "yc-t02"])
+        let own = syncError { try station.put(type: "orgUnit", id: "yc-t01", fields: ["name": "新名字"]) }
+        let below = syncError {
+            try station.put(type: "orgUnit", id: "yc-t01-c02", fields: ["name": "城东社区", "kind": "community", "parentId": "yc-t01"])
         }
 
-        #expect(county?.code == .outOfScope)
-        #expect(elsewhere?.code == .outOfScope)
+        #expect(own?.code == .outOfScope)
+        #expect(own?.message.contains("kept by the county hub") == true)
+        #expect(below?.code == .outOfScope)
+        #expect(try station.record(type: "orgUnit", id: "yc-t01")?.values["name"] == "桃城镇")
+        #expect(try station.store.outboxCount() == 0)
+    }
+
+    @Test("before its first sync a station holds no org tree and writes only in its own unit")
+    func noTreeYet() throws {
+        let directory = TemporaryDirectory("station")
+        let station = try Station.create(at: directory.path("station.db"), org: "yc-t01")
+        try station.put(type: "member", fields: StationFixture.memberFields("yc-t01"))
+        let below = syncError { try station.put(type: "member", fields: StationFixture.memberFields("yc-t01-c01")) }
+        #expect(below?.code == .outOfScope)
     }
 
     @Test("a record may not be moved out of the subtree, nor an org unit re-parented out of it")

@@ -40,6 +40,10 @@ struct ValidationTests {
         ("seq zero", change(seq: 0), .malformedChange),
         ("base not older", change(bases: [Version(hlc: HLC(millis: 5_000, counter: 0), site: SiteID(rawValue: 1))]), .malformedChange),
         ("clock skew", change(millis: 1_000 + 600_001), .clockSkew),
+        ("int out of 64-bit range", change(field: "count", value: .number(.infinity)), .invalidValue),
+        ("number not whole, to an int", change(field: "count", value: .number(1961.5)), .wrongKind),
+        ("number rounding to 10^12", change(field: "score", value: .number(999_999_999_999.999_99)), .invalidValue),
+        ("number not finite", change(field: "score", value: .number(.nan)), .invalidValue),
     ]
 
     @Test("each bad change is refused with its code", arguments: 0..<cases.count)
@@ -81,6 +85,33 @@ struct ValidationTests {
         #expect(CanonicalJSON.numberText(-0.5) == "-0.5")
         #expect(CanonicalJSON.numberText(1.5) == "1.5")
         #expect(CanonicalJSON.numberText(-12) == "-12")
+    }
+
+    @Test("a Double is taken at its exact binary value: rounding uses the product's error, not a rounded product")
+    func exactBinaryRounding() throws {
+        // Given doubles whose exact value lies just below (or exactly on) a half-millionth,
+        // where the product by 10^6 rounds to exactly x.5 in binary
+        let context = ValidationContext(wallMillis: 1_000)
+        let justBelow = 0.0000005  // binary 4.99999999999999977e-7
+        let tie = 0.0078125  // exactly 1/128: on the half
+        // When they are written as canonical text and validated
+        // Then the one below rounds down, the tie away from zero, and the held value is the
+        // binary64 nearest to the rounded decimal
+        #expect(CanonicalJSON.numberText(justBelow) == "0")
+        #expect(CanonicalJSON.numberText(-justBelow) == "0")
+        #expect(CanonicalJSON.numberText(tie) == "0.007813")
+        #expect(CanonicalJSON.numberText(-tie) == "-0.007813")
+        #expect(try TestSchemas.mixed.validate(Self.change(field: "score", value: .number(justBelow)), in: context).value == .number(0))
+        #expect(try TestSchemas.mixed.validate(Self.change(field: "score", value: .number(tie)), in: context).value == .number(0.007813))
+        #expect(CanonicalJSON.roundedNumber(999_999_999_999.123_456) == 999_999_999_999.123_413)
+        #expect(CanonicalJSON.numberText(999_999_999_999.123_456) == "999999999999.123413")
+        // And every held value validates again unchanged (the limit applies to it)
+        for text in ["0.1", "2.0000005", "8589934591.999999", "999999999999.999878", "123456789.123456", "-0.000125"] {
+            let held = try TestSchemas.mixed.validate(Self.change(field: "score", value: JSONNumber.fieldValue(text)!), in: context).value
+            let again = try TestSchemas.mixed.validate(Self.change(field: "score", value: held), in: context).value
+            #expect(again == held, "\(text)")
+            #expect(CanonicalJSON.parseValue(CanonicalJSON.text(of: held)).flatMap { try? TestSchemas.mixed.validate(Self.change(field: "score", value: $0), in: context).value } == held, "\(text)")
+        }
     }
 
     @Test("a schema that breaks its own rules is refused when loaded")

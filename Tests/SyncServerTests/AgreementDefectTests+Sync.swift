@@ -79,12 +79,15 @@ extension AgreementDefectTests {
         #expect(divergence == nil, "\(divergence.map(String.init(describing:)) ?? "")")
     }
 
-    // Defect 5: one write stamped by a fast clock blocks the whole outbox until the hub's
-    // clock catches up, including writes made after the clock was put right.
-    @Test("a write made with a fast clock does not block the writes after the clock is right")
+    // Defect 5: one write stamped by a fast clock blocked the whole outbox until the hub's
+    // clock caught up, including writes made after the clock was put right (the HLC never
+    // goes back). SPEC §2 "Recovering from a fast clock" decides: the hub refuses the skewed
+    // writes one by one, the station shows them as refused, and its clock comes back.
+    @Test("a write made with a fast clock does not block the outbox, and the station's clock recovers")
     func fastClockDoesNotBlockTheOutbox() async throws {
         // Given: a bootstrapped township station whose clock runs 20 minutes fast for one
-        // write, then is put right before more writes.
+        // write; the clock is put right and the clerk writes again before syncing (that write
+        // still carries the fast clock).
         let world = try await AgreementWorld()
         let township = try await world.addStation("t01", at: "yc-t01")
         try await township.synced()
@@ -97,13 +100,32 @@ extension AgreementDefectTests {
         // When: it syncs.
         let result = await township.sync()
 
-        // Then: the round goes through; the writes made after the clock was put right are on
-        // the hub; whatever the hub refused is shown as refused, nothing waits, and the
-        // station agrees with the hub.
+        // Then: the round goes through and nothing waits; the skewed writes are refused as
+        // `clock_skew` and shown as refused; the station agrees with the hub.
         #expect(throws: Never.self) { try result.get() }
-        #expect(try world.hub.replica.record(RecordKey(type: "member", id: "m-after")) != nil)
         #expect(try township.store.outboxCount() == 0)
-        let divergence = try await world.check()
+        let refused = try township.store.refusedChanges()
+        #expect(!refused.isEmpty && refused.allSatisfy(\.isClockSkew), "\(refused.map(\.state))")
+        var divergence = try await world.check()
         #expect(divergence == nil, "\(divergence.map(String.init(describing:)) ?? "")")
+
+        // When: the clerk writes again what still matters, and the station syncs.
+        world.truth.advance(by: 60_000)
+        try AgreementDefectTests.create("member", "m-again", at: "yc-t01", personal: "phone", by: township)
+        let again = try await township.synced()
+
+        // Then: the station's clock has come back: the new write is accepted.
+        #expect(again.refused.isEmpty)
+        #expect(try world.hub.replica.record(RecordKey(type: "member", id: "m-again")) != nil)
+        divergence = try await world.check()
+        #expect(divergence == nil, "\(divergence.map(String.init(describing:)) ?? "")")
+    }
+}
+
+extension LoggedChange {
+    /// Whether the hub refused this change as `clock_skew`.
+    var isClockSkew: Bool {
+        if case .refused(let error) = state { return error.code == .clockSkew }
+        return false
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+import Logging
 import SyncClient
 import SyncModel
 import SyncServer
@@ -5,115 +7,115 @@ import SyncStore
 import Testing
 import TributaryTestSupport
 
-/// `tributary-hub compact` (SPEC §10 Operations): dropping old log entries changes nothing any
-/// replica ends up holding — a station with an old cursor, a new station's snapshot, and a
-/// station holding an intermediate write of a field all agree with the hub afterwards.
-@Suite("Hub compaction")
+/// `tributary-hub compact` drops log entries that no longer stand; stations with old cursors,
+/// new stations and the conflict rule must not notice (SPEC §10 "Compaction").
+@Suite("Compaction")
 struct CompactionTests {
-    /// A member whose name was written `count` times by `writer`, a minute apart, each pushed
-    /// (so that the hub's clock keeps up with true time).
-    static func nameChain(_ id: String, count: Int, by writer: AgreementStation, world: AgreementWorld, first: Int = 0) async throws {
-        for index in first..<(first + count) {
-            try writer.station.put(
-                type: "member", id: id, fields: ["name": .string("名字\(index)"), "orgUnitId": "yc-t01", "category": "retired"])
-            try await writer.synced()
-            world.truth.advance(by: 60_000)
+    static let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+
+    func sync(_ hub: HubFixture, _ station: String, _ replica: ReplicaStore) async throws {
+        _ = try await SyncEngine(store: replica, transport: hub.inProcess(station), logger: Self.logger).sync()
+    }
+
+    func name(_ id: String, _ value: String, unit: String = "yc-t01-c01") -> [LocalEdit] {
+        [LocalEdit(key: FieldKey(type: "member", id: id, field: "name"), scope: unit, value: .string(value))]
+    }
+
+    /// Compacts the fixture's hub file as `tributary-hub compact` would an hour later (the
+    /// fixture's own clock stands still), dropping every entry that no longer stands.
+    func compactLater(_ hub: HubFixture) async throws -> CompactReport {
+        let later = try SQLiteHubStore.open(
+            path: hub.directory.path("hub.db"), schema: hub.schema, wallClock: .fixed(HubFixture.wallMillis + 3_600_000))
+        return try await later.compact(retentionMillis: 0)
+    }
+
+    func expectAgrees(_ hub: HubFixture, _ station: String, _ replica: ReplicaStore, _ comment: Comment) async throws {
+        let hubView = try await hub.inProcess(station).scopeDigest()
+        #expect(try replica.digest() == hubView.digest, comment)
+    }
+
+    @Test("a station holding an early write of an lww chain whose later writes were compacted still agrees")
+    func oldCursorAfterAnLwwChain() async throws {
+        // Given: a community station writes a member's name three times, syncing each time;
+        // a township station bootstrapped after the first write and has not synced since
+        let hub = try await HubFixture()
+        let writer = try hub.replica("c01")
+        let reader = try hub.replica("t1")
+        try writer.writeLocal(memberEdits("m-1", unit: "yc-t01-c01", name: "一"))
+        try await sync(hub, "c01", writer)
+        try await sync(hub, "t1", reader)
+        for value in ["二", "三"] {
+            try writer.writeLocal(name("m-1", value))
+            try await sync(hub, "c01", writer)
         }
+        // When: the hub compacts away every entry that no longer stands ("一" and "二" go)
+        let report = try await compactLater(hub)
+        #expect(report.droppedLogEntries == 2)
+        try await sync(hub, "t1", reader)
+        // Then: the township station shows "三" with no conflict: the record's state came with
+        // the pull, and with it the fact that "一" is superseded (the dropped "二" said so)
+        #expect(try reader.record(RecordKey(type: "member", id: "m-1"))?.values["name"] == "三")
+        #expect(try reader.conflicts().isEmpty)
+        try await expectAgrees(hub, "t1", reader, "old cursor after compaction")
     }
 
-    @Test("a station pulling from a cursor older than the compaction gets what it missed")
-    func pullFromAnOldCursor() async throws {
-        // Given: a station that synced before a member was created and renamed five times.
-        let world = try await AgreementWorld()
-        let reader = try await world.addStation("reader", at: "yc-t01")
-        let writer = try await world.addStation("writer", at: "yc-t01")
-        try await reader.synced()
-        try await writer.synced()
-        try await Self.nameChain("m1", count: 6, by: writer, world: world)
+    @Test("compaction keeps conflicts, forward states and deletes; old cursors, a pull from 0 and a new snapshot agree")
+    func everyPolicyAndEveryWayIn() async throws {
+        // Given: a conflict on a name, a service order advanced three times, a deleted member
+        let hub = try await HubFixture()
+        let township = try hub.replica("t1")
+        let community = try hub.replica("c01")
+        let late = try hub.replica("county")
+        try community.writeLocal(memberEdits("m-c", unit: "yc-t01-c01"))
+        try await sync(hub, "c01", community)
+        try await sync(hub, "t1", township)
+        try await sync(hub, "county", late)
+        try community.writeLocal(name("m-c", "社区写的"))
+        try township.writeLocal(name("m-c", "镇里写的"))
+        let order = FieldKey(type: "serviceOrder", id: "so-1", field: "state")
+        try community.writeLocal([
+            LocalEdit(key: FieldKey(type: "serviceOrder", id: "so-1", field: "orgUnitId"), scope: "yc-t01-c01", value: "yc-t01-c01"),
+            LocalEdit(key: order, scope: "yc-t01-c01", value: "ordered"),
+        ])
+        try await sync(hub, "c01", community)
+        try township.writeLocal([LocalEdit(key: order, scope: "yc-t01-c01", value: "done")])
+        try await sync(hub, "t1", township)
+        try community.writeLocal([LocalEdit(key: order, scope: "yc-t01-c01", value: "dispatched")])
+        try community.writeLocal(memberEdits("m-gone", unit: "yc-t01-c01"))
+        try community.writeLocal([LocalEdit(key: FieldKey(type: "member", id: "m-gone", field: "_deleted"), scope: "yc-t01-c01", value: true)])
+        try await sync(hub, "c01", community)
+        try await sync(hub, "t1", township)
+        let conflictsBefore = try hub.store.replica.conflicts()
+        #expect(!conflictsBefore.isEmpty)
 
-        // When: two minutes later the hub compacts with a retention of 30 seconds, and the
-        // station pulls from its old cursor.
-        world.truth.advance(by: 2 * 60_000)
-        let report = try await world.compact(retentionMillis: 30_000)
-        try await reader.synced()
+        // When: the hub compacts
+        let report = try await compactLater(hub)
+        #expect(report.droppedLogEntries == 3, "the first name, and the two service-order states below the last write")
 
-        // Then: the compaction dropped the superseded names, and the station holds the hub's view.
-        #expect(report.droppedLogEntries >= 5)
-        #expect(try reader.store.record(RecordKey(type: "member", id: "m1"))?.values["name"] == "名字5")
-        let divergence = try await world.check()
-        #expect(divergence == nil, "\(divergence.map(String.init(describing:)) ?? "")")
-    }
+        // Then: the hub keeps its conflicts and state; the county station (whose cursor is
+        // from before all of it), a pull from 0 into an empty replica, and a new station's
+        // snapshot all hold the hub's view
+        #expect(try hub.store.replica.conflicts() == conflictsBefore)
+        try await sync(hub, "county", late)
+        try await expectAgrees(hub, "county", late, "old cursor")
+        #expect(try late.record(RecordKey(type: "serviceOrder", id: "so-1"))?.values["state"] == "done")
+        #expect(try late.conflicts() == conflictsBefore)
 
-    @Test("a station that bootstraps after a compaction holds the hub's view")
-    func snapshotAfterCompaction() async throws {
-        // Given: a compacted hub holding a member renamed five times, and deleted then restored.
-        let world = try await AgreementWorld()
-        let writer = try await world.addStation("writer", at: "yc-t01")
-        try await writer.synced()
-        try await Self.nameChain("m1", count: 6, by: writer, world: world)
-        try writer.station.delete(type: "member", id: "m1")
-        try writer.station.restore(type: "member", id: "m1")
-        try await writer.synced()
-        world.truth.advance(by: 2 * 60_000)
-        let report = try await world.compact(retentionMillis: 30_000)
-        #expect(report.droppedLogEntries >= 6)
-
-        // When: new stations at the township and at the county bootstrap.
-        try await world.addStation("township", at: "yc-t01").synced()
-        try await world.addStation("county", at: "yc").synced()
-
-        // Then: every station agrees with the hub.
-        let divergence = try await world.check()
-        #expect(divergence == nil, "\(divergence.map(String.init(describing:)) ?? "")")
-    }
-
-    /// How the station came to hold the first write of the chain.
-    enum FirstWrite: String, CaseIterable, Sendable {
-        /// It pulled it.
-        case pulled
-        /// It bootstrapped from a snapshot holding it.
-        case snapshot
-        /// It wrote it itself.
-        case written
-    }
-
-    // Compaction keeps what the conflict rule needs: a station holding an intermediate write
-    // of an lww chain whose later writes were compacted must still see it superseded.
-    @Test("a station holding an early write of a field sees no conflict once later writes are compacted", arguments: FirstWrite.allCases)
-    func intermediateWriteStaysSuperseded(_ first: FirstWrite) async throws {
-        // Given: a station holding the first name of a member (v1) and nothing after it.
-        let world = try await AgreementWorld()
-        let holder = try await world.addStation("holder", at: "yc-t01")
-        let writer = try await world.addStation("writer", at: "yc-t01")
-        try await writer.synced()
-        switch first {
-        case .pulled:
-            try await holder.synced()
-            try await Self.nameChain("m1", count: 1, by: writer, world: world)
-            try await holder.synced()
-        case .snapshot:
-            try await Self.nameChain("m1", count: 1, by: writer, world: world)
-            try await holder.synced()
-        case .written:
-            try await holder.synced()
-            try await Self.nameChain("m1", count: 1, by: holder, world: world)
-            try await writer.synced()
+        let fromZero = try hub.replica("county2")
+        var cursor: Int64 = 0
+        while true {
+            let page = try await hub.inProcess("county2").pull(cursor: cursor, limit: 3)
+            _ = try SyncEngine.apply(page, to: fromZero)
+            guard page.more else { break }
+            cursor = page.cursor
         }
-        #expect(try holder.store.record(RecordKey(type: "member", id: "m1"))?.values["name"] == "名字0")
+        try await expectAgrees(hub, "county2", fromZero, "pull from 0 after compaction, 3 changes a page")
 
-        // When: the name is written twice more (v2 supersedes v1, v3 supersedes v2), the hub
-        // compacts v1 and v2 away, and the station pulls.
-        try await Self.nameChain("m1", count: 2, by: writer, world: world, first: 1)
-        world.truth.advance(by: 2 * 60_000)
-        let report = try await world.compact(retentionMillis: 30_000)
-        #expect(report.droppedLogEntries >= 2)
-        try await holder.synced()
-
-        // Then: v1 is superseded at the station as at the hub: one winner, no conflict.
-        #expect(try holder.store.record(RecordKey(type: "member", id: "m1"))?.values["name"] == "名字2")
-        let conflicts = try holder.store.conflicts()
-        #expect(conflicts.isEmpty, "\(conflicts)")
-        let divergence = try await world.check()
-        #expect(divergence == nil, "\(divergence.map(String.init(describing:)) ?? "")")
+        let (_, token) = try await hub.store.addStation(name: "new", org: "yc")
+        var fresh = hub
+        fresh.tokens["new"] = token
+        let newcomer = try hub.replica("new")
+        try await sync(fresh, "new", newcomer)
+        try await expectAgrees(fresh, "new", newcomer, "snapshot after compaction")
     }
 }

@@ -72,8 +72,8 @@ import TributaryTestSupport
                 let id = "m-\(name)-\(index)"
                 try replica.writeLocal(memberEdits(id, unit: index.isMultiple(of: 2) ? unit : community))
                 try replica.writeLocal([
-                    LocalEdit(key: FieldKey(type: "volunteerHours", id: "h-\(id)", field: "memberId"), scope: unit, value: .string(id)),
                     LocalEdit(key: FieldKey(type: "volunteerHours", id: "h-\(id)", field: "orgUnitId"), scope: unit, value: .string(unit)),
+                    LocalEdit(key: FieldKey(type: "volunteerHours", id: "h-\(id)", field: "memberId"), scope: unit, value: .string(id)),
                     LocalEdit(key: FieldKey(type: "volunteerHours", id: "h-\(id)", field: "date"), scope: unit, value: .string("2025-0\(1 + index % 9)-1\(index % 10)")),
                     LocalEdit(key: FieldKey(type: "volunteerHours", id: "h-\(id)", field: "hours"), scope: unit, value: .number(Double(1 + random.next() % 8))),
                 ])

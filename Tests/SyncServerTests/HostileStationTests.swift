@@ -42,7 +42,7 @@ import TributaryTestSupport
         return try JSONDecoder().decode(WhoAmIResponse.self, from: body)
     }
 
-    @Test func writingOutsideItsSubtreeIsRefusedLoggedWithoutValuesAndBindsNothing() async throws {
+    @Test func writingOutsideItsSubtreeIsRefusedLoggedWithoutValues() async throws {
         // Given a hub logging to memory, and station t2 (yc-t02) holding a member of yc-t01-c01
         let hub = try await HubFixture()
         let (logger, log) = Self.memoryLogger(.trace)
@@ -55,8 +55,10 @@ import TributaryTestSupport
             #expect(response.applied == 0 && response.refused.count == changes.count)
             #expect(response.refused.allSatisfy { $0.code == .outOfScope })
             #expect(try await Self.digest(hub) == before)
-            // And the token is not bound to the site of refused changes
-            #expect(try await Self.whoami(client, hub, "t2").site == nil)
+            // And the acknowledgement never goes back: the token is bound to its (free) site,
+            // and an empty push right after answers the same acked (SPEC §10)
+            #expect(try await Self.whoami(client, hub, "t2").site == changes.first?.site)
+            #expect(try await client.push(hub, "t2", []).acked == response.acked)
         }
         // And each refusal is logged at notice with site, seq, type, field and code
         let refusals = log.entries.filter { $0.message.description == "hub.change.refused" }
@@ -143,7 +145,7 @@ import TributaryTestSupport
         }
     }
 
-    @Test func aFutureClockIsRefusedWholeAndLogged() async throws {
+    @Test func aFutureClockIsRefusedChangeByChangeAndLogged() async throws {
         // Given t1's replica whose clock runs an hour ahead of the hub's
         let hub = try await HubFixture()
         let (logger, log) = Self.memoryLogger(.info)
@@ -152,15 +154,18 @@ import TributaryTestSupport
         let changes = try replica.writeLocal(memberEdits("m-future", unit: "yc-t01", phone: Self.phone))
         let before = try await Self.digest(hub)
         try await hub.application(logger: logger).test(.live) { client in
-            // When it pushes / Then clock_skew, nothing applied, t1 unbound
-            let body = try JSONEncoder().encode(PushRequest(changes: changes))
-            try await client.expectError(.post, "/v1/push", headers: hub.headers("t1"), body: body, status: .conflict, code: .clockSkew)
+            // When it pushes / Then each change is refused clock_skew and nothing is applied
+            let response = try await client.push(hub, "t1", changes)
+            #expect(response.applied == 0 && response.refused.count == changes.count)
+            #expect(response.refused.allSatisfy { $0.code == .clockSkew })
             #expect(try await Self.digest(hub) == before)
-            #expect(try await Self.whoami(client, hub, "t1").site == nil)
         }
-        let refused = log.entries.filter { $0.message.description == "hub.push.refused" }
-        #expect(refused.count == 1 && refused.first?.metadata["sync.code"]?.description == "clock_skew")
+        let refused = log.entries.filter { $0.message.description == "hub.change.refused" }
+        #expect(refused.count == changes.count && refused.allSatisfy { $0.metadata["sync.code"]?.description == "clock_skew" })
         #expect(refused.first?.metadata["sync.site"]?.description == replica.siteID.description)
+        for entry in log.entries {
+            #expect(!"\(entry.message) \(entry.metadata)".contains(Self.phone))
+        }
     }
 
     @Test func revokedTokensAndTheirDashboardSessionsStopAtOnce() async throws {

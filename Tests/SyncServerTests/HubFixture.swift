@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import SyncClient
 import SyncModel
 import SyncServer
 import SyncStore
@@ -85,7 +86,10 @@ struct HubFixture {
 func memberEdits(_ id: String, unit: String, name: String = "林秀英", phone: String? = nil) -> [LocalEdit] {
     var fields: [String: FieldValue] = ["name": .string(name), "orgUnitId": .string(unit), "category": .string("retired")]
     if let phone { fields["phone"] = .string(phone) }
-    return fields.sorted { $0.key < $1.key }.map { LocalEdit(key: FieldKey(type: "member", id: id, field: $0.key), scope: unit, value: $0.value) }
+    // The scope field first, as a station writes a new record (SPEC §10 "Scope").
+    return fields.sorted { ($0.key == "orgUnitId" ? "" : $0.key) < ($1.key == "orgUnitId" ? "" : $1.key) }.map {
+        LocalEdit(key: FieldKey(type: "member", id: id, field: $0.key), scope: unit, value: $0.value)
+    }
 }
 
 extension TestClientProtocol {
@@ -155,4 +159,43 @@ extension TestClientProtocol {
 func expectConforms(_ body: Data, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
     let problems = OpenAPIContract.shared.problems(body, schema: name)
     #expect(problems.isEmpty, "\(name): \(problems.joined(separator: "; "))", sourceLocation: sourceLocation)
+}
+
+extension HubFixture {
+    /// A transport that calls this fixture's store directly as `station` (authenticated on each
+    /// call, as the HTTP layer does), with the hub's configured clock guard.
+    func inProcess(_ station: String) -> InProcessTransport {
+        let store = self.store
+        let token = tokens[station]!
+        let configuration = self.configuration
+        @Sendable func call<T>(_ body: (HubStation) async throws -> T) async throws(SyncError) -> T {
+            do {
+                return try await body(try await store.authenticate(token: token))
+            } catch let error as SyncError {
+                throw error
+            } catch let error as HubError {
+                throw SyncError(error.body.error.code, error.body.error.message)
+            } catch {
+                throw SyncError(.internalError, "\(error)")
+            }
+        }
+        return InProcessTransport(
+            push: { request throws(SyncError) in
+                try await call { station in
+                    try await store.push(
+                        request.changes, from: station,
+                        context: ValidationContext(wallMillis: configuration.wallClock.nowMillis(), maxDriftMillis: configuration.maxDriftMillis))
+                }
+            },
+            pull: { cursor, limit throws(SyncError) in try await call { try await store.pull(for: $0, after: cursor, limit: limit) } },
+            snapshot: { page, limit throws(SyncError) in
+                try await call { station in
+                    try await store.snapshot(for: station, token: page.flatMap(SnapshotToken.init(text:)), limit: limit)
+                }
+            },
+            whoami: { () throws(SyncError) in
+                try await call { WhoAmIResponse(station: $0.id, name: $0.name, org: $0.org, site: $0.site, schema: "county-work/1", protocol: 1) }
+            },
+            digest: { () throws(SyncError) in try await call { try await store.digest(for: $0) } })
+    }
 }

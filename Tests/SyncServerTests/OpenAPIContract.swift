@@ -1,7 +1,8 @@
 import Foundation
 
 /// Checks JSON bodies against the schemas of Protocol/openapi.yaml: types, required keys,
-/// no undeclared keys where `additionalProperties: false`, enums, and `$ref`s — so that the
+/// no keys a schema with properties does not declare (readers must ignore them, but the hub
+/// sends none), enums, and `$ref`s — so that the
 /// spec and the server cannot drift apart unnoticed.
 struct OpenAPIContract: Sendable {
     nonisolated(unsafe) let schemas: [String: Any]
@@ -52,7 +53,9 @@ struct OpenAPIContract: Sendable {
             for (key, item) in object {
                 if let sub = properties[key] as? [String: Any] {
                     check(item, sub, path: "\(path).\(key)", &problems)
-                } else if (schema["additionalProperties"] as? String) == "false" {
+                } else if !properties.isEmpty {
+                    // Readers ignore unknown keys (additionalProperties true, SPEC §9), but
+                    // this hub sends only the keys its contract lists.
                     problems.append("\(path): undeclared property \(key)")
                 }
             }

@@ -48,18 +48,28 @@ import TributaryTestSupport
         }
     }
 
-    @Test func clockSkewRefusesTheWholePush() async throws {
-        // Given a station whose clock is an hour ahead of the hub's
+    @Test func clockSkewRefusesTheSkewedChangesAlone() async throws {
+        // Given a station that wrote a member on time, then two writes with its clock an hour
+        // ahead, then one more once its clock was put right again
         let hub = try await HubFixture()
-        let station = try ReplicaStore.open(
-            path: hub.directory.path("fast.db"), schema: hub.schema, wallClock: .fixed(HubFixture.wallMillis + 3_600_000))
-        try station.writeLocal(memberEdits("m-1", unit: "yc-t01-c01"))
+        let path = hub.directory.path("fast.db")
+        let onTime = try ReplicaStore.open(path: path, schema: hub.schema, wallClock: .fixed(HubFixture.wallMillis))
+        try onTime.writeLocal(memberEdits("m-1", unit: "yc-t01-c01"))
+        let fast = try ReplicaStore.open(path: path, schema: hub.schema, wallClock: .fixed(HubFixture.wallMillis + 3_600_000))
+        try fast.writeLocal([LocalEdit(key: FieldKey(type: "member", id: "m-1", field: "name"), scope: "yc-t01-c01", value: "快")])
+        try fast.writeLocal(memberEdits("m-2", unit: "yc-t01-c01"))
         try await hub.application().test(.router) { client in
-            // When it pushes / Then clock_skew, and nothing is applied or acknowledged
-            let body = try JSONEncoder().encode(PushRequest(changes: try station.outbox()))
-            try await client.expectError(.post, "/v1/push", headers: hub.headers("t1"), body: body, status: .conflict, code: .clockSkew)
-            #expect(try hub.store.replica.record(RecordKey(type: "member", id: "m-1")) == nil)
-            #expect(try await hub.store.stations().first { $0.name == "t1" }?.acked == 0)
+            // When it pushes everything
+            let response = try await client.push(hub, "t1", try onTime.outbox())
+            // Then the skewed changes alone are refused clock_skew, everything is acknowledged,
+            // and the answer carries the hub's state of the records they name
+            #expect(response.acked == 7)
+            #expect(response.applied == 3)
+            #expect(response.refused.map(\.seq) == [4, 5, 6, 7])
+            #expect(response.refused.allSatisfy { $0.code == .clockSkew })
+            #expect(response.records.map(\.id) == ["m-1"])
+            #expect(try hub.store.replica.record(RecordKey(type: "member", id: "m-1"))?.values["name"] == "林秀英")
+            #expect(try hub.store.replica.record(RecordKey(type: "member", id: "m-2")) == nil)
         }
     }
 

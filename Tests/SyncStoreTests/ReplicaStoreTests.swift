@@ -36,25 +36,83 @@ struct ReplicaStoreTests {
         try store.writeLocal([edit("unit", "u1"), edit("title", "早会"), edit("tags", true, element: "x")])
         #expect(try store.outbox().map(\.seq) == [1, 2, 3])
         #expect(try store.outboxCount() == 3)
-        try store.write { db in try store.acknowledge(upTo: 2, refusals: [], db) }
+        try store.write { db in try store.acknowledge(upTo: 2, refusals: [], records: [], db) }
         #expect(try store.outbox().map(\.seq) == [3])
     }
 
-    @Test("a change the hub refused is kept, shown, and taken out of the merge")
-    func refusalIsUnmerged() throws {
+    @Test("a change the hub refused is kept, shown, and the record takes the hub's state")
+    func refusalTakesTheHubsState() throws {
         // Given: a station that overwrote a title.
         let store = try ReplicaStore.inMemory(schema: TestSchemas.mixed, wallClock: wall)
-        try store.writeLocal([edit("title", "first")])
+        let first = try store.writeLocal([edit("title", "first")])
         let second = try store.writeLocal([edit("title", "second")])
-        // When: the hub refuses the overwrite.
+        // When: the hub refuses the overwrite and sends the record as it holds it.
         let refusal = Refusal(origin: second[0].origin, error: SyncError(.outOfScope, "not yours"))
-        try store.write { db in try store.acknowledge(upTo: 2, refusals: [refusal], db) }
-        // Then: the first value shows again, and the refused write is listed with its reason.
+        let hubState = SnapshotRecord(
+            type: "note", id: "n1", scope: "u1",
+            fields: [SnapshotField(field: "title", heads: [Head(version: first[0].version, value: "first")])])
+        try store.write { db in try store.acknowledge(upTo: 2, refusals: [refusal], records: [hubState], db) }
+        // Then: the hub's value shows, and the refused write is listed with its reason.
         #expect(try store.record(RecordKey(type: "note", id: "n1"))?.values["title"] == "first")
         let refused = try store.refusedChanges()
         #expect(refused.map(\.change.seq) == [2])
         #expect(refused.first?.state == .refused(SyncError(.outOfScope, "not yours")))
         #expect(try store.outboxCount() == 0)
+    }
+
+    @Test("a record installed from a snapshot keeps its state when a local write to it is refused")
+    func refusalAfterSnapshotInstall() throws {
+        // Given: a replica that holds a record only from a snapshot (no log entry of it), and
+        // overwrites one of its fields.
+        let store = try ReplicaStore.inMemory(schema: TestSchemas.mixed, wallClock: wall)
+        let hubVersion = Version(hlc: HLC(millis: 1_767_225_000_000, counter: 0), site: SiteID(rawValue: 7))
+        let hubState = SnapshotRecord(
+            type: "note", id: "n1", scope: "u1",
+            fields: [
+                SnapshotField(field: "title", heads: [Head(version: hubVersion, value: "from the hub")]),
+                SnapshotField(field: "count", heads: [Head(version: hubVersion, value: 3)]),
+            ])
+        try store.install([hubState])
+        let before = try store.digest()
+        let mine = try store.writeLocal([edit("title", "mine")])
+        // When: the hub refuses the write and answers with its state of the record.
+        let refusal = Refusal(origin: mine[0].origin, error: SyncError(.outOfScope, "not yours"))
+        try store.write { db in try store.acknowledge(upTo: 1, refusals: [refusal], records: [hubState], db) }
+        // Then: the replica holds exactly the hub's state again — not a state rebuilt from a
+        // log that never held the snapshot's writes.
+        #expect(try store.record(RecordKey(type: "note", id: "n1"))?.values["title"] == "from the hub")
+        #expect(try store.digest() == before)
+    }
+
+    @Test("a record whose every write was refused is gone, and no longer counted")
+    func refusedCreationLeavesNothing() throws {
+        // Given: a station that created a record the hub will not hold.
+        let store = try ReplicaStore.inMemory(schema: TestSchemas.mixed, wallClock: wall)
+        let written = try store.writeLocal([edit("title", "new", id: "n9"), edit("count", 2, id: "n9")])
+        #expect(try store.recordCounts()["note"] == 1)
+        // When: the hub refuses both writes and holds no state of the record.
+        let refusals = written.map { Refusal(origin: $0.origin, error: SyncError(.outOfScope, "not yours")) }
+        try store.write { db in try store.acknowledge(upTo: 2, refusals: refusals, records: [], db) }
+        // Then: the record is gone, row and all.
+        #expect(try store.record(RecordKey(type: "note", id: "n9")) == nil)
+        #expect(try store.recordCounts()["note"] == nil)
+        #expect(try store.refusedChanges().count == 2)
+    }
+
+    @Test("a refusal keeps the replica's own later writes of the record that wait in the outbox")
+    func refusalKeepsPendingWrites() throws {
+        // Given: two writes of one record; the hub answers the first push (seq 1) only.
+        let store = try ReplicaStore.inMemory(schema: TestSchemas.mixed, wallClock: wall)
+        let first = try store.writeLocal([edit("title", "refused")])
+        _ = try store.writeLocal([edit("count", 5)])
+        // When: seq 1 is refused, the hub holding nothing of the record.
+        let refusal = Refusal(origin: first[0].origin, error: SyncError(.clockSkew, "ahead"))
+        try store.write { db in try store.acknowledge(upTo: 1, refusals: [refusal], records: [], db) }
+        // Then: the write still waiting (seq 2) stays merged; the refused one does not.
+        let record = try store.record(RecordKey(type: "note", id: "n1"))
+        #expect(record?.values["count"] == 5)
+        #expect(record?.values["title"] == nil)
+        #expect(try store.outbox().map(\.seq) == [2])
     }
 
     @Test("a refusal of a write to a record that left the replica's scope does not bring it back")
@@ -68,7 +126,7 @@ struct ReplicaStoreTests {
         let removed = try store.digest()
         // When: the refusal arrives.
         let refusal = Refusal(origin: second[0].origin, error: SyncError(.outOfScope, "moved away"))
-        try store.write { db in try store.acknowledge(upTo: 2, refusals: [refusal], db) }
+        try store.write { db in try store.acknowledge(upTo: 2, refusals: [refusal], records: [], db) }
         // Then: the record stays gone, and the refused write is listed.
         #expect(try store.record(RecordKey(type: "note", id: "n1")) == nil)
         #expect(try store.digest() == removed)

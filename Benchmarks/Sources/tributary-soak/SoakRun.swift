@@ -154,7 +154,7 @@ struct SoakRun: Sendable {
             for node in nodes {
                 let (digest, _) = try await node.run(["digest", "--hub", "--json"])
                 let object = (try? digest.json()) as? [String: Any]
-                if object?["match"] as? String == "true" {
+                if object?["match"] as? Bool == true {
                     figures.digestsEqual += 1
                 } else {
                     figures.problems.append("\(node.name): digest \(object?["digest"] ?? "?") ≠ hub's view \(object?["hub"] ?? "?") \(digest.firstErrorLine)")
@@ -252,7 +252,7 @@ struct SoakRun: Sendable {
                     let outcome = switch exit.status {
                     case 0: "ok"
                     case 3: "unreachable"
-                    case 4: "refused some"
+                    case 6: "refused some"
                     default: "failed"
                     }
                     tally.syncOutcomes[outcome, default: 0] += 1

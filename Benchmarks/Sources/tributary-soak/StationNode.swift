@@ -63,13 +63,13 @@ final class StationNode: Sendable {
         }
     }
 
-    /// Syncs with a clean link until a round completes (exit 0, or 4 when the hub refused
+    /// Syncs with a clean link until a round completes (exit 0, or 6 when the hub refused
     /// some changes — kept and listed), at most `attempts` times.
     func settle(attempts: Int = 6) async throws -> Int {
         var last: ToolResult?
         for attempt in 1...attempts {
             let (exit, _) = try await run(["sync", "--json", "--timeout", "20"])
-            if !exit.killedBySignal && (exit.status == 0 || exit.status == 4) { return attempt }
+            if !exit.killedBySignal && (exit.status == 0 || exit.status == 6) { return attempt }
             last = exit
             try await Task.sleep(for: .milliseconds(200))
         }

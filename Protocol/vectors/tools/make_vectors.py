@@ -836,6 +836,205 @@ def v37():
                     rec(SO, "big-5", fee=fv(Raw("-999999999999"), a5))]))
 
 
+# --- SPEC decisions (issue 16) ---------------------------------------------------------------
+
+@vector
+def v38():
+    log = Log()
+    # An int field takes a JSON number whose value, read from its decimal text and rounded half
+    # away from zero to six decimals (R), is whole and within -2^63..2^63-1 (SPEC §3 Numbers).
+    ok = [
+        ("i-01", "1961.0", "1961"),                      # JSON does not tell 1961 from 1961.0
+        ("i-02", "1.961e3", "1961"),
+        ("i-03", "19610e-1", "1961"),
+        ("i-04", "1e3", "1000"),
+        ("i-05", "-0", "0"),                             # -0 is 0
+        ("i-06", "-0.0", "0"),
+        ("i-07", "1961.0000004", "1961"),                # R = 1961.000000: whole
+        ("i-08", "0.0000004", "0"),                      # R = 0
+        ("i-09", "9223372036854775807", "9223372036854775807"),
+        ("i-10", "-9223372036854775808", "-9223372036854775808"),
+        ("i-11", "9.2233720368547758e18", "9223372036854775800"),   # exact decimal: a binary64 reading would be 2^63
+        ("i-12", "-92233720368547758.07e2", "-9223372036854775807"),
+    ]
+    bad = [
+        ("i-20", "9223372036854775808", "invalid_value"),      # 2^63: out of range
+        ("i-21", "-9223372036854775809", "invalid_value"),
+        ("i-22", "1e19", "invalid_value"),
+        ("i-23", "-1e30", "invalid_value"),
+        ("i-24", "9223372036854775807.5", "invalid_value"),    # out of range comes first, whole or not
+        ("i-25", "1961.5", "wrong_kind"),                      # not whole: a number, not an integer
+        ("i-26", "1961.0000005", "wrong_kind"),                # R = 1961.000001
+        ("i-27", "-0.5", "wrong_kind"),
+        ("i-28", "9007199254740993.5", "wrong_kind"),          # not whole, though its binary64 is
+    ]
+    versions = {}
+    for i, (rid, text, _) in enumerate(ok):
+        versions[rid] = log.w("A", (1, 0, i), SO, rid, "rating", Raw(text))
+    for i, (rid, text, _) in enumerate(bad):
+        log.w("B", (1, 0, i), SO, rid, "rating", Raw(text))
+    return ("38-int-from-json-numbers",
+            "values: an int field takes any JSON number whose value, read exactly from its decimal text and rounded to six decimals, is whole and within -2^63..2^63-1 (1961.0, 1.961e3, 1e3, -0, 1961.0000004); out of that range it is invalid_value (2^63, 1e19, 9223372036854775807.5), inside it a number that is not whole is wrong_kind (1961.5, 1961.0000005).",
+            schema(SO), log,
+            expect([rec(SO, rid, rating=fv(Raw(canonical), versions[rid])) for rid, _, canonical in ok], [],
+                   [refused("B", i + 1, code) for i, (_, _, code) in enumerate(bad)]))
+
+
+@vector
+def v39():
+    log = Log()
+    # A number field: the decimal text is rounded half away from zero to six decimals (decimal
+    # rounding of the digits, not of a binary double: 0.0000005 is 0.000001 although the
+    # binary64 nearest to it is a little less), then held as the nearest binary64, which must
+    # be below 10^12 in magnitude; its canonical text is that binary64's exact value rounded
+    # to six decimals. Below 2^33 that text is the rounded decimal itself.
+    ok = [
+        ("n-01", "0.0000005", "0.000001"),
+        ("n-02", "-0.0000005", "-0.000001"),
+        ("n-03", "5e-7", "0.000001"),
+        ("n-04", "0.00000049999999", "0"),
+        ("n-05", "0.1234565", "0.123457"),                 # binary64 0.12345649999...: text rounding wins
+        ("n-06", "1.0000015", "1.000002"),
+        ("n-07", "4.0000005", "4.000001"),
+        ("n-08", "0.0078125", "0.007813"),
+        ("n-09", "8589934591.9999995", "8589934592"),     # rounds to a whole number
+        ("n-10", "8589934591.999999", "8589934591.999999"),
+        ("n-11", "999999999999.123456", "999999999999.123413"),   # above 2^33 binary64 steps exceed 10^-6
+        ("n-12", "999999999999.999938", "999999999999.999878"),   # the greatest binary64 below 10^12
+    ]
+    bad = [
+        "999999999999.9999995",     # rounds to 10^12
+        "-999999999999.9999995",
+        "999999999999.9999994",     # rounds to 999999999999.999999, whose binary64 is 10^12
+        "999999999999.999939",      # binary64 10^12
+    ]
+    versions = {}
+    for i, (rid, text, _) in enumerate(ok):
+        versions[rid] = log.w("A", (1, 0, i), SO, rid, "fee", Raw(text))
+    for i, text in enumerate(bad):
+        log.w("B", (1, 0, i), SO, "n-20", "fee", Raw(text))
+    return ("39-number-decimal-rounding",
+            "values: a number is its decimal text rounded half away from zero to six decimals (0.0000005 is 0.000001, 0.1234565 is 0.123457), held as the nearest binary64, which must be below 10^12 in magnitude (999999999999.9999995 and 999999999999.999939 are refused); its canonical text is that binary64 rounded to six decimals (999999999999.123456 is written 999999999999.123413).",
+            schema(SO), log,
+            expect([rec(SO, rid, fee=fv(Raw(canonical), versions[rid])) for rid, _, canonical in ok], [],
+                   [refused("B", i + 1, "invalid_value") for i in range(len(bad))]))
+
+
+@vector
+def v40():
+    log = Log()
+    # Dates: YYYY-MM-DD, years 0000-9999 of the proleptic Gregorian calendar (year 0 is a leap
+    # year: divisible by 400), ASCII digits only, nothing before or after.
+    ok = [("d-01", "0000-01-01"), ("d-02", "0000-02-29"), ("d-03", "1600-02-29"), ("d-04", "9999-12-31"),
+          ("d-05", "1970-01-01")]
+    bad = ["10000-01-01", "-0001-01-01", "0001-02-29", "2100-02-29", "2026-01-01T08:00:00",
+           "\uff12\uff10\uff12\uff16-01-01", "2026-00-10", "2026-04-31", " 2026-01-01"]
+    versions = {}
+    for i, (rid, text) in enumerate(ok):
+        versions[rid] = log.w("A", (1, 0, i), M, rid, "joinedOn", text)
+    for i, text in enumerate(bad):
+        log.w("B", (1, 0, i), M, "d-20", "joinedOn", text)
+    return ("40-date-range",
+            "values: a date is YYYY-MM-DD in ASCII digits, years 0000 to 9999 of the proleptic Gregorian calendar (0000-02-29 exists, 0001-02-29 and 2100-02-29 do not); five-digit or signed years, times, full-width digits and spaces are invalid_value.",
+            schema(M), log,
+            expect([rec(M, rid, joinedOn=fv(text, versions[rid])) for rid, text in ok], [],
+                   [refused("B", i + 1, "invalid_value") for i in range(len(bad))]))
+
+
+@vector
+def v41():
+    log = Log()
+    a1 = log.w("A", (1, 0, 0), M, "m-0041", "name", "林秀英")
+    b1 = log.w("B", (1, 20, 0), M, "m-0041", "name", "林秀瑛")        # concurrent first write: wins
+    c1 = log.w("C", (1, 10, 0), M, "m-0041", "_deleted", True)        # a delete older than b1
+    a2 = log.w("A", (1, 0, 1), M, "m-0042", "name", "周平")
+    b2 = log.w("B", (1, 20, 1), M, "m-0042", "name", "周萍")
+    c2 = log.w("C", (1, 30, 0), M, "m-0042", "_deleted", True)        # a delete newer than both
+    # m-0041.name: heads b1 (winner) and a1 (a concurrent conflict). The record is deleted (c1)
+    # and name's winner b1 (1:20) is newer than the delete (1:10): also a delete/edit conflict.
+    # Both are listed: they are different facts (a lost race; an edit made without seeing the
+    # delete), sorted by version. m-0042: the delete is newer than name's winner, so only the
+    # concurrent conflict is listed; a deleted record keeps its concurrent conflicts.
+    return ("41-concurrent-and-delete-edit",
+            "conflicts: a field of a deleted record can be in a concurrent conflict and a delete/edit conflict at once; both are listed (sorted by version), and a deleted record keeps its concurrent conflicts.",
+            schema(M), log,
+            expect([rec(M, "m-0041", _deleted=fv(True, c1), name=fv("林秀瑛", b1)),
+                    rec(M, "m-0042", _deleted=fv(True, c2), name=fv("周萍", b2))],
+                   [concurrent(M, "m-0041", "name", "林秀英", a1, b1),
+                    delete_edit(M, "m-0041", "name", "林秀瑛", b1, c1),
+                    concurrent(M, "m-0042", "name", "周平", a2, b2)]))
+
+
+@vector
+def v42():
+    log = Log()
+    a1 = log.w("A", (1, 0, 0), SO, "so-0042", "state", "done")
+    b1 = log.w("B", (1, 10, 0), SO, "so-0042", "state", "ordered", [a1])
+    c1 = log.w("C", (1, 20, 0), SO, "so-0042", "state", "dispatched", [b1])
+    a2 = log.w("A", (1, 0, 1), ACT, "act-0042", "attendees", True, elem="m-1")
+    b2 = log.w("B", (1, 10, 1), ACT, "act-0042", "attendees", True, [a2], elem="m-1")
+    c2 = log.w("C", (1, 20, 1), ACT, "act-0042", "attendees", True, [ver("A", 0, 50)], elem="m-2")
+    # Bases of forward and set writes are accepted and ignored: they supersede nothing.
+    # state: the furthest state written (done), the greatest version (c1). Were the bases read
+    # as lww bases, c1 would be the only head and the state "dispatched".
+    # attendees: m-1's greatest version is b2, m-2's c2; both present; the version is c2's.
+    return ("42-bases-forward-and-set",
+            "bases: a writer sends none for forward and set fields; a receiver accepts a forward or set write that has some and ignores them (they supersede nothing): the forward state stays the furthest one written.",
+            schema(SO, ACT), log,
+            expect([rec(ACT, "act-0042", attendees=fv(["m-1", "m-2"], c2)),
+                    rec(SO, "so-0042", state=fv("done", c1))]))
+
+
+@vector
+def v43():
+    log = Log()
+    a1 = log.w("A", (1, 0, 0), M, "m-0043", "name", "甲")
+    b1 = log.w("B", (1, 10, 0), M, "m-0043", "name", "乙")
+    c1 = log.w("C", (1, 20, 0), M, "m-0043", "name", "丙", [b1])          # an edit: the winner only
+    a2 = log.w("A", (1, 0, 1), M, "m-0044", "name", "甲")
+    b2 = log.w("B", (1, 10, 1), M, "m-0044", "name", "乙")
+    c2 = log.w("C", (1, 20, 1), M, "m-0044", "name", "丙", [b2, a2])      # a settlement: every head
+    d2 = log.w("D", (1, 30, 0), M, "m-0044", "name", "丁", [c2])
+    # m-0043: c1 supersedes b1 only; heads a1 and c1; c1 wins, a1 is still a conflict (now
+    # against c1): an ordinary edit of a field in conflict leaves the conflict open.
+    # m-0044: c2 lists both heads and is the only head; d2 overwrites it: no conflict.
+    return ("43-edit-keeps-conflict-open",
+            "bases: an ordinary edit of a field in conflict lists the winner only, so the conflict stays open (now against the edit); a settling write lists every head and closes it.",
+            schema(M), log,
+            expect([rec(M, "m-0043", name=fv("丙", c1)),
+                    rec(M, "m-0044", name=fv("丁", d2))],
+                   [concurrent(M, "m-0043", "name", "甲", a1, c1)]))
+
+
+@vector
+def v44():
+    log = Log()
+    a1 = log.w("A", (1, 0, 0), M, "m-0044", "name", "吴敏")
+    log.changes[-1]["note"] = {"added": "in a later protocol", "items": [1, 2.5, None, {"deep": [[]]}]}
+    a2 = log.w("A", (1, 0, 1), M, "m-0044", "birthYear", 1961)
+    log.changes[-1] = {"x-trace": "a1b2", **log.changes[-1], "priority": True}
+    # Readers ignore keys they do not know, wherever they stand (SPEC §9).
+    return ("44-unknown-keys-ignored",
+            "wire: a change may carry keys this protocol version does not define (a later additive version); readers ignore them, whatever their value and position.",
+            schema(M), log,
+            expect([rec(M, "m-0044", birthYear=fv(1961, a2), name=fv("吴敏", a1))]))
+
+
+@vector
+def v50():
+    log = Log()
+    a1 = log.w("A", (1, 0, 0), M, "m-0050", "orgUnitId", SCOPE)
+    a2 = log.w("A", (1, 0, 1), M, "m-0050", "phone", None)
+    log.w("A", (1, 0, 2), M, "m-0050", "orgUnitId", None, bases=[a1])   # A#3 clears the scope field
+    # A record always lies in an org unit (SPEC §3, §10 "Scope"): null clears any field but a
+    # forward one and the type's scope fields, so A#3 is refused invalid_value and a1 stands.
+    return ("50-refuse-null-scope-field",
+            "validation: null to a type's scope field is refused with invalid_value (a record always lies in an org unit; move it instead), while null to another lww field clears it.",
+            schema(M), log,
+            expect([rec(M, "m-0050", orgUnitId=fv(SCOPE, a1), phone=fv(None, a2))], [],
+                   [refused("A", 3, "invalid_value")]))
+
+
 def main():
     for fn in V:
         name, description, sch, log, exp = fn()[:5]

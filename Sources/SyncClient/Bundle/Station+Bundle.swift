@@ -135,7 +135,7 @@ extension Station {
             try store.acknowledge(
                 upTo: content.acked,
                 refusals: fresh.map { Refusal(origin: ChangeOrigin(site: siteID, seq: $0.seq), error: SyncError($0.code, $0.message)) },
-                db)
+                records: content.records, db)
             if !sameEpoch {
                 // The hub lost changes it had acknowledged: they wait in the outbox again.
                 try Meta.ackedSeq.write(String(content.acked), db)

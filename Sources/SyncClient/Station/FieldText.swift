@@ -44,13 +44,17 @@ public enum FieldText {
         if text.isEmpty { return .null }
         switch kind {
         case .int:
-            guard let int = Int64(text) else { throw SyncError(.invalidValue, "\(path) takes a whole number; \"\(text.prefix(40))\" is not one") }
+            // Read as the wire reads a JSON number (SPEC §3), so `1961`, `1961.0` and `1.961e3` agree.
+            guard case .int(let int)? = JSONNumber.fieldValue(text) else {
+                throw SyncError(.invalidValue, "\(path) takes a whole number; \"\(text.prefix(40))\" is not one")
+            }
             return .int(int)
         case .number:
-            guard let number = Double(text), number.isFinite else {
+            // Decimal rounding of the text, as on the wire: `0.0000005` is 0.000001.
+            guard let number = JSONNumber.fieldValue(text), number.doubleValue?.isFinite == true else {
                 throw SyncError(.invalidValue, "\(path) takes a number; \"\(text.prefix(40))\" is not one")
             }
-            return .number(number)
+            return number
         case .bool:
             switch text {
             case "true": return .bool(true)

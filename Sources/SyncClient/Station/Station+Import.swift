@@ -35,7 +35,7 @@ extension Station {
         let report = try store.write { db in
             var report = ImportReport()
             var batch = ImportBatch()
-            let planner = WritePlanner(store: store, org: org, db: db)
+            let planner = try WritePlanner(store: store, org: org, db: db)
             while let request = try next() {
                 report.records += 1
                 // A record already in the batch is written first, so that the plan sees it.

@@ -14,7 +14,7 @@ extension Station {
     @discardableResult
     public func write(_ request: RecordWrite) throws(SyncError) -> WriteResult {
         let result = try store.write { db in
-            let planner = WritePlanner(store: store, org: org, db: db)
+            let planner = try WritePlanner(store: store, org: org, db: db)
             let (id, edits) = try planner.plan(request)
             return WriteResult(id: id, changes: edits.isEmpty ? [] : try store.writeLocal(edits, db))
         }
@@ -78,7 +78,7 @@ extension Station {
         type: String, id: String, field: String, keep: Version? = nil, value: FieldValue? = nil
     ) throws(SyncError) -> [Change] {
         try store.write { db in
-            let planner = WritePlanner(store: store, org: org, db: db)
+            let planner = try WritePlanner(store: store, org: org, db: db)
             let edits = try planner.planResolve(type: type, id: id, field: field, keep: keep, value: value)
             return try store.writeLocal(edits, db)
         }
@@ -86,7 +86,7 @@ extension Station {
 
     private func settle(type: String, id: String, _ plan: (WritePlanner) throws -> [LocalEdit]) throws(SyncError) -> Bool {
         try store.write { db in
-            let edits = try plan(WritePlanner(store: store, org: org, db: db))
+            let edits = try plan(try WritePlanner(store: store, org: org, db: db))
             return !(edits.isEmpty ? [] : try store.writeLocal(edits, db)).isEmpty
         }
     }

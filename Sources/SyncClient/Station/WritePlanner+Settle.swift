@@ -12,8 +12,9 @@ extension WritePlanner {
                 .appendOnly,
                 "\(type) records are append-only: they are never edited or deleted (write a correcting entry instead)")
         }
-        try checkScope(of: record, recordType: recordType)
-        return [deletedEdit(record, recordType: recordType, deleted: true, settles: false)]
+        let edits = [deletedEdit(record, recordType: recordType, deleted: true, settles: false)]
+        try checkScope(edits)
+        return edits
     }
 
     /// The edit restoring a deleted record; none when it is not deleted.
@@ -21,8 +22,9 @@ extension WritePlanner {
         let recordType = try self.recordType(type)
         let record = try existingRecord(type: type, id: id)
         guard record.isDeleted else { return [] }
-        try checkScope(of: record, recordType: recordType)
-        return [deletedEdit(record, recordType: recordType, deleted: false, settles: true)]
+        let edits = [deletedEdit(record, recordType: recordType, deleted: false, settles: true)]
+        try checkScope(edits)
+        return edits
     }
 
     /// The settling edits of a conflict on `field`: keep one head's value (`keep`) or write a
@@ -38,7 +40,15 @@ extension WritePlanner {
         guard (keep == nil) != (value == nil) else {
             throw SyncError(.invalidValue, "settle a conflict with either the version to keep or a new value, not both")
         }
-        try checkScope(of: record, recordType: recordType)
+        let edits = try settlingEdits(record, recordType: recordType, field: field, keep: keep, value: value)
+        try checkScope(edits)
+        return edits
+    }
+
+    private func settlingEdits(
+        _ record: RecordState, recordType: RecordType, field: String, keep: Version?, value: FieldValue?
+    ) throws -> [LocalEdit] {
+        let (type, id) = (record.key.type, record.key.id)
         let scope = self.scope(of: record, recordType: recordType)
         let key = FieldKey(type: type, id: id, field: field)
         if let state = record.fields[field], recordType.effectivePolicy(of: field) == .lww, !state.losingHeads.isEmpty {

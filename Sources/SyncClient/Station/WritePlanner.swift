@@ -14,12 +14,15 @@ struct WritePlanner {
     let org: String
     let db: Database
     let context: ValidationContext
+    /// What the station may write, from the org tree its replica holds.
+    let scope: StationScope
 
-    init(store: ReplicaStore, org: String, db: Database) {
+    init(store: ReplicaStore, org: String, db: Database) throws {
         self.store = store
         self.org = org
         self.db = db
         self.context = ValidationContext(wallMillis: store.wallClock.nowMillis())
+        self.scope = try store.stationScope(of: org, db)
     }
 
     var schema: Schema { store.schema }
@@ -56,13 +59,16 @@ struct WritePlanner {
         if values.isEmpty && elements.isEmpty { return (id, []) }
 
         let scope = try resultingScope(of: id, type: type, recordType: recordType, values: values, current: current)
-        try checkScope(
-            id: id, type: type, recordType: recordType, scope: scope, values: values, current: current,
-            label: request.id == nil ? "the new \(type)" : nil)
-        var edits = values.sorted { $0.key < $1.key }.map { name, value in
+        // The scope field first: a hub takes a new record's changes only from a push that
+        // places it, and a push batch may end inside a write (SPEC §10 "Scope").
+        let ordered = values.sorted { a, b in
+            (a.key == recordType.scopeField) != (b.key == recordType.scopeField) ? a.key == recordType.scopeField : a.key < b.key
+        }
+        var edits = ordered.map { name, value in
             LocalEdit(key: FieldKey(type: type, id: id, field: name), scope: scope, value: value)
         }
         edits += elements.map { LocalEdit(key: $0, scope: scope, value: .bool($1)) }
+        try checkScope(edits)
         return (id, edits)
     }
 
@@ -185,7 +191,6 @@ struct WritePlanner {
 
     /// The org unit an existing record belongs to.
     func scope(of record: RecordState, recordType: RecordType) -> String {
-        guard let scopeField = recordType.scopeField else { return record.key.id }
-        return record.fields[scopeField]?.winner.value.stringValue ?? record.key.id
+        recordType.place(id: record.key.id, values: record.values).scope
     }
 }

@@ -70,6 +70,12 @@ public struct HTTPTransport: ChangeTransport {
         try await send("GET", path: "v1/digest")
     }
 
+    /// The hub's digest of what this station sees with the digest of each of its records
+    /// (`GET /v1/digest?detail=records`), to tell which records differ.
+    public func scopeDigestWithRecords() async throws(SyncError) -> DigestResponse {
+        try await send("GET", path: "v1/digest", query: ["detail": "records"])
+    }
+
     /// Sends one request, retrying what may pass, and decodes the answer.
     private func send<Response: Decodable>(
         _ method: String, path: String, query: [String: String] = [:], body: Data? = nil

@@ -94,36 +94,34 @@ public struct SyncEngine: Sendable {
     private func push(into summary: inout SyncSummary, progress: (SyncProgress) -> Void) async throws(SyncError) {
         var batchSize = configuration.initialBatch
         let total = try store.outboxCount()
-        var resetOnce = false
+        var learnedAcked = false
         while true {
             let batch = try store.outbox(limit: batchSize)
             guard let last = batch.last else { return }
             let response: PushResponse
             do {
                 response = try await transport.push(PushRequest(changes: batch))
-            } catch let error where error.code == .seqGap && !resetOnce {
-                // The hub holds less of this station than the station thought (restored from
-                // a backup?): send everything again; the hub skips what it holds.
+            } catch let error where error.code == .seqGap && !learnedAcked {
+                // The hub holds less of this station than the station thought (restored from a
+                // backup): its `acked` is the truth; what it lacks waits in the outbox again.
                 logger.warning("sync.push.seq_gap", metadata: ["sync.site": "\(store.siteID)"])
-                try store.write { db in try Meta.ackedSeq.write("0", db) }
-                resetOnce = true
+                try await adoptHubAcked()
+                learnedAcked = true
                 continue
             } catch let error where error.code == .payloadTooLarge && batchSize > 50 {
                 batchSize /= 2
                 continue
-            } catch let error where error.code == .clockSkew {
-                throw SyncError(
-                    .clockSkew,
-                    "the hub refuses this station's changes: they are stamped more than \(configuration.maxDriftMillis / 60_000) minutes ahead of the hub's clock. Fix this computer's date and time; changes already written wait until the hub's clock reaches them"
-                )
             }
             let before = try store.read { db in try store.ackedSeq(db) }
             try store.write { db in
                 let refusals = response.refused.map {
                     Refusal(origin: ChangeOrigin(site: store.siteID, seq: $0.seq), error: SyncError($0.code, $0.message))
                 }
-                try store.acknowledge(upTo: response.acked, refusals: refusals, db)
+                try store.acknowledge(upTo: response.acked, refusals: refusals, records: response.records, db)
                 try store.updateClock(db) { $0.receive(response.hubClock, wallMillis: store.wallClock.nowMillis()) }
+                if try store.recoverClock(hub: response.hubClock, maxDriftMillis: configuration.maxDriftMillis, db) {
+                    logger.notice("sync.clock.recovered", metadata: ["sync.site": "\(store.siteID)"])
+                }
             }
             try checkClock(hub: response.hubClock)
             let byChange = Dictionary(batch.map { ($0.seq, $0) }, uniquingKeysWith: { a, _ in a })
@@ -272,7 +270,7 @@ public struct SyncEngine: Sendable {
     /// Applies one pull answer in one transaction with the new cursor and the hub's epoch:
     /// installs the records that came into scope, drops those that left, applies the changes.
     /// A bundle from the hub goes through here too.
-    static func apply(_ response: PullResponse, to store: ReplicaStore) throws(SyncError) -> ApplyReport {
+    public static func apply(_ response: PullResponse, to store: ReplicaStore) throws(SyncError) -> ApplyReport {
         try store.write { db in try apply(response, to: store, db) }
     }
 
@@ -280,6 +278,7 @@ public struct SyncEngine: Sendable {
     static func apply(_ response: PullResponse, to store: ReplicaStore, _ db: Database) throws -> ApplyReport {
         try store.install(response.records, db)
         for key in response.removed { try store.removeRecord(key, db) }
+        for key in response.redacted { try store.redact(key, db) }
         // The hub has checked every change against its clock; this station's own wall
         // clock may lag without making them any less valid.
         let wall = max(store.wallClock.nowMillis(), response.hubClock.millis)
@@ -294,15 +293,24 @@ public struct SyncEngine: Sendable {
     /// still holds of this station's changes, push the rest again, and pull from the start.
     private func rewind(into summary: inout SyncSummary, progress: (SyncProgress) -> Void) async throws(SyncError) {
         logger.warning("sync.epoch.changed", metadata: ["sync.site": "\(store.siteID)"])
-        // An empty push answers with the highest seq of this station the hub holds.
-        let held = try await transport.push(PushRequest(changes: []))
+        try await adoptHubAcked()
         try store.write { db in
-            if held.acked < (try store.ackedSeq(db)) { try Meta.ackedSeq.write(String(held.acked), db) }
             try Meta.pullCursor.write("0", db)
             try SyncMeta.epoch.delete(db)
         }
         summary.rewound = true
         try await push(into: &summary, progress: progress)
+    }
+
+    /// Asks the hub which of this station's changes it holds (an empty push answers with the
+    /// highest seq of the station it holds) and lowers the acknowledged seq to it, so that
+    /// what the hub lost waits in the outbox again (SPEC §11, §14). The hub's `acked` never
+    /// goes back unless the hub itself went back.
+    private func adoptHubAcked() async throws(SyncError) {
+        let held = try await transport.push(PushRequest(changes: []))
+        try store.write { db in
+            if held.acked < (try store.ackedSeq(db)) { try Meta.ackedSeq.write(String(held.acked), db) }
+        }
     }
 
     /// Refuses to go on when this station's wall clock runs so far ahead of the hub's that

@@ -1,7 +1,6 @@
 extension CanonicalJSON {
     /// Parses one JSON scalar (`null`, `true`, `false`, a number or a string) into a field
-    /// value; `nil` if the text is anything else. Integers without fraction or exponent become
-    /// `.int`, other numbers `.number`.
+    /// value; `nil` if the text is anything else. Numbers are read as ``JSONNumber`` reads them.
     public static func parseValue(_ text: String) -> FieldValue? {
         var parser = ScalarParser(bytes: Array(text.utf8))
         guard let value = parser.value(), parser.atEnd else { return nil }
@@ -49,7 +48,7 @@ private struct ScalarParser {
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         if isInteger, let i = Int64(text) { return .int(i) }
-        return Double(text).map(FieldValue.number)
+        return JSONNumber.fieldValue(text)
     }
 
     private mutating func string() -> String? {

@@ -68,23 +68,41 @@ public enum CanonicalJSON {
         return (d < 0 && whole == 0 ? "-" : "") + String(whole) + "." + fraction
     }
 
-    /// The whole part (toward zero) and the millionths of `d`'s magnitude, rounded half away
-    /// from zero. Computed apart so that no digit is lost to the product `d × 10⁶`.
+    /// The whole part (toward zero) and the millionths of `d`'s magnitude: `d`'s exact binary
+    /// value rounded half away from zero to six decimals. The product `fraction × 10⁶` is
+    /// taken with its exact rounding error (a fused multiply-add), so that a fraction just
+    /// below or above a half-millionth rounds the way its exact value does.
     private static func split(_ d: Double) -> (whole: Int64, micros: Int64) {
-        let truncated = d.rounded(.towardZero)
+        let magnitude = abs(d)
+        let truncated = magnitude.rounded(.towardZero)
         var whole = Int64(truncated)
-        var micros = Int64((abs(d - truncated) * 1_000_000).rounded(.toNearestOrAwayFromZero))
-        if micros == 1_000_000 {
-            micros = 0
-            whole += d < 0 ? -1 : 1
+        let fraction = magnitude - truncated  // exact
+        let product = fraction * 1_000_000
+        let error = (-product).addingProduct(fraction, 1_000_000)  // exactly fraction × 10⁶ − product
+        var micros = product.rounded(.down)
+        let rest = product - micros  // exact
+        if rest > 0.5 || (rest == 0.5 && error >= 0) { micros += 1 }
+        var millionths = Int64(micros)
+        if millionths == 1_000_000 {
+            millionths = 0
+            whole += 1
         }
-        return (whole, micros)
+        return (d < 0 ? -whole : whole, millionths)
     }
 
-    /// `d` rounded to the six decimals a `number` field keeps.
+    /// `d` held as a `number` field holds it: its exact value rounded half away from zero to
+    /// six decimals, then the binary64 nearest to that decimal (SPEC §3). A number read from
+    /// JSON text is already so (``JSONNumber``); this rounds one made by arithmetic.
+    /// `d` must be finite and below 2⁶² in magnitude.
     public static func roundedNumber(_ d: Double) -> Double {
         let (whole, micros) = split(d)
-        let magnitude = Double(whole.magnitude) + Double(micros) / 1_000_000
-        return d < 0 ? -magnitude : magnitude
+        let total = whole.magnitude * 1_000_000 + UInt64(micros)
+        let magnitude: Double
+        if total < 1 << 53 {
+            magnitude = Double(total) / 1_000_000  // exact operands: one correct rounding
+        } else {
+            magnitude = Double("\(total)e-6") ?? .infinity  // correctly rounded decimal reading
+        }
+        return d < 0 && magnitude != 0 ? -magnitude : magnitude  // never −0
     }
 }

@@ -1,3 +1,5 @@
+import Foundation  // Decimal: reading numbers exactly through Codable
+
 /// The value of one field write. On the wire it is the plain JSON value: a string, an
 /// integer, a number, `true`/`false` or `null`. Dates are strings `YYYY-MM-DD`; the schema
 /// says which kind a field expects.
@@ -47,22 +49,40 @@ public enum FieldValue: Hashable, Sendable {
 }
 
 extension FieldValue: Codable {
+    /// Reads a plain JSON value. A number is read as ``JSONNumber`` reads it, through
+    /// `Decimal`, which a JSON decoder fills from the number's text exactly (past its 38th
+    /// significant digit it truncates, which changes no six-decimal rounding and no range
+    /// decision), so that this codec agrees with ``WireJSON``. A number `Decimal` cannot hold
+    /// (an exponent past its range) is placed by its binary64 value: below a half-millionth
+    /// it rounds to 0, from 2⁶³ on it is out of range.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
+        func malformed() -> DecodingError {
+            DecodingError.dataCorrupted(.init(
+                codingPath: decoder.codingPath,
+                debugDescription: "a field value is a string, boolean, null or a number below 10^100 in magnitude (and 0 or at least 10^-100)"))
+        }
         if container.decodeNil() {
             self = .null
         } else if let b = try? container.decode(Bool.self) {
             self = .bool(b)
-        } else if let i = try? container.decode(Int64.self) {
-            self = .int(i)
-        } else if let d = try? container.decode(Double.self) {
-            self = .number(d)
         } else if let s = try? container.decode(String.self) {
             self = .string(s)
+        } else if let decimal = try? container.decode(Decimal.self) {
+            guard let value = JSONNumber.fieldValue(decimal.description) else { throw malformed() }
+            self = value
+        } else if let d = try? container.decode(Double.self), d.isFinite {
+            guard d == 0 || (abs(d) >= 1e-100 && abs(d) < 1e100) else { throw malformed() }
+            if abs(d) < 0.0000005 {
+                self = .int(0)
+            } else if abs(d) >= 0x1p63 {
+                self = .number(d < 0 ? -.infinity : .infinity)
+            } else {
+                guard let value = JSONNumber.fieldValue("\(d)") else { throw malformed() }
+                self = value
+            }
         } else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "a field value is a string, number, boolean or null")
-            )
+            throw malformed()
         }
     }
 

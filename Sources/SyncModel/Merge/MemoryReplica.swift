@@ -11,6 +11,8 @@ public struct MemoryReplica: Sendable {
     public private(set) var superseded: [FieldKey: Set<Version>] = [:]
     /// The origins of every change applied.
     public private(set) var seen: Set<ChangeOrigin> = []
+    /// Each record's row: where it lies and whether it is deleted.
+    public private(set) var rows: [RecordKey: RecordRowState] = [:]
 
     /// Creates an empty replica.
     public init(schema: Schema) {
@@ -22,36 +24,59 @@ public struct MemoryReplica: Sendable {
     @discardableResult
     public mutating func apply(_ changes: some Sequence<Change>, context: ValidationContext) -> ApplyReport {
         var report = ApplyReport()
+        var fold = MergeFold(schema: schema, source: Source(replica: self))
         for change in changes {
             if seen.contains(change.origin) {
                 report.duplicates.append(change.origin)
                 continue
             }
+            let valid: Change
             do {
-                let valid = try schema.validate(change, in: context)
-                merge(valid)
-                report.applied.append(change.origin)
+                valid = try schema.validate(change, in: context)
             } catch {
                 report.refused.append(Refusal(origin: change.origin, error: error))
+                continue
             }
+            seen.insert(change.origin)
+            Self.neverFails { try fold.merge(valid) }
+            report.applied.append(change.origin)
         }
+        store(fold.result)
         return report
     }
 
-    /// Folds one valid change into the state.
-    private mutating func merge(_ change: Change) {
-        seen.insert(change.origin)
-        let key = change.key
-        let spec = schema.field(change.field, of: change.type)!
-        let policy = schema.types[change.type]!.effectivePolicy(of: change.field)!
-        var isSuperseded = false
-        if policy == .lww {
-            superseded[key, default: []].formUnion(change.bases)
-            isSuperseded = superseded[key]!.contains(change.version)
-        }
-        fields[key] = FieldState.merging(
-            fields[key], Head(version: change.version, value: change.value), bases: change.bases, policy: policy,
-            isSuperseded: isSuperseded, rank: { spec.rank(of: $0.stringValue ?? "") ?? -1 })
+    /// Installs snapshot records, as a store installs a hub's snapshot page.
+    public mutating func install(_ records: [SnapshotRecord]) {
+        var fold = MergeFold(schema: schema, source: Source(replica: self))
+        for record in records { Self.neverFails { try fold.install(record) } }
+        store(fold.result)
+    }
+
+    /// Forgets a record, as a station does when the record leaves its view.
+    public mutating func remove(_ record: RecordKey) {
+        fields = fields.filter { $0.key.record != record }
+        superseded = superseded.filter { $0.key.record != record }
+        rows[record] = nil
+    }
+
+    /// Writes a fold's result into the dictionaries.
+    private mutating func store(_ result: MergeResult) {
+        for write in result.fields { fields[write.key] = write.state }
+        for entry in result.superseded { superseded[entry.key, default: []].insert(entry.version) }
+        for write in result.rows { rows[write.record] = write.row }
+    }
+
+    /// Runs fold work over the in-memory source, which cannot fail.
+    private static func neverFails(_ body: () throws -> Void) {
+        do { try body() } catch { preconditionFailure("an in-memory merge source does not fail: \(error)") }
+    }
+
+    /// The replica as a ``MergeSource``.
+    private struct Source: MergeSource {
+        let replica: MemoryReplica
+        func fieldState(_ key: FieldKey) -> FieldState? { replica.fields[key] }
+        func isSuperseded(_ version: Version, of key: FieldKey) -> Bool { replica.superseded[key]?.contains(version) == true }
+        func recordRow(_ record: RecordKey) -> RecordRowState? { replica.rows[record] }
     }
 
     /// Every record the replica holds, in canonical order.

@@ -48,6 +48,10 @@ public struct RecordType: Hashable, Sendable {
                 throw SyncError(.schemaInvalid, "\(typeName): scope field \"\(scope)\" must be a ref field of the type")
             }
         }
+        // A record lies in at most two units (SPEC §10 "Scope"): its own and a second one.
+        guard alsoScopeFields.count <= 1, scopeField != nil || alsoScopeFields.isEmpty else {
+            throw SyncError(.schemaInvalid, "\(typeName): a type names at most one further scope field, and only beside its scopeField")
+        }
     }
 }
 

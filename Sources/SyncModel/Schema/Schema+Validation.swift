@@ -49,7 +49,8 @@ extension Schema {
         if spec.policy == .immutable && !change.bases.isEmpty {
             throw SyncError(.immutableField, "\(change.type).\(change.field) is written once, at creation, and never changed")
         }
-        change.value = try canonicalValue(change, spec: spec)
+        let placesRecord = change.field == recordType.scopeField || recordType.alsoScopeFields.contains(change.field)
+        change.value = try canonicalValue(change, spec: spec, placesRecord: placesRecord)
         let (limit, overflow) = context.wallMillis.addingReportingOverflow(context.maxDriftMillis)
         if !overflow, change.hlc.millis > limit {
             let ahead = (change.hlc.millis - context.wallMillis) / 1000
@@ -61,7 +62,7 @@ extension Schema {
         return change
     }
 
-    private func canonicalValue(_ change: Change, spec: FieldSpec) throws(SyncError) -> FieldValue {
+    private func canonicalValue(_ change: Change, spec: FieldSpec, placesRecord: Bool) throws(SyncError) -> FieldValue {
         // Only error sentences need the path; built on demand, not for every valid change.
         var path: String { "\(change.type).\(change.field)" }
         if spec.kind == .set {
@@ -84,6 +85,10 @@ extension Schema {
             guard spec.policy != .forward else {
                 throw SyncError(.invalidValue, "\(path) moves through states and cannot be cleared")
             }
+            // A record always lies in an org unit (SPEC §3, §10 "Scope"): move it instead.
+            guard !placesRecord else {
+                throw SyncError(.invalidValue, "\(path) names the record's org unit and cannot be cleared; write another unit to move the record")
+            }
             return .null
         }
         func wrongKind(_ expected: String) -> SyncError {
@@ -104,13 +109,27 @@ extension Schema {
                 throw SyncError(.invalidValue, "\(path) may not contain the NUL character (U+0000)")
             }
         case .int:
-            guard case .int = value else { throw wrongKind("a whole number") }
-        case .number:
+            // A JSON number whose six-decimal rounding is whole arrives as `.int` (JSONNumber);
+            // `.number(±∞)` stands for one outside the 64-bit range; any other `.number` is not
+            // a whole number, which is a different kind (as in JSON Schema's "integer").
             switch value {
-            case .int(let i) where abs(Double(i)) < CanonicalJSON.numberLimit: return .number(Double(i))
-            case .number(let d) where d.isFinite && abs(d) < CanonicalJSON.numberLimit:
-                return .number(CanonicalJSON.roundedNumber(d))
-            case .int, .number: throw SyncError(.invalidValue, "\(path) takes a number below 10^12 in magnitude")
+            case .int: break
+            case .number(let d) where d.isInfinite:
+                throw SyncError(.invalidValue, "\(path) takes a whole number from -9223372036854775808 to 9223372036854775807")
+            default: throw wrongKind("a whole number")
+            }
+        case .number:
+            // Rounded first, then held to the limit: the held value must pass again unchanged.
+            var tooLarge: SyncError { SyncError(.invalidValue, "\(path) takes a number below 10^12 in magnitude") }
+            switch value {
+            case .int(let i):
+                guard i.magnitude < 1_000_000_000_000 else { throw tooLarge }
+                return .number(Double(i))
+            case .number(let d):
+                guard d.isFinite, abs(d) < CanonicalJSON.numberLimit else { throw tooLarge }
+                let rounded = CanonicalJSON.roundedNumber(d)
+                guard abs(rounded) < CanonicalJSON.numberLimit else { throw tooLarge }
+                return .number(rounded)
             default: throw wrongKind("a number")
             }
         case .bool:

@@ -43,6 +43,25 @@ public struct Schema: Hashable, Sendable {
             }
             try recordType.check(typeName: typeName)
         }
+        let unitTypes = types.filter { $0.value.scopeField == nil }.keys.sorted()
+        guard unitTypes.count <= 1 else {
+            throw SyncError(
+                .schemaInvalid,
+                "only the org unit type has no scopeField (its scope is its own id); \(unitTypes.joined(separator: ", ")) all lack one")
+        }
+    }
+
+    /// The org unit type: the one type without a scope field (a record of it is its own scope).
+    public var orgUnitType: String? {
+        types.first { $0.value.scopeField == nil }?.key
+    }
+
+    /// The field of an org unit naming its parent: `parentId`, or else the unit type's first
+    /// ref field that refers to the unit type itself.
+    public var orgUnitParentField: String? {
+        guard let unitType = orgUnitType, let fields = types[unitType]?.fields else { return nil }
+        if fields["parentId"]?.kind == .ref { return "parentId" }
+        return fields.keys.sorted().first { fields[$0]?.kind == .ref && fields[$0]?.ref == unitType }
     }
 }
 

@@ -33,13 +33,38 @@ public struct DigestResponse: Hashable, Sendable, Codable {
     public var records: Int
     /// The hub log position the digest was taken at.
     public var cursor: Int64
+    /// With `?detail=records`: the digest of each record of the view, in canonical order, so
+    /// that a station whose digest differs can say which records differ.
+    public var recordDigests: [RecordDigest]?
 
     /// Creates a response.
-    public init(digest: String, records: Int, cursor: Int64) {
+    public init(digest: String, records: Int, cursor: Int64, recordDigests: [RecordDigest]? = nil) {
         self.digest = digest
         self.records = records
         self.cursor = cursor
+        self.recordDigests = recordDigests
     }
+}
+
+/// The digest of one record: SHA-256 (lowercase hex) of the canonical dump of a replica that
+/// held only this record — `{"records":[R],"conflicts":[its conflicts]}` (SPEC §6).
+public struct RecordDigest: Hashable, Sendable, Codable {
+    /// The record type.
+    public var type: String
+    /// The record id.
+    public var id: String
+    /// The record's digest.
+    public var digest: String
+
+    /// Creates a record digest.
+    public init(type: String, id: String, digest: String) {
+        self.type = type
+        self.id = id
+        self.digest = digest
+    }
+
+    /// The record.
+    public var key: RecordKey { RecordKey(type: type, id: id) }
 }
 
 /// `GET /healthz`.

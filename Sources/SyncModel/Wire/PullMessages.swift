@@ -8,6 +8,9 @@ public struct PullResponse: Hashable, Sendable, Codable {
     /// Records that left the station's scope since the cursor: the station drops them
     /// locally (they are not deleted for anyone else).
     public var removed: [RecordKey]
+    /// Records the station still sees but no longer owns since the cursor (moved out of its
+    /// subtree to a unit above it): the station drops their personal fields.
+    public var redacted: [RecordKey]
     /// The cursor to pull from next time.
     public var cursor: Int64
     /// Whether more changes wait past `cursor`.
@@ -21,16 +24,43 @@ public struct PullResponse: Hashable, Sendable, Codable {
 
     /// Creates a pull response.
     public init(
-        changes: [Change], records: [SnapshotRecord] = [], removed: [RecordKey] = [], cursor: Int64, more: Bool,
-        hubClock: HLC, epoch: String? = nil
+        changes: [Change], records: [SnapshotRecord] = [], removed: [RecordKey] = [], redacted: [RecordKey] = [],
+        cursor: Int64, more: Bool, hubClock: HLC, epoch: String? = nil
     ) {
         self.changes = changes
         self.records = records
         self.removed = removed
+        self.redacted = redacted
         self.cursor = cursor
         self.more = more
         self.hubClock = hubClock
         self.epoch = epoch
+    }
+
+    enum CodingKeys: String, CodingKey { case changes, records, removed, redacted, cursor, more, hubClock, epoch }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.changes = try c.decode([Change].self, forKey: .changes)
+        self.records = try c.decode([SnapshotRecord].self, forKey: .records)
+        self.removed = try c.decode([RecordKey].self, forKey: .removed)
+        self.redacted = try c.decodeIfPresent([RecordKey].self, forKey: .redacted) ?? []
+        self.cursor = try c.decode(Int64.self, forKey: .cursor)
+        self.more = try c.decode(Bool.self, forKey: .more)
+        self.hubClock = try c.decode(HLC.self, forKey: .hubClock)
+        self.epoch = try c.decodeIfPresent(String.self, forKey: .epoch)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(changes, forKey: .changes)
+        try c.encode(records, forKey: .records)
+        try c.encode(removed, forKey: .removed)
+        if !redacted.isEmpty { try c.encode(redacted, forKey: .redacted) }
+        try c.encode(cursor, forKey: .cursor)
+        try c.encode(more, forKey: .more)
+        try c.encode(hubClock, forKey: .hubClock)
+        try c.encodeIfPresent(epoch, forKey: .epoch)
     }
 }
 

@@ -20,16 +20,46 @@ public struct PushResponse: Hashable, Sendable, Codable {
     public var duplicates: Int
     /// Changes the hub refused, with the reason; they are acknowledged all the same.
     public var refused: [PushRefusal]
-    /// The hub's clock after the push, for the station to adopt.
+    /// The hub's current state, as this station sees it, of every record a refused change of
+    /// this push names (in (type, id) order): the station takes it in place of its own, so
+    /// that it holds what the hub holds. A refused record missing here is one the station does
+    /// not see at the hub (the hub never held it, or holds it elsewhere): the station drops it.
+    public var records: [SnapshotRecord]
+    /// The hub's clock when it answered, for the station to adopt.
     public var hubClock: HLC
 
     /// Creates a push response.
-    public init(acked: UInt64, applied: Int, duplicates: Int, refused: [PushRefusal], hubClock: HLC) {
+    public init(
+        acked: UInt64, applied: Int, duplicates: Int, refused: [PushRefusal], records: [SnapshotRecord] = [], hubClock: HLC
+    ) {
         self.acked = acked
         self.applied = applied
         self.duplicates = duplicates
         self.refused = refused
+        self.records = records
         self.hubClock = hubClock
+    }
+
+    enum CodingKeys: String, CodingKey { case acked, applied, duplicates, refused, records, hubClock }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.acked = try c.decode(UInt64.self, forKey: .acked)
+        self.applied = try c.decode(Int.self, forKey: .applied)
+        self.duplicates = try c.decode(Int.self, forKey: .duplicates)
+        self.refused = try c.decode([PushRefusal].self, forKey: .refused)
+        self.records = try c.decodeIfPresent([SnapshotRecord].self, forKey: .records) ?? []
+        self.hubClock = try c.decode(HLC.self, forKey: .hubClock)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(acked, forKey: .acked)
+        try c.encode(applied, forKey: .applied)
+        try c.encode(duplicates, forKey: .duplicates)
+        try c.encode(refused, forKey: .refused)
+        if !records.isEmpty { try c.encode(records, forKey: .records) }
+        try c.encode(hubClock, forKey: .hubClock)
     }
 }
 

@@ -35,7 +35,7 @@ extension PushRequest: WireJSONMessage {
 
 extension PullResponse: WireJSONMessage {
     public static func read(from reader: inout WireJSONReader) throws(WireJSONError) -> PullResponse {
-        var changes: [Change]?, records: [SnapshotRecord]?, removed: [RecordKey]?
+        var changes: [Change]?, records: [SnapshotRecord]?, removed: [RecordKey]?, redacted: [RecordKey]?
         var cursor: Int64?, more: Bool?, hubClock: UInt64?, epoch: String?
         var seen = WireJSONSeenKeys()
         try reader.object { (r, key) throws(WireJSONError) in
@@ -53,6 +53,8 @@ extension PullResponse: WireJSONMessage {
                 hubClock = try r.readHex16()
             } else if key == "epoch", seen.first(6) {
                 epoch = try r.readNull() ? nil : r.readString()
+            } else if key == "redacted", seen.first(7) {
+                redacted = try r.array { (r) throws(WireJSONError) in try RecordKey.read(from: &r) }
             } else {
                 return false
             }
@@ -60,7 +62,7 @@ extension PullResponse: WireJSONMessage {
         }
         return try PullResponse(
             changes: reader.required(changes, "changes"), records: reader.required(records, "records"),
-            removed: reader.required(removed, "removed"), cursor: reader.required(cursor, "cursor"),
+            removed: reader.required(removed, "removed"), redacted: redacted ?? [], cursor: reader.required(cursor, "cursor"),
             more: reader.required(more, "more"), hubClock: HLC(rawValue: reader.required(hubClock, "hubClock")), epoch: epoch)
     }
 
@@ -71,6 +73,10 @@ extension PullResponse: WireJSONMessage {
         w.array(records) { $1.write(to: &$0) }
         w.raw(#","removed":"#)
         w.array(removed) { $1.write(to: &$0) }
+        if !redacted.isEmpty {
+            w.raw(#","redacted":"#)
+            w.array(redacted) { $1.write(to: &$0) }
+        }
         w.raw(#","cursor":"#)
         w.integer(cursor)
         w.raw(#","more":"#)
@@ -85,7 +91,7 @@ extension PullResponse: WireJSONMessage {
     }
 
     public var estimatedWireSize: Int {
-        96 + changes.count * 224 + records.reduce(0) { $0 + $1.estimatedWireSize } + removed.count * 48
+        96 + changes.count * 224 + records.reduce(0) { $0 + $1.estimatedWireSize } + (removed.count + redacted.count) * 48
     }
 }
 

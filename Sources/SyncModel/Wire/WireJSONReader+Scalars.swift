@@ -104,18 +104,11 @@ extension WireJSONReader {
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             let number = try scanNumber()
             if number.isInteger, !number.overflow, let value = signed(number) { return .int(value) }
-            guard let d = double(number), d.isFinite else { throw WireJSONError(.malformedValue, at: number.start) }
-            // As Foundation: a whole number written with a fraction or exponent is an int.
-            // From 2⁵³ to 2⁶³ Foundation goes through `Decimal`, which this reader cannot
-            // match digit for digit, so it refuses them (no valid field holds one).
-            if !number.isInteger, d == d.rounded(.towardZero) {
-                guard d.magnitude < 0x1p53 else {
-                    guard d.magnitude > 0x1p63 else { throw WireJSONError(.malformedValue, at: number.start) }
-                    return .number(d)
-                }
-                return .int(Int64(d))
-            }
-            return .number(d)
+            // A fraction, an exponent or a long integer: read exactly from the text (SPEC §3).
+            let text = UnsafeBufferPointer(
+                start: (base.unsafelyUnwrapped + number.start).assumingMemoryBound(to: UInt8.self), count: number.end - number.start)
+            guard let value = JSONNumber.fieldValue(utf8: text) else { throw WireJSONError(.malformedValue, at: number.start) }
+            return value
         case UInt8(ascii: "{"), UInt8(ascii: "["):
             throw WireJSONError(.malformedValue, at: index)
         default:

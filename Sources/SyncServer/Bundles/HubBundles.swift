@@ -139,9 +139,9 @@ public struct HubBundles: Sendable {
             position = response.cursor
         }
         let to = pulls.last?.cursor ?? from
-        var refusals: [PushRefusal] = []
-        if let site = station.site { refusals = try await store.refusals(site: site) }
-        let content = HubBundleContent(acked: station.acked, refusals: refusals, epoch: epoch, from: from, to: to, pulls: pulls)
+        let refusals = try await store.refusals(of: station)
+        let content = HubBundleContent(
+            acked: station.acked, refusals: refusals.refusals, records: refusals.records, epoch: epoch, from: from, to: to, pulls: pulls)
         let header = BundleHeader(
             kind: .hub, created: configuration.wallClock.nowMillis(), schema: WireProtocol.schemaTag(store.schema),
             site: station.site, org: station.org, key: "", station: station.id, hub: store.siteID)

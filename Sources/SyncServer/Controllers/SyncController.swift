@@ -111,9 +111,17 @@ struct SyncController {
         return try JSONBody.response(body, to: request)
     }
 
+    /// `GET /v1/digest[?detail=records]`: the view's digest, and with `detail=records` the
+    /// digest of each of its records (so that a station can say which records differ).
     @Sendable func digest(_ request: Request, context: HubRequestContext) async throws -> Response {
         let station = try context.requireStation()
-        return try JSONBody.response(try await store.digest(for: station), to: request)
+        var body = try await store.digest(for: station)
+        switch request.uri.queryParameters["detail"].map(String.init) {
+        case nil: break
+        case "records"?: body.recordDigests = try await store.recordDigests(for: station)
+        case let other?: throw HubError(.badRequest, .badRequest, "detail is \"records\" or absent, not \"\(other.prefix(20))\"")
+        }
+        return try JSONBody.response(body, to: request)
     }
 
     /// The most refused changes of one push logged one by one (the rest are counted).

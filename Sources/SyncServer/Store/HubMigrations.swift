@@ -85,5 +85,25 @@ enum HubMigrations {
             // The log epoch (SPEC §14): renewed whenever the file is restored from a backup.
             if try HubEpoch.read(db) == nil { try HubEpoch.key.write(HubEpoch.random(), db) }
         }
+        migrator.registerMigration("hub-v3-refusal-records") { db in
+            // The record each refused change names, so that a hub bundle can carry the hub's
+            // state of it (SPEC §13): the station takes that state in place of its own.
+            try db.execute(sql: "ALTER TABLE hub_refusals ADD COLUMN type TEXT")
+            try db.execute(sql: "ALTER TABLE hub_refusals ADD COLUMN rid TEXT")
+        }
+        migrator.registerMigration("hub-v4-compaction-marks") { db in
+            // Records that lost log entries to compaction, with the last such position: a pull
+            // over it sends the record's state, which holds what the dropped entries decided.
+            try db.execute(
+                sql: """
+                    CREATE TABLE compacted (
+                        type TEXT NOT NULL,
+                        rid TEXT NOT NULL,
+                        pos INTEGER NOT NULL,
+                        PRIMARY KEY (type, rid)
+                    ) WITHOUT ROWID
+                    """)
+            try db.execute(sql: "CREATE INDEX compacted_pos ON compacted (pos)")
+        }
     }
 }

@@ -44,6 +44,11 @@ public protocol HubStore: Sendable {
     func snapshot(for station: HubStation, token: SnapshotToken?, limit: Int) async throws -> SnapshotPage
     /// The digest of the station's view (the whole hub when `station` is `nil`).
     func digest(for station: HubStation?) async throws -> DigestResponse
+    /// The digest of each record of the station's view (the whole hub when `station` is
+    /// `nil`), in canonical order, over exactly the records and fields ``digest(for:)`` hashes.
+    func recordDigests(for station: HubStation?) async throws -> [RecordDigest]
+    /// The change feed: log entries after `position`, in log order, at most `limit`.
+    func log(after position: Int64, limit: Int) async throws -> LogPage
 
     // MARK: County view (reports and dashboard)
 
@@ -69,8 +74,9 @@ public protocol HubStore: Sendable {
     func bundleStation(id: String) async throws -> BundleStation
     /// Notes where a station stood (pull cursor and its epoch) when it wrote an imported bundle.
     func recordBundleCursor(station: String, cursor: Int64?, epoch: String?) async throws
-    /// The changes of `site` the hub refused, by seq.
-    func refusals(site: SiteID) async throws -> [PushRefusal]
+    /// The station's changes the hub refused, by seq, with the hub's current state of the
+    /// records they name as the station sees them (what a push answer carries, SPEC §13).
+    func refusals(of station: HubStation) async throws -> StationRefusals
     /// Writes a consistent copy of the whole hub to a new file at `path` while the hub serves;
     /// the copy gets an epoch of its own.
     func backup(to path: String) async throws -> BackupReport
@@ -81,4 +87,18 @@ public protocol HubStore: Sendable {
     func dump() async throws -> [UInt8]
     /// Drops log entries older than `retentionMillis` that no longer decide anything.
     func compact(retentionMillis: UInt64) async throws -> CompactReport
+}
+
+/// A station's refused changes with the hub's state of the records they name.
+public struct StationRefusals: Hashable, Sendable {
+    /// The refusals, by seq.
+    public var refusals: [PushRefusal]
+    /// The hub's current state of the records they name, as the station sees them.
+    public var records: [SnapshotRecord]
+
+    /// Creates the value.
+    public init(refusals: [PushRefusal], records: [SnapshotRecord]) {
+        self.refusals = refusals
+        self.records = records
+    }
 }

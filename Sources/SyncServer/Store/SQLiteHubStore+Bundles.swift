@@ -46,12 +46,20 @@ extension SQLiteHubStore {
         }
     }
 
-    public func refusals(site: SiteID) async throws -> [PushRefusal] {
-        try await read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT seq, code, message FROM hub_refusals WHERE site = ? ORDER BY seq",
-                arguments: [Int64(bitPattern: site.rawValue)]
-            ).map { PushRefusal(seq: UInt64(bitPattern: $0[0]), code: SyncErrorCode(rawValue: $0[1]), message: $0[2]) }
+    public func refusals(of station: HubStation) async throws -> StationRefusals {
+        guard let site = station.site else { return StationRefusals(refusals: [], records: []) }
+        return try await read { db in
+            var refusals: [PushRefusal] = []
+            var keys: Set<RecordKey> = []
+            for row in try Row.fetchAll(
+                db, sql: "SELECT seq, code, message, type, rid FROM hub_refusals WHERE site = ? ORDER BY seq",
+                arguments: [Int64(bitPattern: site.rawValue)])
+            {
+                refusals.append(PushRefusal(seq: UInt64(bitPattern: row[0]), code: SyncErrorCode(rawValue: row[1]), message: row[2]))
+                if let type: String = row[3], let id: String = row[4] { keys.insert(RecordKey(type: type, id: id)) }
+            }
+            let scope = try Self.scope(of: station.org, db)
+            return StationRefusals(refusals: refusals, records: try currentState(of: keys, for: scope, db))
         }
     }
 }

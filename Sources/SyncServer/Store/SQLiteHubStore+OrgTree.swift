@@ -11,7 +11,7 @@ extension SQLiteHubStore {
             }
             let before = tree
             for unit in units { tree[unit.id] = unit }
-            let paths = try OrgTree.paths(of: tree)
+            let paths = try OrgTree(parents: tree.mapValues { $0.parentId }).materialisedPaths()
             var report = OrgImportReport()
             var edits: [LocalEdit] = []
             for unit in units {
@@ -70,44 +70,19 @@ extension SQLiteHubStore {
         try await read { db in try Self.scope(of: org, db) }
     }
 
-    /// The scope of org unit `org`; empty when the unit is unknown.
+    /// The scope of org unit `org`, by the shared rule over the hub's org tree; empty when the
+    /// unit is unknown.
     static func scope(of org: String, _ db: Database) throws -> StationScope {
-        guard let path = try String.fetchOne(db, sql: "SELECT path FROM org_units WHERE id = ?", arguments: [org]) else {
-            return StationScope(subtree: [], ancestors: [])
-        }
-        let subtree = try String.fetchAll(
-            db, sql: "SELECT id FROM org_units WHERE substr(path, 1, ?) = ?", arguments: [path.utf8.count, path])
-        let ancestors = path.split(separator: "/").map(String.init).filter { $0 != org }
-        return StationScope(subtree: Set(subtree), ancestors: Set(ancestors))
+        try orgTree(db).scope(of: org)
     }
-}
 
-/// Org tree rules shared by the importer and the store.
-public enum OrgTree {
-    /// The materialised path of every unit (`/root/child/`), checking that every parent
-    /// exists and that there is no cycle.
-    public static func paths(of units: [String: HubOrgUnit]) throws(SyncError) -> [String: String] {
-        var paths: [String: String] = [:]
-        for id in units.keys.sorted() {
-            var chain: [String] = []
-            var seen: Set<String> = []
-            var current: String? = id
-            while let unit = current, paths[unit] == nil {
-                guard let entry = units[unit] else {
-                    throw SyncError(.notFound, "org unit \"\(chain.last ?? id)\" names parent \"\(unit)\", which is not in the tree")
-                }
-                guard seen.insert(unit).inserted else {
-                    throw SyncError(.badRequest, "org units \(chain.joined(separator: " → ")) form a cycle")
-                }
-                chain.append(unit)
-                current = entry.parentId
-            }
-            var prefix = current.flatMap { paths[$0] } ?? "/"
-            for unit in chain.reversed() {
-                prefix += unit + "/"
-                paths[unit] = prefix
-            }
+    /// The hub's org tree as a value.
+    static func orgTree(_ db: Database) throws -> OrgTree {
+        var parents: [String: String?] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, parent FROM org_units") {
+            let parent: String? = row[1]
+            parents[row[0]] = .some(parent)
         }
-        return paths
+        return OrgTree(parents: parents)
     }
 }

@@ -5,7 +5,7 @@ import HTTPTypes
 
 extension SQLiteHubStore {
     public func push(_ changes: [Change], from station: HubStation, context: ValidationContext) async throws -> PushResponse {
-        try PushCheck.check(changes, schema: schema, context: context)
+        try PushCheck.check(changes)
         let contact = now
         return try await pushes.run(size: changes.count) { db in
             try self.apply(changes, from: station, context: context, contact: contact, db)
@@ -13,11 +13,16 @@ extension SQLiteHubStore {
     }
 
     /// Applies one push inside its group's transaction (see ``GroupCommit``).
+    ///
+    /// The push binds the station's token to its site (a site no one else uses), then every
+    /// change past the site's acknowledged seq is scope-checked (``ScopeRule``) and applied by
+    /// the replica merge, which refuses what the schema or the clock guard refuses. Refused
+    /// changes count as acknowledged, so `acked` never goes back (SPEC §10).
     private func apply(_ changes: [Change], from station: HubStation, context: ValidationContext, contact: UInt64, _ db: Database) throws
         -> PushResponse
     {
         let scope = try Self.scope(of: station.org, db)
-        let unbound = try changes.first.map { try checkSite($0.site, of: station, db) } ?? false
+        if let first = changes.first { try bindSite(first.site, to: station, db) }
         let site = changes.first?.site ?? station.site
         let acked = try site.map { try Self.ackedSeq($0, db) } ?? 0
         if let first = changes.first, first.seq > acked + 1 {
@@ -28,6 +33,7 @@ extension SQLiteHubStore {
         var duplicates = 0
         var accepted: [Change] = []
         var refused: [PushRefusal] = []
+        var refusedRecords: Set<RecordKey> = []
         var rows = RecordRows(db: db, replica: replica)
         var before: [RecordKey: RecordRow] = [:]
         for change in changes {
@@ -35,31 +41,33 @@ extension SQLiteHubStore {
                 duplicates += 1
                 // A station resends what it never heard answered: a change refused the
                 // first time is refused again, or the station would keep it as accepted.
-                if let refusal = try storedRefusal(of: change, db) { refused.append(refusal) }
+                if let refusal = try storedRefusal(of: change, db) {
+                    refused.append(refusal)
+                    refusedRecords.insert(change.record)
+                }
                 continue
             }
             let row = try rows.row(of: change.record)
-            if let error = PushCheck.scopeRefusal(change, row: row.map { ($0.scope, $0.scope2) }, scope: scope, schema: schema) {
+            if let error = ScopeRule.writeRefusal(change, place: row?.place, scope: scope, schema: schema) {
                 refused.append(PushRefusal(seq: change.seq, code: error.code, message: error.message))
+                refusedRecords.insert(change.record)
                 continue
             }
             if let row, before[row.key] == nil, movesScope(change) { before[row.key] = row }
             accepted.append(change)
         }
+        accepted = try refuseUnplaced(accepted, context: context, rows: &rows, refused: &refused, refusedRecords: &refusedRecords)
         let report = try replica.apply(accepted, context: context, db)
         duplicates += report.duplicates.count
-        refused += report.refused.map { PushRefusal(seq: $0.origin.seq, code: $0.error.code, message: $0.error.message) }
-        if unbound, let first = changes.first {
-            // A push of which nothing was applied does not bind the token to its site, nor
-            // record its seqs: refused changes cannot claim a site (SPEC §10, §15).
-            guard report.applied.count > 0 || duplicates > 0 else {
-                try Self.touch(station, at: contact, db)
-                return PushResponse(
-                    acked: changes.last?.seq ?? 0, applied: 0, duplicates: 0, refused: refused.sorted { $0.seq < $1.seq }, hubClock: try Self.clock(db))
+        if !report.refused.isEmpty {
+            let records = Dictionary(accepted.map { ($0.seq, $0.record) }, uniquingKeysWith: { a, _ in a })
+            for refusal in report.refused {
+                refused.append(PushRefusal(seq: refusal.origin.seq, code: refusal.error.code, message: refusal.error.message))
+                if let record = records[refusal.origin.seq] { refusedRecords.insert(record) }
             }
-            try db.execute(sql: "UPDATE stations SET site = ? WHERE id = ?", arguments: [Int64(bitPattern: first.site.rawValue), station.id])
         }
-        try recordRefusals(refused, site: site, db)
+        refused.sort { $0.seq < $1.seq }
+        try recordRefusals(refused, of: changes, site: site, db)
         try recordMoves(before, db)
         if let last = changes.last, last.seq > acked {
             try db.cachedStatement(
@@ -69,18 +77,64 @@ extension SQLiteHubStore {
         try Self.touch(station, at: contact, db)
         return PushResponse(
             acked: max(acked, changes.last?.seq ?? 0), applied: report.applied.count, duplicates: duplicates,
-            refused: refused.sorted { $0.seq < $1.seq }, hubClock: try Self.clock(db))
+            refused: refused, records: try currentState(of: refusedRecords, for: scope, db),
+            hubClock: try Self.answerClock(at: context.wallMillis, db))
+    }
+
+    /// Refuses the changes of records that would lie nowhere: a record the hub holds no place
+    /// for (it is new, or every write of its scope field was refused) takes a change only
+    /// from a push that also writes its scope field validly. Otherwise every station would
+    /// hold a record no one's view includes (SPEC §10 "Scope"). Returns the changes kept.
+    private func refuseUnplaced(
+        _ changes: [Change], context: ValidationContext, rows: inout RecordRows, refused: inout [PushRefusal],
+        refusedRecords: inout Set<RecordKey>
+    ) throws -> [Change] {
+        var placing: Set<RecordKey> = []
+        for change in changes where change.element == nil && change.field == schema.types[change.type]?.scopeField {
+            if (try? schema.validate(change, in: context)) != nil { placing.insert(change.record) }
+        }
+        var kept: [Change] = []
+        kept.reserveCapacity(changes.count)
+        for change in changes {
+            // A change invalid in itself is refused for its own reason when applied.
+            guard let recordType = schema.types[change.type], let scopeField = recordType.scopeField,
+                try rows.row(of: change.record)?.place.isPlaced != true, !placing.contains(change.record),
+                (try? schema.validate(change, in: context)) != nil
+            else {
+                kept.append(change)
+                continue
+            }
+            refused.append(
+                PushRefusal(
+                    seq: change.seq, code: .missingField,
+                    message: "\(change.type)/\(change.id) has no org unit at the hub: a record's first push writes its \(scopeField)"))
+            refusedRecords.insert(change.record)
+        }
+        return kept
+    }
+
+    /// The hub's state of `records` as a station with `scope` sees it, in (type, id) order;
+    /// records it does not see are left out.
+    func currentState(of records: Set<RecordKey>, for scope: StationScope, _ db: Database) throws -> [SnapshotRecord] {
+        try records.sorted().compactMap { key in
+            guard let row = try replica.recordRow(key, db) else { return nil }
+            let visibility = scope.visibility(of: row.place)
+            guard visibility != .hidden else { return nil }
+            return try replica.snapshotRecord(row, inclusion: visibility, db)
+        }
     }
 
     /// Whether a change writes a field that decides the record's org units.
     private func movesScope(_ change: Change) -> Bool {
         guard change.element == nil, let recordType = schema.types[change.type] else { return false }
-        return change.field == recordType.scopeField || recordType.alsoScopeFields.first == change.field
+        return change.field == recordType.scopeField || recordType.secondScopeField == change.field
     }
 
-    /// Refuses a site that is not the station's own; `true` when the station is not bound to a
-    /// site yet (it is bound once something of its push is applied).
-    private func checkSite(_ site: SiteID, of station: HubStation, _ db: Database) throws -> Bool {
+    /// Binds the station's token to `site` on its first push, or refuses a site that is not the
+    /// station's own. A site can be bound only while no one else uses it: no other station,
+    /// not the hub itself, and no change of it at the hub — so binding it, even by a push whose
+    /// every change is refused, takes nothing from anyone (SPEC §10 "Stations and sites").
+    private func bindSite(_ site: SiteID, to station: HubStation, _ db: Database) throws {
         let bound = try Int64.fetchOne(db.cachedStatement(sql: "SELECT site FROM stations WHERE id = ?"), arguments: [station.id])
         if let bound {
             guard UInt64(bitPattern: bound) == site.rawValue else {
@@ -88,7 +142,7 @@ extension SQLiteHubStore {
                     .wrongSite,
                     "station \(station.id) pushes as site \(SiteID(rawValue: UInt64(bitPattern: bound))), not \(site); a reset replica needs a new station token")
             }
-            return false
+            return
         }
         let taken = try Bool.fetchOne(db, sql: "SELECT 1 FROM stations WHERE site = ?", arguments: [Int64(bitPattern: site.rawValue)]) != nil
         guard !taken, site != siteID,
@@ -96,7 +150,7 @@ extension SQLiteHubStore {
         else {
             throw SyncError(.wrongSite, "site \(site) belongs to another replica; a station pushes only its own changes")
         }
-        return true
+        try db.execute(sql: "UPDATE stations SET site = ? WHERE id = ?", arguments: [Int64(bitPattern: site.rawValue), station.id])
     }
 
     /// The highest seq of `site` the hub holds.
@@ -116,11 +170,17 @@ extension SQLiteHubStore {
         return PushRefusal(seq: change.seq, code: SyncErrorCode(rawValue: row[0]), message: row[1])
     }
 
-    private func recordRefusals(_ refused: [PushRefusal], site: SiteID?, _ db: Database) throws {
-        guard let site, !refused.isEmpty else { return }
-        let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO hub_refusals (site, seq, code, message) VALUES (?, ?, ?, ?)")
+    /// Stores the refusals of a push (with the record each names, for bundles' answers).
+    private func recordRefusals(_ refused: [PushRefusal], of changes: [Change], site: SiteID?, _ db: Database) throws {
+        guard let site, let first = changes.first, !refused.isEmpty else { return }
+        let insert = try db.cachedStatement(
+            sql: "INSERT OR REPLACE INTO hub_refusals (site, seq, code, message, type, rid) VALUES (?, ?, ?, ?, ?, ?)")
         for refusal in refused {
-            try insert.execute(arguments: [Int64(bitPattern: site.rawValue), Int64(bitPattern: refusal.seq), refusal.code.rawValue, refusal.message])
+            let index = Int(clamping: refusal.seq &- first.seq)
+            let record = changes.indices.contains(index) ? changes[index].record : nil
+            try insert.execute(arguments: [
+                Int64(bitPattern: site.rawValue), Int64(bitPattern: refusal.seq), refusal.code.rawValue, refusal.message, record?.type, record?.id,
+            ])
         }
     }
 
@@ -139,6 +199,13 @@ extension SQLiteHubStore {
     /// The hub's clock as last saved.
     static func clock(_ db: Database) throws -> HLC {
         try Meta.clock.read(db).flatMap { HLC(hex: $0) } ?? .zero
+    }
+
+    /// The clock an answer carries: a send event, the later of the hub's clock and its wall
+    /// clock, so that a station that only pulls compares itself with the hub's time and not
+    /// with the hub's last write, however long ago that was (SPEC §2).
+    static func answerClock(at wallMillis: UInt64, _ db: Database) throws -> HLC {
+        max(try clock(db), HLC(millis: wallMillis, counter: 0))
     }
 }
 

@@ -15,7 +15,7 @@ extension SQLiteHubStore {
             let read = try replica.snapshotRecords(after: token?.after, limit: limit, include: { Self.inclusion($0, scope) }, db)
             return SnapshotPage(
                 records: read.records, next: read.next.map { SnapshotToken(cursor: cursor, after: $0).text }, cursor: cursor,
-                hubClock: try Self.clock(db), epoch: try HubEpoch.read(db))
+                hubClock: try Self.answerClock(at: contact, db), epoch: try HubEpoch.read(db))
         }
         try await touchIfStale(station, at: contact)
         return page
@@ -33,28 +33,19 @@ extension SQLiteHubStore {
     public func compact(retentionMillis: UInt64) async throws -> CompactReport {
         let cutoff = HLC(millis: now > retentionMillis ? now - retentionMillis : 0, counter: 0)
         return try await write { db in
-            // A log entry may go when it is older than the retention, its field has a single
-            // head (no conflict) and that head is another, newer write. Forward fields keep
-            // their history: their state joins several writes.
-            let rows = try Row.fetchAll(
-                db,
+            // Each record that loses an entry is marked with the entry's position, so that a
+            // pull over that position sends the record's state (SPEC §10 "Compaction").
+            let mark = try db.cachedStatement(
                 sql: """
-                    SELECT l.pos, l.type, l.field FROM log l JOIN fields f
-                      ON f.type = l.type AND f.rid = l.rid AND f.field = l.field AND f.elem = coalesce(l.elem, '')
-                    WHERE l.hlc < ? AND f.heads IS NULL AND NOT (f.hlc = l.hlc AND f.site = l.site)
-                    """,
-                arguments: [Int64(bitPattern: cutoff.rawValue)])
-            let delete = try db.cachedStatement(sql: "DELETE FROM log WHERE pos = ?")
-            var dropped = 0
-            for row in rows {
-                let type: String = row[1]
-                let field: String = row[2]
-                guard let policy = schema.types[type]?.effectivePolicy(of: field), policy != .forward else { continue }
-                try delete.execute(arguments: [row[0] as Int64])
-                dropped += 1
+                    INSERT INTO compacted (type, rid, pos) VALUES (?, ?, ?)
+                    ON CONFLICT (type, rid) DO UPDATE SET pos = max(pos, excluded.pos)
+                    """)
+            let dropped = try replica.dropLogEntries(olderThan: cutoff, db)
+            for (position, record) in dropped {
+                try mark.execute(arguments: [record.type, record.id, position])
             }
             let remaining = try Int.fetchOne(db, sql: "SELECT count(*) FROM log") ?? 0
-            return CompactReport(droppedLogEntries: dropped, remainingLogEntries: remaining)
+            return CompactReport(droppedLogEntries: dropped.count, remainingLogEntries: remaining)
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import SyncClient
 import SyncModel
 
@@ -12,8 +13,16 @@ struct InitCommand: AsyncParsableCommand {
             The station may write only inside its org unit's subtree. It refuses to replace an existing \
             file unless --force is given (the old file's unsynced changes are then lost).
 
-            Example:
-              tributary init --org yc-t01 --name 桃城镇 --hub https://hub.example.org --token s3cret
+            With --hub and --token, the hub says which org unit the token belongs to, and init then \
+            runs a first sync (the bootstrap): it fetches the org tree and every record the station \
+            sees, so that writes to the units under the station's own unit work at once. Until that \
+            first sync the station knows only its own unit: writes to it work, writes to the units \
+            under it are refused (out_of_scope). With --offline (or when the hub cannot be reached) \
+            init says so, and `tributary sync` must come before writes to those units.
+
+            Examples:
+              tributary init --hub https://hub.example.org --token s3cret
+              tributary init --org yc-t01 --offline --hub http://hub:8080 --token s3cret
             """)
 
     @OptionGroup var station: StationOptions
@@ -31,6 +40,9 @@ struct InitCommand: AsyncParsableCommand {
     @Option(help: "The token the hub issued for this station.")
     var token: String?
 
+    @Flag(help: "Do not contact the hub now (needs --org); the first `tributary sync` fetches the org tree.")
+    var offline = false
+
     @Flag(help: "Replace an existing replica file.")
     var force = false
 
@@ -44,28 +56,70 @@ struct InitCommand: AsyncParsableCommand {
         if org == nil && hub == nil {
             throw ValidationError("give --org ORG_ID, or --hub URL and --token TOKEN to learn it from the hub")
         }
+        if offline && org == nil {
+            throw ValidationError("--offline needs --org ORG_ID: without the hub, init cannot learn the station's org unit")
+        }
+    }
+
+    /// What init did, as `--json` prints it.
+    struct Created: Encodable {
+        var path: String
+        var site: String
+        var org: String
+        /// Whether the first sync ran: the org tree and the station's records are in place.
+        var bootstrapped: Bool
+        /// Records installed by the first sync.
+        var records: Int?
+        /// Why the first sync did not run, when it did not.
+        var note: String?
     }
 
     func run() async throws {
         var org = self.org
         var name = self.name
         let hubURL = hub.flatMap { URL(string: $0) }
-        if let hubURL, let token {
-            let identity = try await Station.identify(hub: hubURL, token: token)
-            if let org, org != identity.org {
-                throw SyncError(
-                    .outOfScope, "the token belongs to org unit \(identity.org), not \(org); leave out --org or use that station's token")
+        var unreachable: SyncError?
+        if let hubURL, let token, !offline {
+            do {
+                let identity = try await Station.identify(hub: hubURL, token: token)
+                if let org, org != identity.org {
+                    throw SyncError(
+                        .outOfScope, "the token belongs to org unit \(identity.org), not \(org); leave out --org or use that station's token")
+                }
+                org = identity.org
+                name = name ?? identity.name
+            } catch let error as SyncError where error.code == .unreachable && org != nil {
+                unreachable = error  // --org is known: create the replica, bootstrap later
             }
-            org = identity.org
-            name = name ?? identity.name
         }
+        guard let org else { throw SyncError(.invalidValue, "give --org ORG_ID") }
         let created = try Station.create(
-            at: station.path, org: org!, name: name, hub: hubURL, token: token, force: force,
+            at: station.path, org: org, name: name, hub: hubURL, token: token, force: force,
             busyTimeout: station.busyTimeout)
+        var result = Created(path: created.path, site: created.siteID.hex, org: created.org, bootstrapped: false)
+        if hubURL != nil, !offline, unreachable == nil {
+            do {
+                let summary = try await created.syncEngine(logger: Logger(label: "tributary.init") { _ in SwiftLogNoOpLogHandler() }).sync()
+                result.bootstrapped = true
+                result.records = summary.installed
+            } catch {
+                unreachable = error
+            }
+        }
+        if hubURL != nil, !result.bootstrapped {
+            let why =
+                if offline { "--offline" } else { "the first sync did not run (\(unreachable?.code.rawValue ?? "?"): \(unreachable?.message ?? ""))" }
+            result.note =
+                "\(why): this station knows only its own unit \(org) until its first sync; run `tributary sync` before writing to the units under it"
+        }
         if output.json {
-            try JSONOutput.print(["path": created.path, "site": created.siteID.hex, "org": created.org])
+            try JSONOutput.print(result)
         } else {
             Console.out("created station replica \(created.path) for org unit \(created.org) (site \(created.siteID.hex))")
+            if result.bootstrapped {
+                Console.out("first sync done: \(result.records ?? 0) record(s) from the hub, the org tree included")
+            }
         }
+        if let note = result.note { Console.error("note: \(note)") }
     }
 }

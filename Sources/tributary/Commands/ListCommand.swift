@@ -9,7 +9,7 @@ struct ListCommand: AsyncParsableCommand {
         abstract: "List records of one type, in id order.",
         discussion: """
             Example:
-              tributary list member --where orgUnitId=yc-t01-c01 --where category=retired --limit 20
+              tributary list member --where orgUnitId=yc-t01-c01 --where category=retired
             """)
 
     @OptionGroup var station: StationOptions

@@ -8,6 +8,11 @@ struct RemoteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "remote",
         abstract: "Show or set the hub this station syncs with.",
+        discussion: """
+            Examples:
+              tributary remote show
+              tributary remote set --hub https://hub.example.org --token s3cret
+            """,
         subcommands: [Show.self, Set.self],
         defaultSubcommand: Show.self)
 

@@ -13,8 +13,9 @@ struct ResolveCommand: AsyncParsableCommand {
             restores the record (or --keep the delete's or the edit's version).
 
             Examples:
-              tributary resolve meeting mt-2025-03 minutes --keep 0190a3b4c5d60001-9f8e7d6c5b4a3921
+              tributary resolve member m-1 name --keep 0190a3b4c5d60001-9f8e7d6c5b4a3921
               tributary resolve member m-0001 _deleted --value false
+              tributary resolve serviceOrder so-7 rating --value -1
             """)
 
     @OptionGroup var station: StationOptions
@@ -32,7 +33,8 @@ struct ResolveCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The version whose value to keep.", valueName: "VERSION"))
     var keep: String?
 
-    @Option(help: "A new value to write instead.")
+    // Unconditional: a value may start with "-" (`--value -1`), which is not an option here.
+    @Option(parsing: .unconditional, help: "A new value to write instead (negative numbers too: --value -1 or --value=-1).")
     var value: String?
 
     func validate() throws {

@@ -12,11 +12,16 @@ struct SyncCommand: AsyncParsableCommand {
         commandName: "sync",
         abstract: "Sync with the hub: push the outbox, then pull what changed (bootstrapping a new replica).",
         discussion: """
-            Exit status: 0 synced; 3 the hub could not be reached (changes stay in the outbox);
-            4 the hub refused something (the token, the protocol, the clock, or some changes — those
-            are kept, marked, and shown by `tributary status` and `tributary log`); 5 the hub is limiting
-            this station's requests (429 rate_limited: the message says how many seconds to wait; --watch
-            waits that long by itself); 1 any other error.
+            The refused changes are kept, marked with the hub's reason, and shown by \
+            `tributary status` and `tributary log`; fix them and write them again.
+
+            Exit status (a script can tell a failed round from a done one):
+              0  done: pushed and pulled, nothing refused
+              6  done, but the hub refused some changes (see `tributary log`)
+              1  failed: any other error (one line on stderr)
+              3  failed: the hub could not be reached (changes stay in the outbox)
+              4  failed: the hub refused the round (token, protocol, schema, site, clock)
+              5  failed: rate-limited (429): the message says how many seconds to wait
 
             Examples:
               tributary sync
@@ -82,7 +87,7 @@ struct SyncCommand: AsyncParsableCommand {
             }
             if showProgress { FileHandle.standardError.write(Data("\r".utf8)) }
             if output.json { try JSONOutput.print(summary) } else { Console.out(Self.text(summary)) }
-            if !summary.refused.isEmpty { Foundation.exit(ExitStatus.refused) }
+            if !summary.refused.isEmpty { Foundation.exit(ExitStatus.doneWithRefusals) }
         } catch {
             Self.exit(with: error)
         }

@@ -2,27 +2,36 @@ import SyncModel
 import SyncStore
 
 /// One local change as `log` shows it; personal values are masked.
+/// In JSON it is the whole change (origin, clock, scope, bases) plus its sync state.
 struct LogEntryView: Encodable {
     var position: Int64
+    var site: String
     var seq: UInt64
+    var hlc: String
     var version: Version
     var type: String
     var id: String
+    var scope: String
     var field: String
     var elem: String?
     var value: FieldValue
+    var bases: [Version]
     var state: String
     var reason: SyncError?
 
     init(_ logged: LoggedChange, schema: Schema) {
         let change = logged.change
         position = logged.position
+        site = change.site.hex
         seq = change.seq
+        hlc = change.hlc.hex
         version = change.version
         type = change.type
         id = change.id
+        scope = change.scope
         field = change.field
         elem = change.element
+        bases = change.bases
         let personal = change.element == nil && schema.field(change.field, of: change.type)?.personal == true
         value = personal && change.value != .null ? .string("<personal>") : change.value
         (state, reason) = Self.describe(logged.state)

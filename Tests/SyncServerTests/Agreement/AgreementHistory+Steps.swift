@@ -218,8 +218,8 @@ extension AgreementHistory {
         }
         let hasPersonal = record.fields.contains { Self.personal.contains($0.key) && $0.value.winner.value != .null }
         let ownershipChanges = world.stations.contains { station in
-            let before = ScopeRuleUnderTest.view(of: [from], station: station.unit, tree: world.tree)
-            let after = ScopeRuleUnderTest.view(of: [to], station: station.unit, tree: world.tree)
+            let before = ScopeRuleUnderTest.visibility(of: RecordPlace(scope: from), station: station.unit, tree: world.tree)
+            let after = ScopeRuleUnderTest.visibility(of: RecordPlace(scope: to), station: station.unit, tree: world.tree)
             return before != after && before != .hidden && after != .hidden
         }
         if hasPersonal && ownershipChanges { stats.personalMoves += 1 }

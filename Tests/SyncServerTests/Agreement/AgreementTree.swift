@@ -59,28 +59,19 @@ struct AgreementTree: Sendable {
     func depth(of unit: String) -> Int { ancestors(of: unit).count }
 }
 
-/// How a station sees one record under the scope rule.
-enum RecordView: Equatable, Sendable {
-    /// Not at all.
-    case hidden
-    /// With every field (the station owns it).
-    case whole
-    /// Without its personal fields (seen as an ancestor's, not owned).
-    case withoutPersonal
+/// The scope rule the property holds every replica to, in the one place this harness asks
+/// for it: SyncModel's (``OrgTree/scope(of:)`` and ``StationScope/visibility(of:)``), the rule
+/// the station's planner, the hub's push check, pulls, snapshots, moves and digests all use.
+/// `ScopeRuleTextTests` holds that rule to SPEC §10's own words over this tree.
+enum ScopeRuleUnderTest {
+    static func visibility(of place: RecordPlace, station unit: String, tree: AgreementTree) -> Visibility {
+        tree.orgTree.scope(of: unit).visibility(of: place)
+    }
 }
 
-/// The scope rule of SPEC §10 "Scope", in the one place this harness states it: a station at
-/// unit U **sees** a record whose scope or second scope is in U's subtree or an ancestor of
-/// U, and **owns** it (gets its personal fields) when one of them is in U's subtree.
-///
-/// The lead is moving this rule into SyncModel (`StationScope` and a scope rule over an
-/// org-tree value); once that is on main this function calls it instead of restating it.
-enum ScopeRuleUnderTest {
-    static func view(of units: [String], station unit: String, tree: AgreementTree) -> RecordView {
-        let subtree = tree.subtree(of: unit)
-        let ancestors = tree.ancestors(of: unit)
-        if units.contains(where: subtree.contains) { return .whole }
-        if units.contains(where: ancestors.contains) { return .withoutPersonal }
-        return .hidden
+extension AgreementTree {
+    /// The tree as SyncModel's value.
+    var orgTree: OrgTree {
+        OrgTree(parents: Dictionary(uniqueKeysWithValues: Self.units.map { ($0.id, $0.parentId) }))
     }
 }

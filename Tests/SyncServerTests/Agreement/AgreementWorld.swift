@@ -132,7 +132,7 @@ extension AgreementWorld {
         if digest != hubDigest {
             return Divergence(station: name, check: "(2) digest = hub digest for it", detail: "station \(digest.prefix(12)), hub \(hubDigest.prefix(12))")
         }
-        let hubRefused = Set(try await hub.refusals(site: station.store.siteID).map { "\($0.seq):\($0.code.rawValue)" })
+        let hubRefused = Set(try await hub.refusals(of: registered).refusals.map { "\($0.seq):\($0.code.rawValue)" })
         let refused = Set(try station.store.refusedChanges().compactMap { logged -> String? in
             guard case .refused(let error) = logged.state else { return nil }
             return "\(logged.change.seq):\(error.code.rawValue)"

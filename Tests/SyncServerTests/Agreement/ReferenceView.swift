@@ -12,9 +12,6 @@ struct ReferenceView {
     private(set) var replica: MemoryReplica
     /// The hub log position read up to.
     private(set) var collectedUpTo: Int64 = 0
-    /// The scope each record's first accepted change claimed: its scope while no scope field
-    /// write stands (the hub's `records.scope` starts from it too).
-    private var firstScope: [RecordKey: String] = [:]
     /// How many accepted changes were collected.
     private(set) var changeCount = 0
     /// The merged records, in canonical order, as of the last collection.
@@ -35,9 +32,6 @@ struct ReferenceView {
                 merged = replica.records
                 return
             }
-            for logged in page where firstScope[logged.change.record] == nil {
-                firstScope[logged.change.record] = logged.change.scope
-            }
             // The hub validated them against its clock; any clock may read them now.
             let report = replica.apply(page.map(\.change), context: ValidationContext(wallMillis: .max / 2))
             precondition(report.refused.isEmpty, "the reference refused a change the hub holds: \(report.refused)")
@@ -46,13 +40,10 @@ struct ReferenceView {
         }
     }
 
-    /// A record's org units as the merged state names them: its scope field's value (or its
-    /// own id for a type without one, the org units themselves), then its further scope fields.
-    func units(of record: RecordState) -> [String] {
-        guard let recordType = schema.types[record.key.type] else { return [] }
-        guard let scopeField = recordType.scopeField else { return [record.key.id] }
-        let scope = record.fields[scopeField]?.winner.value.stringValue ?? firstScope[record.key] ?? ""
-        return [scope] + recordType.alsoScopeFields.compactMap { record.fields[$0]?.winner.value.stringValue }
+    /// Where a record lies, from its merged state (``RecordType/place(id:values:)``): its
+    /// scope field's winner (its own id for an org unit) and its second scope field's.
+    func place(of record: RecordState) -> RecordPlace {
+        schema.types[record.key.type]?.place(id: record.key.id, values: record.values) ?? .unplaced
     }
 
     /// The records a station at `unit` must hold, in canonical order, personal fields dropped
@@ -60,7 +51,7 @@ struct ReferenceView {
     func records(for unit: String?) -> [RecordState] {
         merged.compactMap { record in
             guard let unit else { return record }
-            switch ScopeRuleUnderTest.view(of: units(of: record), station: unit, tree: tree) {
+            switch ScopeRuleUnderTest.visibility(of: place(of: record), station: unit, tree: tree) {
             case .hidden: return nil
             case .whole: return record
             case .withoutPersonal:
