@@ -48,7 +48,7 @@ struct AgreementPropertyTests {
     func historiesAreRich() async throws {
         // Given: a batch of histories from fixed seeds, all kinds of steps allowed.
         var stats = HistoryStats()
-        for seed in UInt64(1)...30 {
+        for seed in UInt64(1)...20 {
             // When: each is played to its end (whether or not the replicas agree).
             stats.add(try await AgreementHistory.run(seed: seed, features: HistoryFeatures(), checking: false).stats)
         }

@@ -75,7 +75,7 @@ extension AgreementHistory {
         let edited = attempt(station, "edit \(record.key) \(fields.keys.sorted())") {
             try $0.station.put(type: record.key.type, id: record.key.id, fields: fields)
         }
-        guard edited, random.chance(0.3) else { return }
+        guard edited, random.chance(0.4) else { return }
         // The clerk corrects the first field once or twice (a chain of writes, each
         // superseding the last), and often syncs at once.
         for _ in 0..<Int.random(in: 1...2, using: &random) {
