@@ -29,8 +29,12 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let logger = logger ?? Logger(label: "tributary-hub", factory: { _ in SwiftLogNoOpLogHandler() })
     let router = buildRouter(store: store, configuration: configuration, metrics: metrics)
+    // Every connection gets a guard: the per-address cap and the header, idle and body
+    // deadlines (SPEC §10 "Connections").
+    let connections = ConnectionLimits(configuration: configuration, metrics: metrics, logger: logger)
     return Application(
         router: router,
+        server: .http1(configuration: .init(additionalChannelHandlers: [ConnectionGuard(limits: connections)])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: configuration.serverName),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)

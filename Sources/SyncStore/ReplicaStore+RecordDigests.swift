@@ -25,19 +25,6 @@ extension ReplicaStore {
         }
     }
 
-    /// The digest of each record `include` lets through, as ``scopedDigest(include:_:)``
-    /// hashes them (the same records, the same fields).
-    package func scopedRecordDigests(include: (RecordRow) -> Visibility, _ db: Database) throws -> [RecordDigest] {
-        var digests: [RecordDigest] = []
-        var after: RecordKey?
-        repeat {
-            let page = try snapshotRecords(after: after, limit: 1_000, include: include, db)
-            for record in page.records { digests.append(recordDigest(record.recordState)) }
-            after = page.next
-        } while after != nil
-        return digests
-    }
-
     /// The digest of one record's canonical dump.
     func recordDigest(_ record: RecordState) -> RecordDigest {
         var dump = CanonicalDump(schema: schema)

@@ -132,24 +132,6 @@ extension ReplicaStore {
         }
     }
 
-    /// The canonical-dump digest of the records `include` accepts, with personal fields
-    /// left out where it says so: what a replica holding exactly that snapshot would report
-    /// as its `digest()`.
-    package func scopedDigest(include: (RecordRow) -> Visibility, _ db: Database) throws -> (digest: String, records: Int) {
-        var hasher = SHA256()
-        var dump = CanonicalDump(schema: schema)
-        var after: RecordKey?
-        repeat {
-            let page = try snapshotRecords(after: after, limit: 1_000, include: include, db)
-            for record in page.records { dump.add(record.recordState) }
-            hasher.update(data: dump.drain())
-            after = page.next
-        } while after != nil
-        let count = dump.count
-        hasher.update(data: dump.finish())
-        return (hasher.finalize().hex, count)
-    }
-
     /// Lowercase hex SHA-256 of `bytes` (the hub stores station tokens only as this hash).
     package static func sha256Hex(_ bytes: some Sequence<UInt8>) -> String {
         SHA256.hash(data: Array(bytes)).hex
@@ -165,5 +147,48 @@ extension SnapshotRecord {
             state.set(fieldState, for: FieldKey(type: type, id: id, field: field.field, element: field.element))
         }
         return state
+    }
+}
+
+/// The digest of a view fed record by record in canonical order (SPEC §6): what a replica
+/// holding exactly those records reports as its `digest()`; with the digest of each record
+/// alone, when asked for, to name the records two replicas hold differently.
+package struct ViewDigest {
+    private var hasher = SHA256()
+    private var dump: CanonicalDump
+    private let schema: Schema
+    /// Each record's own digest, when ``perRecord`` was asked for.
+    package private(set) var records: [RecordDigest] = []
+    private let perRecord: Bool
+
+    /// Starts an empty view.
+    package init(schema: Schema, perRecord: Bool = false) {
+        self.schema = schema
+        self.dump = CanonicalDump(schema: schema)
+        self.perRecord = perRecord
+    }
+
+    /// Adds the next records, in canonical order.
+    package mutating func add(_ snapshots: [SnapshotRecord]) {
+        for snapshot in snapshots {
+            let record = snapshot.recordState
+            dump.add(record)
+            if perRecord {
+                var alone = CanonicalDump(schema: schema)
+                alone.add(record)
+                var single = SHA256()
+                single.update(data: alone.drain())
+                single.update(data: alone.finish())
+                records.append(RecordDigest(type: record.key.type, id: record.key.id, digest: single.finalize().hex))
+            }
+        }
+        hasher.update(data: dump.drain())
+    }
+
+    /// The view's digest and record count.
+    package mutating func finish() -> (digest: String, records: Int) {
+        let count = dump.count
+        hasher.update(data: dump.finish())
+        return (hasher.finalize().hex, count)
     }
 }

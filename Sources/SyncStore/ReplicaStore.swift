@@ -32,6 +32,11 @@ public struct ReplicaStore: Sendable {
     ///   - busyTimeout: how long to wait for another process holding the write lock before
     ///     failing with ``SyncErrorCode/busy``.
     ///   - migrations: further migrations (the hub's tables) registered after the replica's.
+    ///
+    /// An existing file is checked before anything is written to it (SPEC §16): another kind,
+    /// an empty or foreign file, a newer format or damaged pages (`PRAGMA quick_check`) are
+    /// refused with `store_invalid`. ``openForReading(path:schema:wallClock:busyTimeout:)``
+    /// opens one for reading only.
     public static func open(
         path: String, schema: Schema, wallClock: WallClock = .system, busyTimeout: Double = 5
     ) throws(SyncError) -> ReplicaStore {
@@ -39,11 +44,24 @@ public struct ReplicaStore: Sendable {
     }
 
     /// Opens the replica at `path` with extra migrations (used by the hub).
+    ///
+    /// The file is looked at before it is opened (``StoreFileIdentity``): a file of another
+    /// kind, an empty or non-SQLite file, a device or a directory is refused with
+    /// `store_invalid` and left as it was; so is a file written by a newer version (it holds
+    /// migrations this program does not know) and one found damaged. A file written before
+    /// files were stamped with their kind is recognised by its migrations and stamped.
     package static func open(
-        path: String, schema: Schema, wallClock: WallClock = .system, busyTimeout: Double = 5,
+        path: String, schema: Schema, wallClock: WallClock = .system, busyTimeout: Double = 5, kind: StoreKind = .station,
         migrations: (inout DatabaseMigrator) -> Void
     ) throws(SyncError) -> ReplicaStore {
         SQLiteProcess.configured
+        let identity = StoreFileIdentity.of(path)
+        if let refusal = identity.refusal(path: path, expected: kind) { throw refusal }
+        if identity != .missing {
+            // Checked on a read-only connection first: opening a pool already writes (GRDB
+            // switches the file to WAL and makes its WAL non-empty).
+            try check(path: path, kind: kind, migrations: migrations)
+        }
         do {
             var configuration = Configuration()
             configuration.busyMode = .timeout(busyTimeout)
@@ -63,39 +81,34 @@ public struct ReplicaStore: Sendable {
             // pages, the hub's grouped pushes — shares it. See SPEC §10. Set on the writer
             // after GRDB's WAL set-up, which sets NORMAL.
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-            return try make(writer: pool, schema: schema, wallClock: wallClock, migrations: migrations)
+            return try make(writer: pool, schema: schema, wallClock: wallClock, kind: kind, migrations: migrations)
         } catch let error as SyncError {
             throw error
         } catch {
             let mapped = StoreError.map(error, path: path)
             // A file that cannot be written can still be read (`tributary status`, `get`, a hub
             // serving pulls): writes then fail with `read_only` or `disk_full` (SPEC §16).
-            if StoreError.isDiskFault(mapped), FileManager.default.fileExists(atPath: path) {
-                return try openReadOnly(path: path, schema: schema, wallClock: wallClock, migrations: migrations, reason: mapped)
+            if StoreError.isDiskFault(mapped), identity != .missing {
+                return try openReadOnly(path: path, schema: schema, wallClock: wallClock, kind: kind, migrations: migrations, reason: mapped)
             }
             throw mapped
         }
     }
 
     /// Opens an existing replica that cannot be written, for reading: every write fails with
-    /// `reason`. On a read-only or full volume SQLite cannot create the WAL index a WAL-mode
-    /// file needs even to be read, so the file is opened as immutable when its WAL holds
-    /// nothing (no commit can be waiting there, and none can be added on such a volume).
+    /// `reason` (``ReadOnlyDatabase`` says how a file that cannot be written is read).
     private static func openReadOnly(
-        path: String, schema: Schema, wallClock: WallClock, migrations: (inout DatabaseMigrator) -> Void, reason: SyncError
+        path: String, schema: Schema, wallClock: WallClock, kind: StoreKind, migrations: (inout DatabaseMigrator) -> Void,
+        reason: SyncError
     ) throws(SyncError) -> ReplicaStore {
         do {
-            var configuration = Configuration()
-            configuration.readonly = true
-            let walBytes = ((try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? NSNumber)?.intValue ?? 0
-            let immutable = Volume.state(of: path) != .writable && walBytes == 0
-            let location = immutable ? "file:\(path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path)?immutable=1" : path
-            let queue = try DatabaseQueue(path: location, configuration: configuration)
+            let queue = try ReadOnlyDatabase.open(path)
             var migrator = DatabaseMigrator()
             registerMigrations(&migrator)
             migrations(&migrator)
             let (current, site) = try queue.read { db in
-                (try migrator.hasCompletedMigrations(db), try Meta.siteID.read(db).flatMap { SiteID(hex: $0) })
+                try checkFormat(db, migrator: migrator, kind: kind, path: path, verify: false)
+                return (try migrator.hasCompletedMigrations(db), try Meta.siteID.read(db).flatMap { SiteID(hex: $0) })
             }
             guard current, let site else {
                 throw SyncError(
@@ -106,7 +119,8 @@ public struct ReplicaStore: Sendable {
         } catch let error as SyncError {
             throw error
         } catch {
-            throw reason
+            let mapped = StoreError.map(error, path: path)
+            throw StoreError.isDiskFault(mapped) ? reason : mapped
         }
     }
 
@@ -117,11 +131,11 @@ public struct ReplicaStore: Sendable {
 
     /// Creates an in-memory replica with extra migrations.
     package static func inMemory(
-        schema: Schema, wallClock: WallClock = .system, migrations: (inout DatabaseMigrator) -> Void
+        schema: Schema, wallClock: WallClock = .system, kind: StoreKind = .station, migrations: (inout DatabaseMigrator) -> Void
     ) throws(SyncError) -> ReplicaStore {
         SQLiteProcess.configured
         do {
-            return try make(writer: DatabaseQueue(), schema: schema, wallClock: wallClock, migrations: migrations)
+            return try make(writer: DatabaseQueue(), schema: schema, wallClock: wallClock, kind: kind, migrations: migrations)
         } catch let error as SyncError {
             throw error
         } catch {
@@ -130,13 +144,20 @@ public struct ReplicaStore: Sendable {
     }
 
     private static func make(
-        writer: any DatabaseWriter, schema: Schema, wallClock: WallClock, migrations: (inout DatabaseMigrator) -> Void
+        writer: any DatabaseWriter, schema: Schema, wallClock: WallClock, kind: StoreKind = .station,
+        migrations: (inout DatabaseMigrator) -> Void
     ) throws -> ReplicaStore {
         var migrator = DatabaseMigrator()
         registerMigrations(&migrator)
         migrations(&migrator)
+        let path = writer.path
+        try writer.read { db in try checkFormat(db, migrator: migrator, kind: kind, path: path, verify: false) }
         try migrator.migrate(writer)
         let siteID = try writer.write { db -> SiteID in
+            // The file says what it is (SPEC §16); files made before this are stamped now.
+            if try Int32.fetchOne(db, sql: "PRAGMA application_id") != kind.applicationID {
+                try db.execute(sql: "PRAGMA application_id = \(kind.applicationID)")
+            }
             if let site = try Meta.siteID.read(db).flatMap({ SiteID(hex: $0) }) {
                 return site
             }
@@ -163,6 +184,19 @@ public struct ReplicaStore: Sendable {
         let mapped = StoreError.map(error, path: path)
         if mapped.code == .readOnly, let unwritable { return unwritable }
         return mapped
+    }
+
+    /// Runs `body` in one write transaction on the database's own writer, without blocking
+    /// the caller's thread while it waits or works (for async callers such as the sync
+    /// engine, which may run inside a host's service group).
+    package func asyncWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(SyncError) -> T {
+        do {
+            return try await writer.write(body)
+        } catch let error as SyncError {
+            throw error
+        } catch {
+            throw mapWriteError(error)
+        }
     }
 
     /// Runs `body` with a consistent read-only view, mapping database failures.

@@ -18,7 +18,7 @@ package enum StoreError {
         case .SQLITE_BUSY, .SQLITE_LOCKED:
             return SyncError(.busy, "the replica \(path) is locked by another process; try again in a moment")
         case .SQLITE_NOTADB, .SQLITE_CORRUPT:
-            return SyncError(.storeInvalid, "\(path) is not a readable Tributary replica (\(db.message ?? "not a database"))")
+            return damaged(path, detail: db.message ?? "not a database")
         case .SQLITE_FULL:
             return diskFull(path)
         case .SQLITE_READONLY:
@@ -29,6 +29,8 @@ package enum StoreError {
             case .full: return diskFull(path)
             case .writable: break
             }
+            // A file, or the folder its WAL index and WAL go in, that this process may not write.
+            if !Volume.mayWrite(path) { return readOnly(path) }
             if db.resultCode == .SQLITE_CANTOPEN {
                 return SyncError(.storeInvalid, "cannot open \(path): check that the folder exists and is writable")
             }
@@ -43,6 +45,14 @@ package enum StoreError {
         SyncError(
             .diskFull,
             "the disk holding \(path) is full: nothing of this write was kept and everything saved before is intact; free some space on that disk (or move the file to a larger one) and try again")
+    }
+
+    /// `store_invalid` for a file whose pages are damaged (SQLite's `SQLITE_CORRUPT`,
+    /// `SQLITE_NOTADB`, or a failed integrity check): nothing is written to it.
+    package static func damaged(_ path: String, detail: String) -> SyncError {
+        SyncError(
+            .storeInvalid,
+            "\(path) is damaged (\(detail)): nothing was written to it; put back a backup or a copy of the file (keep the damaged one aside for inspection)")
     }
 
     /// `read_only` for the file at `path`.
@@ -66,6 +76,14 @@ package enum Volume {
     /// file by pages (4 KiB) and its WAL by frames, so a volume that refused one has at most
     /// a few pages left.
     static let fullBelowBytes: UInt64 = 64 * 1024
+
+    /// Whether this process may write the file at `path` and create files beside it (its WAL
+    /// and WAL index); `true` when the file does not exist and its folder may be written.
+    package static func mayWrite(_ path: String) -> Bool {
+        let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        if access(path, F_OK) == 0, access(path, W_OK) != 0 { return false }
+        return access(folder.isEmpty ? "/" : folder, W_OK) == 0
+    }
 
     /// The state of the volume holding `path` (the file, or its folder when it does not exist).
     package static func state(of path: String) -> State {

@@ -36,9 +36,9 @@ struct AdminTokenCommand: AsyncParsableCommand {
                 struct Created: Encodable { var admin: AdminToken; var token: String }
                 return try output.printJSON(Created(admin: admin, token: token))
             }
-            print("admin token \(admin.id) (\(admin.name))")
-            print("token \(token)")
-            print("keep the token: the hub stores only its hash")
+            Console.out("admin token \(admin.id) (\(admin.name))")
+            Console.out("token \(token)")
+            Console.out("keep the token: the hub stores only its hash")
         }
     }
 
@@ -50,9 +50,9 @@ struct AdminTokenCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let admins = try await HubStoreOpener.open(hub).adminTokens()
+            let admins = try await HubStoreOpener.openForReading(hub).adminTokens()
             if output.json { return try output.printJSON(admins) }
-            for admin in admins { print("\(admin.id)  \(admin.name)  \(admin.revoked ? "REVOKED" : "active")") }
+            for admin in admins { Console.out("\(admin.id)  \(admin.name)  \(admin.revoked ? "REVOKED" : "active")") }
         }
     }
 
@@ -68,7 +68,7 @@ struct AdminTokenCommand: AsyncParsableCommand {
         func run() async throws {
             let admin = try await HubStoreOpener.open(hub).revokeAdminToken(id: id)
             if output.json { return try output.printJSON(admin) }
-            print("revoked \(admin.id) (\(admin.name))")
+            Console.out("revoked \(admin.id) (\(admin.name))")
         }
     }
 }

@@ -26,7 +26,7 @@ struct BackupCommand: AsyncParsableCommand {
     func run() async throws {
         let report = try await HubStoreOpener.open(hub).backup(to: out)
         if output.json { return try output.printJSON(report) }
-        print("wrote \(report.path) (\(report.bytes) bytes, log position \(report.cursor))")
+        Console.out("wrote \(report.path) (\(report.bytes) bytes, log position \(report.cursor))")
     }
 }
 
@@ -61,7 +61,7 @@ struct RestoreCommand: AsyncParsableCommand {
         // Opening it runs the migrations the backup may lack.
         _ = try HubStoreOpener.open(hub)
         if output.json { return try output.printJSON(report) }
-        print("restored \(from) to \(report.path): log position \(report.cursor), \(report.stations) station(s), new epoch \(report.epoch)")
-        if let moved = report.replacedMovedTo { print("the replaced hub file is kept at \(moved)") }
+        Console.out("restored \(from) to \(report.path): log position \(report.cursor), \(report.stations) station(s), new epoch \(report.epoch)")
+        if let moved = report.replacedMovedTo { Console.out("the replaced hub file is kept at \(moved)") }
     }
 }

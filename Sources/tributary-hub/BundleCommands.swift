@@ -47,14 +47,14 @@ struct ImportBundleCommand: AsyncParsableCommand {
             struct Imported: Encodable { var imported: HubBundles.ImportReport; var reply: HubBundles.ExportReport? }
             try output.printJSON(Imported(imported: report, reply: written))
         } else {
-            print(
+            Console.out(
                 "station \(report.station) (\(report.name)): \(report.changes) change(s), applied \(report.applied), duplicates \(report.duplicates), refused \(report.refused.count); hub holds up to seq \(report.acked)"
             )
             for refusal in report.refused.prefix(50) {
-                print("  refused #\(refusal.seq): \(refusal.code.rawValue): \(refusal.message)")
+                Console.out("  refused #\(refusal.seq): \(refusal.code.rawValue): \(refusal.message)")
             }
-            if report.refused.count > 50 { print("  … and \(report.refused.count - 50) more") }
-            if let written, let reply { print(ExportBundleCommand.text(written, file: reply)) }
+            if report.refused.count > 50 { Console.out("  … and \(report.refused.count - 50) more") }
+            if let written, let reply { Console.out(ExportBundleCommand.text(written, file: reply)) }
         }
         if !report.refused.isEmpty { throw ExitCode(4) }
     }
@@ -94,7 +94,7 @@ struct ExportBundleCommand: AsyncParsableCommand {
         let (bytes, report) = try await HubBundles(store: try HubStoreOpener.open(hub)).exportBundle(station: station, cursor: cursor)
         try BundleFile.save(bytes, to: out)
         if output.json { return try output.printJSON(report) }
-        print(Self.text(report, file: out))
+        Console.out(Self.text(report, file: out))
     }
 
     static func text(_ report: HubBundles.ExportReport, file: String) -> String {

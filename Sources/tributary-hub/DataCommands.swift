@@ -12,8 +12,8 @@ struct DumpCommand: AsyncParsableCommand {
     @OptionGroup var hub: HubOptions
 
     func run() async throws {
-        FileHandle.standardOutput.write(Data(try await HubStoreOpener.open(hub).dump()))
-        print()
+        FileHandle.standardOutput.write(Data(try await HubStoreOpener.openForReading(hub).dump()))
+        Console.out()
     }
 }
 
@@ -27,9 +27,9 @@ struct DigestCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let digest = try await HubStoreOpener.open(hub).digest(for: nil)
+        let digest = try await HubStoreOpener.openForReading(hub).digest(for: nil)
         if output.json { return try output.printJSON(digest) }
-        print(digest.digest)
+        Console.out(digest.digest)
     }
 }
 
@@ -56,6 +56,6 @@ struct CompactCommand: AsyncParsableCommand {
     func run() async throws {
         let report = try await HubStoreOpener.open(hub).compact(retentionMillis: UInt64(max(0, retentionDays)) * 86_400_000)
         if output.json { return try output.printJSON(report) }
-        print("dropped \(report.droppedLogEntries) log entries; \(report.remainingLogEntries) remain")
+        Console.out("dropped \(report.droppedLogEntries) log entries; \(report.remainingLogEntries) remain")
     }
 }

@@ -20,7 +20,7 @@ struct HubCommand: AsyncParsableCommand {
             ServeCommand.self, OrgCommand.self, StationCommand.self, DumpCommand.self, DigestCommand.self, LogCommand.self,
             CompactCommand.self,
             ReportCommand.self, AdminTokenCommand.self, ImportBundleCommand.self, ExportBundleCommand.self, BackupCommand.self,
-            RestoreCommand.self,
+            RestoreCommand.self, SchemaCommand.self,
         ]
     )
 
@@ -34,7 +34,7 @@ struct HubCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch let error as SyncError {
-            FileHandle.standardError.write(Data("error: \(error.code.rawValue): \(error.message)\n".utf8))
+            Console.error("error: \(error.code.rawValue): \(error.message.replacingOccurrences(of: "\n", with: " "))")
             Foundation.exit(1)
         } catch {
             exit(withError: error)
@@ -75,6 +75,25 @@ struct OutputOptions: ParsableArguments {
     func printJSON<T: Encodable>(_ value: T) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+        Console.json(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+}
+
+/// Text for people on stdout and stderr, with control and bidirectional characters that
+/// stations wrote into names and values shown escaped (``TerminalText``); JSON as data.
+enum Console {
+    /// Prints a line (or several) of text to stdout.
+    static func out(_ text: String = "") {
+        print(TerminalText.escaped(text, keepingNewlines: true))
+    }
+
+    /// Prints a JSON document to stdout.
+    static func json(_ text: String) {
+        print(TerminalText.jsonSafe(text))
+    }
+
+    /// Writes a line to stderr.
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data((TerminalText.escaped(text, keepingNewlines: true) + "\n").utf8))
     }
 }

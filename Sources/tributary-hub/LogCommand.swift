@@ -40,18 +40,18 @@ struct LogCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try HubStoreOpener.open(hub)
+        let store = try HubStoreOpener.openForReading(hub)
         var page = try await store.log(after: after, limit: limit)
         if !personal { page.entries = page.entries.map { $0.withholdingPersonal(store.schema) } }
         if output.json {
             try output.printJSON(page)
         } else if page.entries.isEmpty {
-            print("no log entries after position \(after)")
+            Console.out("no log entries after position \(after)")
         } else {
-            for entry in page.entries { print(Self.line(entry)) }
+            for entry in page.entries { Console.out(Self.line(entry)) }
         }
         if page.more && !output.json {
-            FileHandle.standardError.write(Data("more entries follow: tributary-hub log --after \(page.cursor)\n".utf8))
+            Console.error("more entries follow: tributary-hub log --after \(page.cursor)")
         }
     }
 

@@ -41,13 +41,11 @@ struct ReportCommand: AsyncParsableCommand {
         guard let language = ReportLanguage(rawValue: lang) else {
             throw SyncError(.badRequest, "--lang is zh or en, not \"\(lang)\"")
         }
-        let table = try await HubStoreOpener.open(hub).report(report, query: ReportQuery(org: org, from: from, to: to, language: language, limit: limit))
+        let table = try await HubStoreOpener.openForReading(hub).report(report, query: ReportQuery(org: org, from: from, to: to, language: language, limit: limit))
         switch format {
         case .table: FileHandle.standardOutput.write(Data(table.text().utf8))
         case .csv: FileHandle.standardOutput.write(Data(table.csv(bom: bom)))
-        case .json:
-            FileHandle.standardOutput.write(Data(try table.json()))
-            print()
+        case .json: Console.json(String(decoding: try table.json(), as: UTF8.self))
         }
     }
 }

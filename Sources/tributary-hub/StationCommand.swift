@@ -6,13 +6,14 @@ import SyncServer
 /// `tributary-hub station …`.
 struct StationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "station", abstract: "Register, list and revoke stations.",
+        commandName: "station", abstract: "Register, list, revoke and re-key stations.",
         discussion: """
             Examples:
               tributary-hub station add --org yc-t01 --name 桃城镇工作站
               tributary-hub station list
+              tributary-hub station rotate st-3f9c2a1b7d04
             """,
-        subcommands: [Add.self, List.self, Revoke.self])
+        subcommands: [Add.self, List.self, Revoke.self, Rotate.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -30,9 +31,9 @@ struct StationCommand: AsyncParsableCommand {
                 struct Added: Encodable { var station: HubStation; var token: String }
                 return try output.printJSON(Added(station: station, token: token))
             }
-            print("station \(station.id) (\(station.name), org \(station.org))")
-            print("token \(token)")
-            print("keep the token: the hub stores only its hash")
+            Console.out("station \(station.id) (\(station.name), org \(station.org))")
+            Console.out("token \(token)")
+            Console.out("keep the token: the hub stores only its hash")
         }
     }
 
@@ -45,11 +46,11 @@ struct StationCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let stations = try await HubStoreOpener.open(hub).stations()
+            let stations = try await HubStoreOpener.openForReading(hub).stations()
             if output.json { return try output.printJSON(stations) }
             for s in stations {
                 let contact = s.lastContact.map { ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double($0) / 1000)) } ?? "never"
-                print("\(s.id)  \(s.name)  org \(s.org)  \(s.revoked ? "REVOKED" : "active")  last contact \(contact)  acked \(s.acked)  refusals \(s.refusals)")
+                Console.out("\(s.id)  \(s.name)  org \(s.org)  \(s.revoked ? "REVOKED" : "active")  last contact \(contact)  acked \(s.acked)  refusals \(s.refusals)")
             }
         }
     }
@@ -66,7 +67,38 @@ struct StationCommand: AsyncParsableCommand {
         func run() async throws {
             let station = try await HubStoreOpener.open(hub).revokeStation(id: id)
             if output.json { return try output.printJSON(station) }
-            print("revoked \(station.id) (\(station.name))")
+            Console.out("revoked \(station.id) (\(station.name))")
+        }
+    }
+
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Issue a new token for a station (same org unit and site) and retire the old one; prints it once.",
+            discussion: """
+                Use it when a station's token was lost, leaked or revoked: the replica that holds the \
+                station's unsent changes can deliver them with the new token (`tributary remote set \
+                --hub URL --token NEW`, then `tributary sync`, or export a bundle). The old token is \
+                refused with token_revoked from now on, and bundles signed with it too. A station \
+                whose replica was made anew (init --force) needs `station add` instead.
+
+                Example:
+                  tributary-hub station rotate st-3f9c2a1b7d04
+                """)
+
+        @OptionGroup var hub: HubOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "The station id.") var id: String
+
+        func run() async throws {
+            let (station, token) = try await HubStoreOpener.open(hub).rotateStation(id: id)
+            if output.json {
+                struct Rotated: Encodable { var station: HubStation; var token: String }
+                return try output.printJSON(Rotated(station: station, token: token))
+            }
+            print("station \(station.id) (\(station.name), org \(station.org)) has a new token; the old one is refused from now on")
+            print("token \(token)")
+            print("at the station: tributary remote set --hub URL --token \(token)")
+            print("keep the token: the hub stores only its hash")
         }
     }
 }

@@ -21,9 +21,16 @@ struct StationOptions: ParsableArguments {
         ProcessInfo.processInfo.environment["TRIBUTARY_BUSY_TIMEOUT"].flatMap(Double.init) ?? 5
     }
 
-    /// Opens the station replica.
+    /// Opens the station replica for a command that writes: its pages are checked first, so
+    /// that nothing is written into a damaged file (SPEC §16).
     func open() throws(SyncError) -> Station {
         try Station.open(at: path, busyTimeout: busyTimeout)
+    }
+
+    /// Opens the station replica for a command that only reads: nothing is written to the file,
+    /// and a file that may not be written reads all the same.
+    func openForReading() throws(SyncError) -> Station {
+        try Station.open(at: path, busyTimeout: busyTimeout, readOnly: true)
     }
 }
 

@@ -26,7 +26,7 @@ struct Tributary: AsyncParsableCommand {
             InitCommand.self, PutCommand.self, GetCommand.self, ListCommand.self, DeleteCommand.self,
             RestoreCommand.self, StatusCommand.self, ConflictsCommand.self, ResolveCommand.self, ExplainCommand.self,
             LogCommand.self, DumpCommand.self, DigestCommand.self, ImportCommand.self, ExportCommand.self, SyncCommand.self,
-            RemoteCommand.self,
+            RemoteCommand.self, SchemaCommand.self,
         ])
 
     /// Runs the command, mapping failures to the exit statuses in ``ExitStatus``.

@@ -11,6 +11,8 @@ final class HubProcess {
     private(set) var port = 0
     private var process: Process?
     private let logPath: String
+    /// Flags added to `serve` (limits, log level).
+    var serveArguments: [String] = ["--log-level", "warning"]
 
     /// Creates (and imports the sample county into) a hub database, without starting it.
     init(database: String, importSampleCounty: Bool = true) throws {
@@ -37,7 +39,7 @@ final class HubProcess {
     func start() throws {
         let process = Process()
         process.executableURL = try CLIRunner.executable("tributary-hub")
-        process.arguments = ["serve", "--db", database, "--port", String(port), "--log-level", "warning"]
+        process.arguments = ["serve", "--db", database, "--port", String(port)] + serveArguments
         let stdout = Pipe()
         process.standardOutput = stdout
         let logFile = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
@@ -84,6 +86,16 @@ final class HubProcess {
 
     /// Acknowledged seq of every station, from `station list --json`.
     func ackedByStation() throws -> [String: Int] {
+        try Self.ackedByStation(database: database)
+    }
+
+    /// Acknowledged seq of station `name` of the hub file `database`.
+    static func acked(database: String, station name: String) throws -> Int {
+        try ackedByStation(database: database)[name] ?? 0
+    }
+
+    /// Acknowledged seq of every station of the hub file `database`.
+    static func ackedByStation(database: String) throws -> [String: Int] {
         let result = try CLIRunner.runTool(name: "tributary-hub", args: ["station", "list", "--db", database, "--json"])
         try Self.check(result)
         var acked: [String: Int] = [:]

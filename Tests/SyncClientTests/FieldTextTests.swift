@@ -74,4 +74,25 @@ struct FieldTextTests {
         #expect(syncError { _ = try FieldText.importLine("[1, 2]", schema: schema) }?.code == .invalidValue)
         #expect(syncError { _ = try FieldText.importLine(#"{"type": "nope"}"#, schema: schema) }?.code == .unknownType)
     }
+
+    @Test(
+        "an import line that names a key twice is refused, whichever object holds it",
+        arguments: [
+            #"{"type": "member", "id": "m-1", "fields": {"name": "林秀英", "name": "王建国"}}"#,
+            #"{"type": "member", "type": "member", "fields": {}}"#,
+            #"{"type": "member", "id": "m-1", "fields": {"name": "林秀英", "n\u0061me": "王建国"}}"#,
+            #"{"type": "activity", "id": "a-1", "fields": {"attendees": ["m-1"], "title": "x", "attendees": []}}"#,
+        ])
+    func duplicateKeys(_ line: String) {
+        let error = syncError { _ = try FieldText.importLine(line, schema: schema) }
+        #expect(error?.code == .invalidValue)
+        #expect(error?.message.contains("appears twice") == true, "\(String(describing: error))")
+    }
+
+    @Test("keys repeated in different objects, or as values, are not duplicates")
+    func notDuplicates() throws {
+        let write = try FieldText.importLine(
+            #"{"type": "activity", "id": "a-1", "fields": {"title": "type", "place": "id", "attendees": ["fields", "fields"]}}"#, schema: schema)
+        #expect(write.fields == ["title": "type", "place": "id"])
+    }
 }

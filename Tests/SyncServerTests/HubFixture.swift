@@ -34,7 +34,13 @@ struct HubFixture {
 
     init(maxBodyBytes: Int = 32 * 1024 * 1024) async throws {
         schema = try CountyWorkSchema.load()
-        configuration = HubConfiguration(port: 0, maxBodyBytes: maxBodyBytes, wallClock: .fixed(Self.wallMillis))
+        var configuration = HubConfiguration(port: 0, maxBodyBytes: maxBodyBytes, wallClock: .fixed(Self.wallMillis))
+        // HummingbirdTesting's live client opens its connection when the test starts and never
+        // reconnects: on a loaded machine a test may take longer than the header or idle
+        // deadline before its first or next request. Tests of the deadlines set their own.
+        configuration.headerTimeout = 3_600
+        configuration.idleTimeout = 3_600
+        self.configuration = configuration
         store = try SQLiteHubStore.open(path: directory.path("hub.db"), schema: schema, wallClock: .fixed(Self.wallMillis))
         _ = try await store.importOrgUnits([
             HubOrgUnit(id: "yc", name: "永春县", kind: "county"),

@@ -79,12 +79,16 @@ public enum FieldText {
     }
 
     /// Reads one line of an import file: `{"type": "member", "id": "m-1", "fields": {…}}`.
+    /// An object that names a key twice is refused (which one would count is not obvious).
     public static func importLine(_ line: String, schema: Schema) throws(SyncError) -> RecordWrite {
         let item: ImportLine
         do {
             item = try JSONDecoder().decode(ImportLine.self, from: Data(line.utf8))
         } catch {
             throw SyncError(.invalidValue, "an import line is {\"type\": …, \"id\": …, \"fields\": {…}}; got \"\(line.prefix(60))\"")
+        }
+        if let key = JSONDuplicateKeys.first(in: Array(line.utf8)) {
+            throw SyncError(.invalidValue, "the key \"\(key.prefix(40))\" appears twice in one object; give each key once")
         }
         return try write(type: item.type, id: item.id, object: item.fields ?? [:], schema: schema)
     }

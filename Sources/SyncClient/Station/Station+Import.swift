@@ -26,10 +26,13 @@ extension Station {
     ///   - progressEvery: how many records between calls of `progress`.
     ///   - progress: told how far the import has got; the records it counts are written
     ///     in the (still open) transaction.
-    /// - Throws: ``SyncError`` naming the record (1-based) that was refused.
+    ///   - label: names the n-th record (1-based) in error messages: `record n` unless the
+    ///     caller knows better (the line of a file).
+    /// - Throws: ``SyncError`` naming the record that was refused.
     @discardableResult
     public func importRecords(
         progressEvery: Int = 1_000, progress: (ImportReport) -> Void = { _ in },
+        label: (Int) -> String = { "record \($0)" },
         next: () throws(SyncError) -> RecordWrite?
     ) throws(SyncError) -> ImportReport {
         let report = try store.write { db in
@@ -40,13 +43,13 @@ extension Station {
                 report.records += 1
                 // A record already in the batch is written first, so that the plan sees it.
                 if let id = request.id, batch.records.contains(RecordKey(type: request.type, id: id)) {
-                    report.changes += try batch.flush(store, db)
+                    report.changes += try batch.flush(store, db, label: label)
                 }
                 let (id, edits): (String, [LocalEdit])
                 do {
                     (id, edits) = try planner.plan(request)
                 } catch let error as SyncError {
-                    throw SyncError(error.code, "record \(report.records) (\(request.type)): \(error.message)")
+                    throw SyncError(error.code, "\(label(report.records)) (\(request.type)): \(error.message)")
                 }
                 if !edits.isEmpty {
                     batch.add(edits, for: RecordKey(type: request.type, id: id), record: report.records)
@@ -54,14 +57,14 @@ extension Station {
                 }
                 // Org units decide the scope of the records after them: write them at once.
                 if schema.types[request.type]?.scopeField == nil || batch.edits.count >= ImportBatch.size {
-                    report.changes += try batch.flush(store, db)
+                    report.changes += try batch.flush(store, db, label: label)
                 }
                 if progressEvery > 0, report.records % progressEvery == 0 {
-                    report.changes += try batch.flush(store, db)
+                    report.changes += try batch.flush(store, db, label: label)
                     progress(report)
                 }
             }
-            report.changes += try batch.flush(store, db)
+            report.changes += try batch.flush(store, db, label: label)
             return report
         }
         logger?.info("station.import", metadata: ["import.records": "\(report.records)", "import.changes": "\(report.changes)"])
@@ -86,13 +89,14 @@ private struct ImportBatch {
     }
 
     /// Writes the batch; returns how many changes were written.
-    mutating func flush(_ store: ReplicaStore, _ db: Database) throws -> Int {
+    mutating func flush(_ store: ReplicaStore, _ db: Database, label: (Int) -> String) throws -> Int {
         guard let first, !edits.isEmpty else { return 0 }
         defer { self = ImportBatch() }
         do {
             return try store.writeLocal(edits, db).count
         } catch let error as SyncError {
-            throw SyncError(error.code, "records \(first)–\(first + records.count - 1): \(error.message)")
+            let last = first + records.count - 1
+            throw SyncError(error.code, "\(first == last ? label(first) : "\(label(first)) to \(label(last))"): \(error.message)")
         }
     }
 }

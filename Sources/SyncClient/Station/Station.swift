@@ -46,11 +46,12 @@ public struct Station: Sendable {
     ///   - hub: the hub's base URL, if the station is to sync with one.
     ///   - token: the bearer token for the hub.
     ///   - schema: the schema to record against; the county-work schema by default.
-    ///   - force: replace an existing file (and its `-wal`/`-shm` companions) instead of
-    ///     refusing with `store_invalid`.
+    ///   - force: replace an existing station replica (or an empty file) instead of refusing
+    ///     with `store_invalid`; the replica is kept aside (``setAside(replicaAt:wallClock:)``).
     ///   - busyTimeout: how long a write waits for another process holding the file.
     /// - Throws: ``SyncError`` `malformed_id` for a bad org id, `store_invalid` when the file
-    ///   exists and `force` is false or it cannot be written.
+    ///   exists and `force` is false, when it is anything but a station replica or an empty
+    ///   file (a hub file, another file, a device, a directory), or when it cannot be written.
     public static func create(
         at path: String, org: String, name: String? = nil, hub: URL? = nil, token: String? = nil,
         schema: Schema? = nil, force: Bool = false, wallClock: WallClock = .system, busyTimeout: Double = 5,
@@ -59,18 +60,16 @@ public struct Station: Sendable {
         guard Identifier.isValidID(org) else {
             throw SyncError(.malformedID, "org unit id \"\(org.prefix(40))\" is not 1–128 characters of A–Z a–z 0–9 - _ . :")
         }
-        let files = FileManager.default
-        if files.fileExists(atPath: path) {
+        switch StoreFileIdentity.of(path) {
+        case .missing:
+            break
+        case .tributary(.station), .empty:
             guard force else {
-                throw SyncError(.storeInvalid, "\(path) already exists; pass --force to replace it (its unsynced changes are lost)")
+                throw SyncError(.storeInvalid, "\(path) already exists; pass --force to replace it (the old replica is kept aside as a copy)")
             }
-            for file in [path, path + "-wal", path + "-shm"] where files.fileExists(atPath: file) {
-                do {
-                    try files.removeItem(atPath: file)
-                } catch {
-                    throw SyncError(.storeInvalid, "cannot remove \(file): \(error.localizedDescription)")
-                }
-            }
+            try setAside(replicaAt: path, wallClock: wallClock)
+        case let other:
+            throw replaceRefusal(path, other, force: force)
         }
         let store = try ReplicaStore.open(
             path: path, schema: try Self.schema(schema), wallClock: wallClock, busyTimeout: busyTimeout)
@@ -84,19 +83,70 @@ public struct Station: Sendable {
         return Station(store: store, path: path, org: org, logger: logger)
     }
 
+    /// Moves the station replica at `path` (with its `-wal` and `-shm`) aside to
+    /// `<path>.replaced-<millis>` so that a new one can be created in its place, and returns
+    /// where it went; an empty file, which holds nothing, is removed (`nil`), as is nothing.
+    ///
+    /// - Throws: ``SyncError`` `store_invalid`, leaving everything as it was, when `path` is
+    ///   anything else: a hub file, another program's file, a device, a directory.
+    @discardableResult
+    public static func setAside(replicaAt path: String, wallClock: WallClock = .system) throws(SyncError) -> String? {
+        let files = FileManager.default
+        switch StoreFileIdentity.of(path) {
+        case .missing:
+            return nil
+        case .empty:
+            do {
+                for file in [path, path + "-wal", path + "-shm"] where files.fileExists(atPath: file) { try files.removeItem(atPath: file) }
+            } catch {
+                throw SyncError(.storeInvalid, "cannot remove the empty file \(path): \(error.localizedDescription)")
+            }
+            return nil
+        case .tributary(.station):
+            let aside = "\(path).replaced-\(wallClock.nowMillis())"
+            do {
+                for suffix in ["", "-wal", "-shm"] where files.fileExists(atPath: path + suffix) {
+                    try files.moveItem(atPath: path + suffix, toPath: aside + suffix)
+                }
+            } catch {
+                throw SyncError(.storeInvalid, "cannot move \(path) aside to \(aside): \(error.localizedDescription)")
+            }
+            return aside
+        case let other:
+            throw replaceRefusal(path, other, force: true)
+        }
+    }
+
+    /// Why `init` (with `--force` or not) leaves the file at `path` alone.
+    static func replaceRefusal(_ path: String, _ identity: StoreFileIdentity, force: Bool) -> SyncError {
+        let reason = identity.refusal(path: path, expected: .station)?.message ?? "\(path) is not a station replica"
+        return SyncError(
+            .storeInvalid,
+            force
+                ? "--force replaces only a station replica or an empty file, so nothing was changed: \(reason)"
+                : "\(path) already exists and init leaves it alone: \(reason)")
+    }
+
     /// Opens the station replica at `path`.
     ///
+    /// - Parameters:
+    ///   - readOnly: open it for a caller that only reads: nothing is written to the file (not
+    ///     even SQLite's WAL set-up), it works on a file that may not be written, and every write
+    ///     fails with `read_only`. Otherwise the file's pages are checked before anything is
+    ///     written to it, refusing a damaged one (SPEC §16).
     /// - Throws: ``SyncError`` `not_found` when there is no file at `path`, `store_invalid`
-    ///   when the file is not a station replica.
+    ///   when the file is not a station replica, was written by a newer version or is damaged.
     public static func open(
         at path: String, schema: Schema? = nil, wallClock: WallClock = .system, busyTimeout: Double = 5,
-        logger: Logger? = nil
+        readOnly: Bool = false, logger: Logger? = nil
     ) throws(SyncError) -> Station {
         guard FileManager.default.fileExists(atPath: path) else {
             throw SyncError(.notFound, "no station replica at \(path); run `tributary init --org ORG_ID` first")
         }
-        let store = try ReplicaStore.open(
-            path: path, schema: try Self.schema(schema), wallClock: wallClock, busyTimeout: busyTimeout)
+        let store =
+            readOnly
+            ? try ReplicaStore.openForReading(path: path, schema: try Self.schema(schema), wallClock: wallClock, busyTimeout: busyTimeout)
+            : try ReplicaStore.open(path: path, schema: try Self.schema(schema), wallClock: wallClock, busyTimeout: busyTimeout)
         guard let org = try store.read({ db in try Meta.org.read(db) }) else {
             throw SyncError(.storeInvalid, "\(path) is a replica but not a station (no org unit is set); run `tributary init`")
         }

@@ -169,7 +169,9 @@ public struct HTTPTransport: ChangeTransport {
             let detail = decoded.error
             switch detail.code {
             case .tokenRevoked:
-                return SyncError(.tokenRevoked, "token revoked: ask the county office for a new token, then run `tributary remote set`")
+                // The hub's sentence names the station and the way out (`station rotate`, then
+                // `remote set`); the outbox is kept for the new token.
+                return SyncError(.tokenRevoked, "\(detail.message) — this station's unsent changes are kept")
             case .protocolMismatch:
                 let hubVersion = detail.hubProtocol.map { "v\($0)" } ?? "another version"
                 return SyncError(

@@ -113,16 +113,16 @@ public struct SyncEngine: Sendable {
                 continue
             }
             let before = try store.read { db in try store.ackedSeq(db) }
-            try store.write { db in
+            let (store, configuration) = (self.store, self.configuration)
+            let recovered = try await store.asyncWrite { db in
                 let refusals = response.refused.map {
                     Refusal(origin: ChangeOrigin(site: store.siteID, seq: $0.seq), error: SyncError($0.code, $0.message))
                 }
                 try store.acknowledge(upTo: response.acked, refusals: refusals, records: response.records, db)
                 try store.updateClock(db) { $0.receive(response.hubClock, wallMillis: store.wallClock.nowMillis()) }
-                if try store.recoverClock(hub: response.hubClock, maxDriftMillis: configuration.maxDriftMillis, db) {
-                    logger.notice("sync.clock.recovered", metadata: ["sync.site": "\(store.siteID)"])
-                }
+                return try store.recoverClock(hub: response.hubClock, maxDriftMillis: configuration.maxDriftMillis, db)
             }
+            if recovered { logger.notice("sync.clock.recovered", metadata: ["sync.site": "\(store.siteID)"]) }
             try checkClock(hub: response.hubClock)
             let byChange = Dictionary(batch.map { ($0.seq, $0) }, uniquingKeysWith: { a, _ in a })
             summary.refused += response.refused.map { refusal in
@@ -179,7 +179,7 @@ public struct SyncEngine: Sendable {
             // Fetch the next page while this one is installed (its epoch is checked in turn).
             prefetched = response.next.map { token in Prefetch { () async throws(SyncError) in try await transport.snapshot(page: token, limit: limit) } }
             do {
-            try store.write { db in
+            try await store.asyncWrite { [store] db in
                 try store.install(response.records, db)
                 try store.updateClock(db) { $0.receive(response.hubClock, wallMillis: store.wallClock.nowMillis()) }
                 if let next = response.next {
@@ -246,7 +246,8 @@ public struct SyncEngine: Sendable {
             }
             let report: ApplyReport
             do {
-                report = try Self.apply(response, to: store)
+                let store = self.store
+                report = try await store.asyncWrite { db in try Self.apply(response, to: store, db) }
                 try checkClock(hub: response.hubClock)
             } catch {
                 prefetched?.cancel()

@@ -59,14 +59,13 @@ public struct HubBundles: Sendable {
         let station = found.station
         try file.verifySignature(publicKey: publicKey)
         guard !station.revoked else {
-            throw SyncError(.tokenRevoked, "station \(station.id)'s token was revoked; its bundles are refused")
+            throw StationAccessRefusal.revoked(station.id)
         }
         try Self.checkVersions(file.header, schema: store.schema)
         let content = try file.decodeContent(StationBundleContent.self)
         if let site = file.header.site {
             if let bound = station.site, bound != site {
-                throw SyncError(
-                    .wrongSite, "the bundle was written by site \(site), but station \(station.id) pushes as site \(bound); a reset replica needs a new station token")
+                throw StationAccessRefusal.otherSite(site, station: station.id, bound: bound)
             }
             guard content.changes.allSatisfy({ $0.site == site }) else {
                 throw SyncError(.wrongSite, "the bundle of site \(site) holds changes of another site; a station carries only its own changes")

@@ -13,6 +13,7 @@ public struct HubMetrics: Sendable {
     let snapshotRecords: Counter
     let rateLimitedTokens: Counter
     let rateLimitedFailedAuth: Counter
+    let rateLimitedTurns: Counter
 
     /// Creates the hub's metrics in `registry`.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -32,11 +33,17 @@ public struct HubMetrics: Sendable {
             metricName: "tributary_rate_limited", unitName: "total", helpText: "Requests answered 429 rate_limited, by limit")
         self.rateLimitedTokens = registry.makeCounter(descriptor: limited, labels: [("limit", "token")])
         self.rateLimitedFailedAuth = registry.makeCounter(descriptor: limited, labels: [("limit", "failed_auth")])
+        self.rateLimitedTurns = registry.makeCounter(descriptor: limited, labels: [("limit", "turn")])
     }
 
-    /// Counts a 429 of the per-token (`token`) or per-address (`failed_auth`) limit.
+    /// Counts a 429 of the per-token (`token`), per-address (`failed_auth`) or
+    /// requests-in-progress-per-station (`turn`) limit.
     func rateLimited(limit: String) {
-        (limit == "token" ? rateLimitedTokens : rateLimitedFailedAuth).increment()
+        switch limit {
+        case "token": rateLimitedTokens.increment()
+        case "turn": rateLimitedTurns.increment()
+        default: rateLimitedFailedAuth.increment()
+        }
     }
 
     /// The latency histogram of one endpoint.

@@ -1,23 +1,44 @@
 import Foundation
+import SyncModel
 
 extension ReportTable {
     /// The table as CSV (RFC 4180): a header line of labels, CRLF line ends, fields quoted when
     /// they hold a comma, quote, CR or LF (quotes doubled). With `bom`, a UTF-8 byte order mark
     /// comes first so that spreadsheet programs read Chinese text correctly.
+    ///
+    /// Text cells that a spreadsheet program would take for a formula — those that begin with
+    /// `=`, `+`, `-`, `@`, a tab or a carriage return — get a leading `'` (OWASP's rule against
+    /// CSV injection), so a name a station wrote as `=HYPERLINK(…)` opens as that text. Numbers
+    /// the report computes (`-3.5` hours) are numbers and stay as they are (SPEC §12).
     public func csv(bom: Bool = false) -> [UInt8] {
         var text = bom ? "\u{FEFF}" : ""
-        text += columns.map { Self.csvField($0.label) }.joined(separator: ",") + "\r\n"
+        text += columns.map { Self.csvField(.text($0.label)) }.joined(separator: ",") + "\r\n"
         for row in rows {
-            text += row.map { Self.csvField($0.description) }.joined(separator: ",") + "\r\n"
+            text += row.map(Self.csvField).joined(separator: ",") + "\r\n"
         }
         return Array(text.utf8)
     }
 
-    /// One CSV field, quoted if needed.
-    static func csvField(_ text: String) -> String {
+    /// One CSV field: text neutralised against formulas, numbers as they are; quoted if needed.
+    static func csvField(_ value: ReportValue) -> String {
+        let text: String
+        switch value {
+        case .text(let string): text = neutralised(string)
+        case .int, .number, .null: text = value.description
+        }
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
+
+    /// `text` with a `'` in front when it begins with a character that makes a spreadsheet
+    /// program read a cell as a formula (`=`, `+`, `-`, `@`, tab, carriage return).
+    static func neutralised(_ text: String) -> String {
+        guard let first = text.unicodeScalars.first, formulaStarts.contains(first) else { return text }
+        return "'" + text
+    }
+
+    /// The first characters that make a cell a formula in Excel, WPS and LibreOffice.
+    static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
 
     /// The table as pretty JSON (keys in column order).
     public func json() throws -> [UInt8] {
@@ -27,15 +48,16 @@ extension ReportTable {
     }
 
     /// The table as aligned text for a terminal: the title, then columns padded by display
-    /// width (CJK characters count two), numbers right-aligned.
+    /// width (CJK characters count two), numbers right-aligned. Control and bidirectional
+    /// characters in names are shown escaped (``TerminalText``).
     public func text() -> String {
-        let cells = [columns.map(\.label)] + rows.map { $0.map(\.description) }
+        let cells = ([columns.map(\.label)] + rows.map { $0.map(\.description) }).map { $0.map { TerminalText.escaped($0) } }
         var widths = columns.map { _ in 0 }
         for row in cells {
             for (index, cell) in row.enumerated() { widths[index] = max(widths[index], Self.displayWidth(cell)) }
         }
         let numeric = columns.indices.map { index in !rows.isEmpty && rows.allSatisfy { $0[index].double != nil || $0[index] == .null } }
-        var lines = [title]
+        var lines = [TerminalText.escaped(title)]
         for (number, row) in cells.enumerated() {
             let line = row.enumerated().map { index, cell in
                 let pad = String(repeating: " ", count: widths[index] - Self.displayWidth(cell))

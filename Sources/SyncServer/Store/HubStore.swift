@@ -23,6 +23,11 @@ public protocol HubStore: Sendable {
     func stations() async throws -> [HubStation]
     /// Revokes a station's token; throws `not_found` for an unknown id.
     func revokeStation(id: String) async throws -> HubStation
+    /// Issues a new token for station `id` — same station, org unit and site, so the replica
+    /// that holds it can still deliver its unsent changes — and retires the old token (a
+    /// request or bundle made with it is `token_revoked`, naming the station). Returns the
+    /// station, no longer revoked, with the new token (shown once). `not_found` for an unknown id.
+    func rotateStation(id: String) async throws -> (station: HubStation, token: String)
 
     // MARK: Org tree
 
@@ -68,7 +73,8 @@ public protocol HubStore: Sendable {
     /// The hub's log epoch, renewed by every restore from a backup.
     func epoch() async throws -> String?
     /// The station whose bundles are signed with the Ed25519 public key `publicKey` (hex),
-    /// with what the hub keeps to authenticate its bundles; `nil` when none is.
+    /// with what the hub keeps to authenticate its bundles; `nil` when none is, and
+    /// `token_revoked` when the key is that of a token `station rotate` replaced.
     func bundleStation(publicKey: String) async throws -> BundleStation?
     /// The station `id` with what the hub keeps to authenticate its bundles; `not_found` when unknown.
     func bundleStation(id: String) async throws -> BundleStation

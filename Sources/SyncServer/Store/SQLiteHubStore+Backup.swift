@@ -52,6 +52,8 @@ extension SQLiteHubStore {
         guard FileManager.default.fileExists(atPath: backup) else {
             throw SyncError(.notFound, "there is no backup file at \(backup)")
         }
+        // A station replica, a file written by a newer version or a damaged one never replaces the hub.
+        try ReplicaStore.check(path: backup, kind: .hub, migrations: HubMigrations.register)
         let partial = path + ".restoring"
         removeDatabaseFiles(partial)
         do {

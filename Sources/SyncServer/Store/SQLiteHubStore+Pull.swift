@@ -5,99 +5,79 @@ import GRDB
 extension SQLiteHubStore {
     public func pull(for station: HubStation, after cursor: Int64, limit: Int) async throws -> PullResponse {
         let contact = now
+        let schema = self.schema
         let response = try await read { db in
-            let last = try Self.lastPosition(db)
-            guard cursor >= 0, cursor <= last else {
-                throw SyncError(.badCursor, "cursor \(cursor) was never issued by this hub (its log ends at \(last)); bootstrap from /v1/snapshot")
-            }
-            let scope = try Self.scope(of: station.org, db)
-            let ownSite = station.site.map { Int64(bitPattern: $0.rawValue) }
-            let statement = try RawStatement(
-                db,
-                """
-                SELECT l.pos, l.site, l.seq, l.hlc, l.type, l.rid, l.scope, l.field, l.elem, l.value, l.bases, r.scope, r.scope2
-                FROM log l LEFT JOIN records r ON r.type = l.type AND r.rid = l.rid
-                WHERE l.pos > ? ORDER BY l.pos LIMIT ?
-                """)
-            var changes: [Change] = []
-            var positions: [Int64] = []
-            changes.reserveCapacity(min(limit, 20_000))
-            var examined = cursor
-            let maxExamined = max(limit * 20, 100_000)
-            var count = 0
-            scan: while true {
-                var rows = 0
-                var more = try statement.step { row in
-                    row.bind(examined)
-                    row.bind(Int64(limit))
+            var machine = PullMachine(station: station, cursor: cursor, limit: limit, wallMillis: contact)
+            var step = machine.start()
+            while true {
+                switch step {
+                case .begin: step = try machine.begun(try self.begin(db))
+                case .scan(let after, let batch, let filter): step = machine.scanned(try self.scan(after: after, batch: batch, filter: filter, db), schema: schema)
+                case .marks(let from, let to, let take): step = machine.marked(try self.marks(from: from, to: to, take: take, db), take: take)
+                case .moves(let from, let to): step = machine.moved(try self.moves(from: from, to: to, db))
+                case .loadStates(let records): step = machine.loaded(try self.states(of: records, db))
+                case .done(let answer): return answer
                 }
-                while more {
-                    rows += 1
-                    examined = statement.int64(0)
-                    count += 1
-                    if let ownSite, statement.int64(1) == ownSite {
-                        more = try statement.next()
-                        continue
-                    }
-                    if let recordScope = statement.text(11) {
-                        // Changes follow their record's place now (SPEC §10 "Pull"): a change
-                        // of a record the station sees, its personal fields only when it owns it.
-                        let visibility = scope.visibility(of: RecordPlace(scope: recordScope, scope2: statement.text(12)))
-                        let sent = switch visibility {
-                            case .hidden: false
-                            case .whole: true
-                            case .withoutPersonal: schema.field(statement.text(7) ?? "", of: statement.text(4) ?? "")?.personal != true
-                            }
-                        if sent {
-                            changes.append(replica.change(statement).change)
-                            positions.append(examined)
-                            if changes.count >= limit { break scan }
-                        }
-                    }
-                    more = try statement.next()
-                }
-                if rows < limit {
-                    // The log ends here: every position up to the last one issued is examined
-                    // (compaction may have dropped the last entries).
-                    examined = max(examined, last)
-                    break
-                }
-                if count >= maxExamined { break }
             }
-            statement.reset()
-            var compacted = try compactedRecords(in: cursor, examined, budget: limit - changes.count, db)
-            if let cut = compacted.cut {
-                // The page is full before `examined`: it ends at the last item it holds.
-                let kept = positions.prefix { $0 <= cut }.count
-                changes.removeSubrange(kept...)
-                examined = cut
-            }
-            let moves = try moved(in: cursor, examined, scope: scope, db)
-            var records = moves.records
-            let moved = Set(records.map { RecordKey(type: $0.type, id: $0.id) })
-            compacted.records.removeAll { moved.contains($0) }
-            for key in compacted.records {
-                guard let row = try replica.recordRow(key, db) else { continue }
-                let visibility = scope.visibility(of: row.place)
-                if visibility != .hidden, let record = try replica.snapshotRecord(row, inclusion: visibility, db) { records.append(record) }
-            }
-            let more = examined < last
-            return PullResponse(
-                changes: changes, records: records, removed: moves.removed, redacted: moves.redacted, cursor: examined, more: more,
-                hubClock: try Self.answerClock(at: contact, db), epoch: try HubEpoch.read(db))
         }
         try await touchIfStale(station, at: contact)
         return response
     }
 
-    /// What moves logged in `(from, to]` mean for a station with `scope`: each record is
-    /// judged by how it reached the station before its first such move and how it reaches it
-    /// now (``ScopeRule/moveEffect(from:to:)``).
-    private func moved(in from: Int64, _ to: Int64, scope: StationScope, _ db: Database) throws
-        -> (records: [SnapshotRecord], removed: [RecordKey], redacted: [RecordKey])
-    {
-        var result: (records: [SnapshotRecord], removed: [RecordKey], redacted: [RecordKey]) = ([], [], [])
-        guard to > from else { return result }
+    /// Where the log stands (``PullMachine/Begin``).
+    func begin(_ db: Database) throws -> PullMachine.Begin {
+        PullMachine.Begin(lastPosition: try Self.lastPosition(db), tree: try Self.orgTree(db), clock: try Self.clock(db), epoch: try HubEpoch.read(db))
+    }
+
+    /// Reads up to `batch` log entries after `after`, decoding only those `filter` keeps.
+    private func scan(after: Int64, batch: Int, filter: PullFilter, _ db: Database) throws -> PullMachine.Scanned {
+        let statement = try RawStatement(
+            db,
+            """
+            SELECT l.pos, l.site, l.seq, l.hlc, l.type, l.rid, l.scope, l.field, l.elem, l.value, l.bases, r.scope, r.scope2
+            FROM log l LEFT JOIN records r ON r.type = l.type AND r.rid = l.rid
+            WHERE l.pos > ? ORDER BY l.pos LIMIT ?
+            """)
+        var scanned = PullMachine.Scanned(entries: [], read: 0, last: after)
+        var more = try statement.step { row in
+            row.bind(after)
+            row.bind(Int64(batch))
+        }
+        defer { statement.reset() }
+        while more {
+            scanned.read += 1
+            scanned.last = statement.int64(0)
+            let place = statement.text(11).map { RecordPlace(scope: $0, scope2: statement.text(12)) }
+            let site = SiteID(rawValue: UInt64(bitPattern: statement.int64(1)))
+            if filter.keeps(site: site, type: statement.text(4) ?? "", field: statement.text(7) ?? "", place: place, schema: schema) {
+                scanned.entries.append(PullMachine.Entry(position: scanned.last, change: replica.change(statement).change))
+            }
+            more = try statement.next()
+        }
+        return scanned
+    }
+
+    /// The compaction marks in `(from, to]`, in position order, at most `take + 1` of them
+    /// (one more than taken tells the machine the page must end early).
+    private func marks(from: Int64, to: Int64, take: Int, _ db: Database) throws -> [PullMachine.Mark] {
+        guard to > from else { return [] }
+        return try Row.fetchAll(
+            db,
+            sql: """
+                SELECT c.type, c.rid, c.pos, r.scope, r.scope2 FROM compacted c
+                LEFT JOIN records r ON r.type = c.type AND r.rid = c.rid
+                WHERE c.pos > ? AND c.pos <= ? ORDER BY c.pos LIMIT ?
+                """,
+            arguments: [from, to, take + 1]
+        ).map { row in
+            let scope: String? = row[3]
+            return PullMachine.Mark(record: RecordKey(type: row[0], id: row[1]), position: row[2], place: scope.map { RecordPlace(scope: $0, scope2: row[4]) })
+        }
+    }
+
+    /// The records moved in `(from, to]`: their place before their first move there, and now.
+    private func moves(from: Int64, to: Int64, _ db: Database) throws -> [PullMachine.Moved] {
+        guard to > from else { return [] }
         var first: [RecordKey: RecordPlace] = [:]
         for row in try Row.fetchAll(
             db, sql: "SELECT type, rid, old_scope, old_scope2 FROM moves WHERE pos > ? AND pos <= ? ORDER BY pos, rowid",
@@ -106,39 +86,17 @@ extension SQLiteHubStore {
             let key = RecordKey(type: row[0], id: row[1])
             if first[key] == nil { first[key] = RecordPlace(scope: row[2], scope2: row[3]) }
         }
-        for key in first.keys.sorted() {
-            guard let old = first[key], let current = try replica.recordRow(key, db) else { continue }
-            let now = scope.visibility(of: current.place)
-            switch ScopeRule.moveEffect(from: scope.visibility(of: old), to: now) {
-            case .none: break
-            case .remove: result.removed.append(key)
-            case .redact: result.redacted.append(key)
-            case .install(let visibility):
-                if let record = try replica.snapshotRecord(current, inclusion: visibility, db) { result.records.append(record) }
-            }
+        return try first.map { key, before in
+            PullMachine.Moved(record: key, before: before, now: try replica.recordRow(key, db)?.place)
         }
-        return result
     }
 
-    /// Records that lost log entries to compaction at positions in `(from, to]`, in position
-    /// order: a pull over those positions sends their state instead of the dropped entries
-    /// (SPEC §10 "Compaction"). When more than `budget` of them (at least one) fall in the
-    /// range, only the first ones are kept and `cut` is the position where the page must end.
-    private func compactedRecords(in from: Int64, _ to: Int64, budget: Int, _ db: Database) throws
-        -> (records: [RecordKey], cut: Int64?)
-    {
-        guard to > from else { return ([], nil) }
-        let take = max(1, budget)
-        let rows = try Row.fetchAll(
-            db, sql: "SELECT type, rid, pos FROM compacted WHERE pos > ? AND pos <= ? ORDER BY pos LIMIT ?",
-            arguments: [from, to, take + 1])
-        let records = rows.prefix(take).map { RecordKey(type: $0[0], id: $0[1]) }
-        return (records, rows.count > take ? rows[take - 1][2] as Int64 : nil)
-    }
-
-    /// How a record goes to a station with `scope`.
-    static func inclusion(_ row: RecordRow, _ scope: StationScope) -> Visibility {
-        scope.visibility(of: row.place)
+    /// The hub's state of each record, as its visibility says.
+    func states(of records: [RecordKey: Visibility], _ db: Database) throws -> [SnapshotRecord] {
+        try records.sorted { $0.key < $1.key }.compactMap { key, visibility in
+            guard let row = try replica.recordRow(key, db) else { return nil }
+            return try replica.snapshotRecord(row, inclusion: visibility, db)
+        }
     }
 
     /// Notes a station's contact on reads at most once a minute, to keep reads off the writer.

@@ -6,16 +6,8 @@ extension SQLiteHubStore {
     public func snapshot(for station: HubStation, token: SnapshotToken?, limit: Int) async throws -> SnapshotPage {
         let contact = now
         let page = try await read { db in
-            let last = try Self.lastPosition(db)
-            if let token, token.cursor > last {
-                throw SyncError(.badCursor, "the snapshot page token was not issued by this hub; start the snapshot again")
-            }
-            let cursor = token?.cursor ?? last
-            let scope = try Self.scope(of: station.org, db)
-            let read = try replica.snapshotRecords(after: token?.after, limit: limit, include: { Self.inclusion($0, scope) }, db)
-            return SnapshotPage(
-                records: read.records, next: read.next.map { SnapshotToken(cursor: cursor, after: $0).text }, cursor: cursor,
-                hubClock: try Self.answerClock(at: contact, db), epoch: try HubEpoch.read(db))
+            let machine = ViewMachine.snapshot(for: station, token: token, limit: limit)
+            return machine.page(try self.readView(machine, db) { _ in }, token: token, wallMillis: contact)
         }
         try await touchIfStale(station, at: contact)
         return page
@@ -23,11 +15,59 @@ extension SQLiteHubStore {
 
     public func digest(for station: HubStation?) async throws -> DigestResponse {
         try await read { db in
-            let cursor = try Self.lastPosition(db)
-            let scope = try station.map { try Self.scope(of: $0.org, db) }
-            let (digest, count) = try replica.scopedDigest(include: { row in scope.map { Self.inclusion(row, $0) } ?? .whole }, db)
-            return DigestResponse(digest: digest, records: count, cursor: cursor)
+            var digest = ViewDigest(schema: self.schema)
+            let view = try self.readView(.digest(for: station), db) { digest.add($0) }
+            let (hex, count) = digest.finish()
+            return DigestResponse(digest: hex, records: count, cursor: view.begin.lastPosition)
         }
+    }
+
+    public func recordDigests(for station: HubStation?) async throws -> [RecordDigest] {
+        try await read { db in
+            var digest = ViewDigest(schema: self.schema, perRecord: true)
+            _ = try self.readView(.digest(for: station), db) { digest.add($0) }
+            return digest.records
+        }
+    }
+
+    /// Drives a ``ViewMachine`` over this store; a digest's states go to `sink` batch by batch
+    /// (a snapshot page's stay in the view).
+    private func readView(_ machine: ViewMachine, _ db: Database, sink: ([SnapshotRecord]) -> Void) throws -> ViewMachine.View {
+        var machine = machine
+        var step = machine.start()
+        var tree = OrgTree()
+        while true {
+            switch step {
+            case .begin:
+                let begin = try self.begin(db)
+                tree = begin.tree
+                step = try machine.begun(begin)
+            case .rows(let after, let batch): step = machine.read(try rows(after: after, batch: batch, db), tree: tree)
+            case .loadStates(let records):
+                let states = try self.states(of: Dictionary(records, uniquingKeysWith: { a, _ in a }), db)
+                if machine.isDigest {
+                    sink(states)
+                    step = machine.loaded([])
+                } else {
+                    step = machine.loaded(states)
+                }
+            case .done(let view): return view
+            }
+        }
+    }
+
+    /// Up to `batch` record rows after `after`, in (type, id) order, with their places.
+    private func rows(after: RecordKey?, batch: Int, _ db: Database) throws -> [ViewMachine.Row] {
+        let rows: [Row]
+        if let after {
+            rows = try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT type, rid, scope, scope2 FROM records WHERE (type, rid) > (?, ?) ORDER BY type, rid LIMIT ?"),
+                arguments: [after.type, after.id, batch])
+        } else {
+            rows = try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT type, rid, scope, scope2 FROM records ORDER BY type, rid LIMIT ?"), arguments: [batch])
+        }
+        return rows.map { ViewMachine.Row(record: RecordKey(type: $0[0], id: $0[1]), place: RecordPlace(scope: $0[2], scope2: $0[3])) }
     }
 
     public func compact(retentionMillis: UInt64) async throws -> CompactReport {

@@ -16,14 +16,23 @@ public struct SQLiteHubStore: HubStore {
     public var schema: Schema { replica.schema }
     public var siteID: SiteID { replica.siteID }
 
-    /// Opens (creating and migrating if needed) the hub file at `path`.
-    public static func open(path: String, schema: Schema, wallClock: WallClock = .system) throws(SyncError) -> SQLiteHubStore {
-        SQLiteHubStore(replica: try ReplicaStore.open(path: path, schema: schema, wallClock: wallClock, migrations: HubMigrations.register))
+    /// Opens (creating and migrating if needed) the hub file at `path`. Anything but a hub file
+    /// of a format this program knows — a station replica, an empty or foreign file, a file
+    /// written by a newer version, a damaged one — is refused with `store_invalid`, untouched.
+    /// With `readOnly` (commands that only read: reports, `station list`) nothing is written to
+    /// the file and it reads even where it may not be written; every write fails `read_only`.
+    public static func open(
+        path: String, schema: Schema, wallClock: WallClock = .system, readOnly: Bool = false
+    ) throws(SyncError) -> SQLiteHubStore {
+        SQLiteHubStore(
+            replica: readOnly
+                ? try ReplicaStore.openForReading(path: path, schema: schema, wallClock: wallClock, kind: .hub, migrations: HubMigrations.register)
+                : try ReplicaStore.open(path: path, schema: schema, wallClock: wallClock, kind: .hub, migrations: HubMigrations.register))
     }
 
     /// Creates a hub store in memory (tests and tools).
     public static func inMemory(schema: Schema, wallClock: WallClock = .system) throws(SyncError) -> SQLiteHubStore {
-        SQLiteHubStore(replica: try ReplicaStore.inMemory(schema: schema, wallClock: wallClock, migrations: HubMigrations.register))
+        SQLiteHubStore(replica: try ReplicaStore.inMemory(schema: schema, wallClock: wallClock, kind: .hub, migrations: HubMigrations.register))
     }
 
     init(replica: ReplicaStore) {

@@ -18,7 +18,7 @@ struct ConflictsCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let conflicts = try station.open().conflicts()
+        let conflicts = try station.openForReading().conflicts()
         if output.json {
             try JSONOutput.print(conflicts)
         } else if conflicts.isEmpty {

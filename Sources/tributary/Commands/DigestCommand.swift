@@ -42,7 +42,7 @@ struct DigestCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let opened = try station.open()
+        let opened = try station.openForReading()
         let digest = try opened.store.digest()
         guard hub else {
             if output.json { try JSONOutput.print(["digest": digest]) } else { Console.out(digest) }

@@ -20,6 +20,6 @@ struct DumpCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        Console.write(try station.open().store.dump())
+        Console.write(try station.openForReading().store.dump())
     }
 }

@@ -25,7 +25,7 @@ struct ExplainCommand: AsyncParsableCommand {
     var field: String?
 
     func run() async throws {
-        let view = ExplanationView(try station.open().explain(type: record.type, id: record.id, field: field))
+        let view = ExplanationView(try station.openForReading().explain(type: record.type, id: record.id, field: field))
         if output.json { try JSONOutput.print(view) } else { Console.out(view.text()) }
     }
 }

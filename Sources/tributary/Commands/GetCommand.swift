@@ -18,7 +18,7 @@ struct GetCommand: AsyncParsableCommand {
     @OptionGroup var record: RecordArguments
 
     func run() async throws {
-        let replica = try station.open()
+        let replica = try station.openForReading()
         guard let found = try replica.record(type: record.type, id: record.id) else {
             throw SyncError(.notFound, "there is no \(record.type) \(record.id) in this replica")
         }

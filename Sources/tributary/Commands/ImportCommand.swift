@@ -3,6 +3,9 @@ import Foundation
 import SyncBundle
 import SyncClient
 import SyncModel
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `tributary import`: writes many records in one transaction.
 struct ImportCommand: AsyncParsableCommand {
@@ -10,9 +13,10 @@ struct ImportCommand: AsyncParsableCommand {
         commandName: "import",
         abstract: "Write records from a JSON Lines file, or apply a bundle file from the hub.",
         discussion: """
-            Each line is {"type": "member", "id": "m-0001", "fields": {"name": "林秀英", …}} (id optional). \
-            Either every record is written or, if one is refused or the process is killed, none is. FILE \
-            - reads standard input.
+            Each line is {"type": "member", "id": "m-0001", "fields": {"name": "林秀英", …}} (id optional), \
+            in UTF-8, with LF or CRLF line ends; blank lines are skipped. Either every record is written or, \
+            if one is refused or the process is killed, none is; errors name the line. A line that is not \
+            UTF-8 or that names a key twice is refused. FILE - reads standard input.
 
             A file that starts with TRIBUTARY-BUNDLE is the hub's bundle for this station \
             (`tributary-hub export` or `import --reply`; Protocol/SPEC.md §13). It is applied as a sync \
@@ -45,6 +49,7 @@ struct ImportCommand: AsyncParsableCommand {
             return try importBundle([UInt8](bytes), into: replica)
         }
         var lines = try LineReader(path: file)
+        var recordLines: [Int] = []
         let schema = replica.schema
         let showProgress = progress || Console.stderrIsTerminal
         let report = try replica.importRecords(
@@ -52,10 +57,21 @@ struct ImportCommand: AsyncParsableCommand {
             progress: { report in
                 if showProgress { Console.error("imported \(report.records) records") }
             },
+            label: { record in record <= recordLines.count ? "line \(recordLines[record - 1])" : "record \(record)" },
             next: { () throws(SyncError) -> RecordWrite? in
-                while let line = lines.next() {
-                    if line.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-                    return try FieldText.importLine(line, schema: schema)
+                while let (number, bytes) = try lines.next() {
+                    if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                    guard let line = String(validating: bytes, as: UTF8.self) else {
+                        throw SyncError(
+                            .invalidValue, "line \(number) is not UTF-8 text: nothing was imported; save the file as UTF-8")
+                    }
+                    do throws(SyncError) {
+                        let write = try FieldText.importLine(line, schema: schema)
+                        recordLines.append(number)
+                        return write
+                    } catch {
+                        throw SyncError(error.code, "line \(number): \(error.message)")
+                    }
                 }
                 return nil
             })
@@ -86,23 +102,56 @@ extension ImportCommand {
     }
 }
 
-/// Lines of a file, or of standard input as they arrive.
+/// Lines of a file, or of standard input as they arrive, as bytes with their 1-based numbers;
+/// a line ends at LF, and a CR before it is dropped (CRLF files).
 struct LineReader {
-    private var buffered: [Substring]?
-    private var index = 0
+    private let descriptor: Int32
+    private let path: String
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var atEnd = false
+    private var number = 0
 
     init(path: String) throws(SyncError) {
-        guard path != "-" else { return }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SyncError(.notFound, "cannot read \(path)")
+        self.path = path
+        guard path != "-" else {
+            descriptor = STDIN_FILENO
+            return
         }
-        buffered = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true)
+        descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw SyncError(.notFound, "cannot read \(path): \(String(cString: strerror(errno)))")
+        }
     }
 
-    mutating func next() -> String? {
-        guard let buffered else { return readLine(strippingNewline: true) }
-        guard index < buffered.count else { return nil }
-        defer { index += 1 }
-        return String(buffered[index])
+    /// The next line and its number, or `nil` at the end.
+    mutating func next() throws(SyncError) -> (Int, [UInt8])? {
+        while true {
+            if let newline = buffer[start...].firstIndex(of: 0x0A) {
+                var end = newline
+                if end > start, buffer[end - 1] == 0x0D { end -= 1 }
+                let line = Array(buffer[start..<end])
+                start = newline + 1
+                number += 1
+                return (number, line)
+            }
+            if atEnd {
+                guard start < buffer.count else { return nil }
+                var line = Array(buffer[start...])
+                if line.last == 0x0D { line.removeLast() }
+                start = buffer.count
+                number += 1
+                return (number, line)
+            }
+            buffer.removeFirst(start)
+            start = 0
+            var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+            let read = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if read < 0 {
+                if errno == EINTR { continue }
+                throw SyncError(.notFound, "cannot read \(path): \(String(cString: strerror(errno)))")
+            }
+            if read == 0 { atEnd = true } else { buffer += chunk[..<read] }
+        }
     }
 }

@@ -11,7 +11,9 @@ struct InitCommand: AsyncParsableCommand {
         abstract: "Create the station replica, bound to one org unit.",
         discussion: """
             The station may write only inside its org unit's subtree. It refuses to replace an existing \
-            file unless --force is given (the old file's unsynced changes are then lost).
+            file unless --force is given; --force replaces only a station replica (kept aside as \
+            <file>.replaced-<millis>, printed) or an empty file, never a hub file, another file, a device \
+            or a directory.
 
             With --hub and --token, the hub says which org unit the token belongs to, and init then \
             runs a first sync (the bootstrap): it fetches the org tree and every record the station \
@@ -43,7 +45,7 @@ struct InitCommand: AsyncParsableCommand {
     @Flag(help: "Do not contact the hub now (needs --org); the first `tributary sync` fetches the org tree.")
     var offline = false
 
-    @Flag(help: "Replace an existing replica file.")
+    @Flag(help: "Replace an existing station replica (a copy is kept as <file>.replaced-<millis>).")
     var force = false
 
     func validate() throws {
@@ -66,6 +68,8 @@ struct InitCommand: AsyncParsableCommand {
         var path: String
         var site: String
         var org: String
+        /// Where the replaced station replica was kept (`init --force`).
+        var replaced: String?
         /// Whether the first sync ran: the org tree and the station's records are in place.
         var bootstrapped: Bool
         /// Records installed by the first sync.
@@ -93,10 +97,11 @@ struct InitCommand: AsyncParsableCommand {
             }
         }
         guard let org else { throw SyncError(.invalidValue, "give --org ORG_ID") }
+        let replaced = force ? try Station.setAside(replicaAt: station.path) : nil
         let created = try Station.create(
             at: station.path, org: org, name: name, hub: hubURL, token: token, force: force,
             busyTimeout: station.busyTimeout)
-        var result = Created(path: created.path, site: created.siteID.hex, org: created.org, bootstrapped: false)
+        var result = Created(path: created.path, site: created.siteID.hex, org: created.org, replaced: replaced, bootstrapped: false)
         if hubURL != nil, !offline, unreachable == nil {
             do {
                 let summary = try await created.syncEngine(logger: Logger(label: "tributary.init") { _ in SwiftLogNoOpLogHandler() }).sync()
@@ -115,6 +120,7 @@ struct InitCommand: AsyncParsableCommand {
         if output.json {
             try JSONOutput.print(result)
         } else {
+            if let replaced { Console.out("kept the replaced replica as \(replaced)") }
             Console.out("created station replica \(created.path) for org unit \(created.org) (site \(created.siteID.hex))")
             if result.bootstrapped {
                 Console.out("first sync done: \(result.records ?? 0) record(s) from the hub, the org tree included")

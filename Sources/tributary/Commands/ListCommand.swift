@@ -28,7 +28,7 @@ struct ListCommand: AsyncParsableCommand {
     var deleted = false
 
     func run() async throws {
-        let replica = try station.open()
+        let replica = try station.openForReading()
         let filter = try FieldText.write(type: type, id: nil, assignments: filters, schema: replica.schema)
         if let set = filter.setChanges.keys.first {
             throw SyncError(.unknownField, "\(type).\(set) is a set field; list filters on single values")

@@ -33,7 +33,7 @@ struct LogCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let replica = try station.open()
+        let replica = try station.openForReading()
         // One more than asked for tells whether older changes remain.
         var logged = try replica.log(limit: limit < Int.max ? limit + 1 : limit)
         let more = logged.count > limit

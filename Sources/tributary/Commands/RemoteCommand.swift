@@ -30,7 +30,7 @@ struct RemoteCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let settings = try station.open().settings()
+            let settings = try station.openForReading().settings()
             let hub = settings.hub?.absoluteString
             if output.json {
                 try JSONOutput.print(["hub": hub ?? "", "token": settings.token == nil ? "" : "set"])

@@ -16,7 +16,7 @@ struct StatusCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let view = StatusView(try station.open().status())
+        let view = StatusView(try station.openForReading().status())
         if output.json { try JSONOutput.print(view) } else { Console.out(view.text()) }
     }
 }

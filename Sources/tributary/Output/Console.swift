@@ -1,11 +1,18 @@
 import Foundation
 import SyncModel
 
-/// Writing to the terminal: data to stdout, diagnostics to stderr.
+/// Writing to the terminal: data to stdout, diagnostics to stderr. Text for people passes
+/// through ``TerminalText/escaped(_:keepingNewlines:)``: control and bidirectional characters a
+/// station wrote into a name or a value are shown escaped, never sent to the terminal raw.
 enum Console {
-    /// Prints a line to stdout.
+    /// Prints a line (or several) of text for people to stdout.
     static func out(_ text: String) {
-        print(text)
+        print(TerminalText.escaped(text, keepingNewlines: true))
+    }
+
+    /// Prints a JSON document to stdout, as data (``TerminalText/jsonSafe(_:)``).
+    static func json(_ text: String) {
+        print(TerminalText.jsonSafe(text))
     }
 
     /// Writes raw bytes to stdout.
@@ -15,7 +22,12 @@ enum Console {
 
     /// Writes a line to stderr, unbuffered.
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalText.escaped(text, keepingNewlines: true) + "\n").utf8))
+    }
+
+    /// Writes one line `warning: <sentence>` to stderr; the command still succeeds.
+    static func warn(_ sentence: String) {
+        error("warning: " + sentence.replacingOccurrences(of: "\n", with: " "))
     }
 
     /// Whether stderr is a terminal (progress is shown only there unless asked for).

@@ -8,7 +8,7 @@ enum JSONOutput {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         do {
-            Console.out(String(decoding: try encoder.encode(value), as: UTF8.self))
+            Console.json(String(decoding: try encoder.encode(value), as: UTF8.self))
         } catch {
             throw SyncError(.invalidValue, "cannot write JSON output: \(error)")
         }

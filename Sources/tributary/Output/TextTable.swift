@@ -1,4 +1,5 @@
 import Foundation
+import SyncModel
 
 /// A plain text table for people: columns padded to the widest cell, counting CJK
 /// characters as two columns so that Chinese names line up.
@@ -41,8 +42,10 @@ struct TextTable {
         }
     }
 
+    /// The cell as shown: one line (line feeds as `⏎`), control and bidirectional characters
+    /// escaped (``TerminalText``), cut to `limit` columns.
     static func cut(_ text: String, to limit: Int) -> String {
-        let flat = text.replacingOccurrences(of: "\n", with: "⏎")
+        let flat = TerminalText.escaped(text.replacingOccurrences(of: "\n", with: "⏎"))
         guard width(of: flat) > limit else { return flat }
         var result = ""
         var used = 0
