@@ -13,19 +13,22 @@ import TributaryTestSupport
 @Suite("Sync service")
 struct SyncServiceTests {
     static let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+    /// The station's wall clock and the hub's, equal.
+    static let now: UInt64 = 1_767_225_600_000
+    static let hubClock = HLC(millis: now, counter: 0)
 
     /// A hub that answers a bootstrap and pulls as `script` says, call by call.
     static func transport(_ script: @escaping @Sendable (Int) throws(SyncError) -> Void) -> InProcessTransport {
         let calls = Atomic<Int>(0)
         return InProcessTransport(
-            push: { _ throws(SyncError) in PushResponse(acked: 0, applied: 0, duplicates: 0, refused: [], hubClock: .zero) },
+            push: { _ throws(SyncError) in PushResponse(acked: 0, applied: 0, duplicates: 0, refused: [], hubClock: Self.hubClock) },
             pull: { cursor, _ throws(SyncError) in
                 try script(calls.add(1, ordering: .relaxed).newValue)
-                return PullResponse(changes: [], cursor: cursor, more: false, hubClock: .zero)
+                return PullResponse(changes: [], cursor: cursor, more: false, hubClock: Self.hubClock)
             },
             snapshot: { _, _ throws(SyncError) in
                 try script(calls.add(1, ordering: .relaxed).newValue)
-                return SnapshotPage(records: [], next: nil, cursor: 0, hubClock: .zero)
+                return SnapshotPage(records: [], next: nil, cursor: 0, hubClock: Self.hubClock)
             },
             whoami: { () throws(SyncError) in throw SyncError(.notFound, "not used") },
             digest: { () throws(SyncError) in throw SyncError(.notFound, "not used") })
@@ -35,7 +38,7 @@ struct SyncServiceTests {
     func backoffAndRefusal() async throws {
         // Given a hub unreachable for the first round, rate-limiting the second (Retry-After
         // 30 s), answering the third, and refusing the token on the fourth
-        let store = try ReplicaStore.inMemory(schema: TestSchemas.mixed)
+        let store = try ReplicaStore.inMemory(schema: TestSchemas.mixed, wallClock: .fixed(Self.now))
         let transport = Self.transport { call throws(SyncError) in
             switch call {
             case 1: throw SyncError(.unreachable, "no route")
@@ -64,7 +67,7 @@ struct SyncServiceTests {
     @Test("graceful shutdown while it waits between rounds ends it cleanly")
     func gracefulShutdown() async throws {
         // Given a service whose hub always answers, in a service group
-        let store = try ReplicaStore.inMemory(schema: TestSchemas.mixed)
+        let store = try ReplicaStore.inMemory(schema: TestSchemas.mixed, wallClock: .fixed(Self.now))
         let rounds = Atomic<Int>(0)
         let trigger = Mutex<ServiceGroup?>(nil)
         let service = SyncService(

@@ -113,15 +113,7 @@ public struct SyncEngine: Sendable {
                 continue
             }
             let before = try store.read { db in try store.ackedSeq(db) }
-            let (store, configuration) = (self.store, self.configuration)
-            let recovered = try await store.asyncWrite { db in
-                let refusals = response.refused.map {
-                    Refusal(origin: ChangeOrigin(site: store.siteID, seq: $0.seq), error: SyncError($0.code, $0.message))
-                }
-                try store.acknowledge(upTo: response.acked, refusals: refusals, records: response.records, db)
-                try store.updateClock(db) { $0.receive(response.hubClock, wallMillis: store.wallClock.nowMillis()) }
-                return try store.recoverClock(hub: response.hubClock, maxDriftMillis: configuration.maxDriftMillis, db)
-            }
+            let recovered = try await record(response)
             if recovered { logger.notice("sync.clock.recovered", metadata: ["sync.site": "\(store.siteID)"]) }
             try checkClock(hub: response.hubClock)
             let byChange = Dictionary(batch.map { ($0.seq, $0) }, uniquingKeysWith: { a, _ in a })
@@ -301,6 +293,22 @@ public struct SyncEngine: Sendable {
         }
         summary.rewound = true
         try await push(into: &summary, progress: progress)
+    }
+
+    /// Records a push answer in one transaction: acknowledgement, refusals (their records take
+    /// the hub's state), the hub's clock, and the recovery of a clock that ran fast; returns
+    /// whether the clock was set back.
+    private func record(_ response: PushResponse) async throws(SyncError) -> Bool {
+        let store = self.store
+        let maxDrift = configuration.maxDriftMillis
+        let refusals = response.refused.map {
+            Refusal(origin: ChangeOrigin(site: store.siteID, seq: $0.seq), error: SyncError($0.code, $0.message))
+        }
+        return try await store.asyncWrite { db in
+            try store.acknowledge(upTo: response.acked, refusals: refusals, records: response.records, db)
+            try store.updateClock(db) { $0.receive(response.hubClock, wallMillis: store.wallClock.nowMillis()) }
+            return try store.recoverClock(hub: response.hubClock, maxDriftMillis: maxDrift, db)
+        }
     }
 
     /// Asks the hub which of this station's changes it holds (an empty push answers with the
