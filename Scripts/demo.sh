@@ -128,6 +128,11 @@ for s in taocheng-a taocheng-b wuli yidu; do
 done
 run tributary-hub digest
 
+bold "Record types are data: a clerk looks one up; the county checks its own version 2 (民声茶馆 tea-house talks)"
+run st wuli schema show serviceOrder
+run st wuli put serviceOrder "$WSO" rating=9 || echo "(exit $? — a rating is 1 to 5; nothing was written)"
+run tributary-hub schema check Protocol/examples/county-work-2.json
+
 bold "Done"
 echo "files: $DIR (hub.db, taocheng-a.db, taocheng-b.db, wuli.db, yidu.db, hub.log)"
 echo "try:   tributary --db $DIR/taocheng-a.db log   |   tributary-hub --db $DIR/hub.db station list"

@@ -222,6 +222,8 @@ extension CountyWorkSchema {
       "fields": {
         "birthYear": {
           "kind": "int",
+          "max": 2100,
+          "min": 1900,
           "policy": "lww"
         },
         "category": {
@@ -246,6 +248,7 @@ extension CountyWorkSchema {
         },
         "idNumber": {
           "kind": "string",
+          "maxLength": 18,
           "personal": true,
           "policy": "lww"
         },
@@ -266,6 +269,7 @@ extension CountyWorkSchema {
         },
         "phone": {
           "kind": "string",
+          "maxLength": 32,
           "personal": true,
           "policy": "lww"
         }
@@ -282,6 +286,7 @@ extension CountyWorkSchema {
         },
         "beneficiaryPhone": {
           "kind": "string",
+          "maxLength": 32,
           "personal": true,
           "policy": "lww"
         },
@@ -375,6 +380,7 @@ extension CountyWorkSchema {
         },
         "contactPhone": {
           "kind": "string",
+          "maxLength": 32,
           "personal": true,
           "policy": "lww"
         },
@@ -400,14 +406,20 @@ extension CountyWorkSchema {
         },
         "ratingByUnit": {
           "kind": "number",
+          "max": 100,
+          "min": 0,
           "policy": "lww"
         },
         "ratingOfUnit": {
           "kind": "number",
+          "max": 100,
+          "min": 0,
           "policy": "lww"
         },
         "ratingYear": {
           "kind": "int",
+          "max": 2100,
+          "min": 2000,
           "policy": "lww"
         },
         "signedOn": {
@@ -559,6 +571,8 @@ extension CountyWorkSchema {
         },
         "rating": {
           "kind": "int",
+          "max": 5,
+          "min": 1,
           "policy": "lww"
         },
         "requester": {
@@ -568,6 +582,7 @@ extension CountyWorkSchema {
         },
         "requesterPhone": {
           "kind": "string",
+          "maxLength": 32,
           "personal": true,
           "policy": "lww"
         },
@@ -656,6 +671,8 @@ extension CountyWorkSchema {
         },
         "hours": {
           "kind": "number",
+          "max": 24,
+          "min": -24,
           "policy": "immutable",
           "required": true
         },

@@ -38,7 +38,7 @@ public struct Member: CountyRecord {
     public var name: String
     /// The member's gender.
     public var gender: Gender?
-    /// The member's year of birth.
+    /// The member's year of birth (the schema takes 1900 to 2100).
     public var birthYear: Int?
     /// The day the member joined.
     public var joinedOn: CalendarDate?
@@ -46,9 +46,9 @@ public struct Member: CountyRecord {
     public var orgUnitId: String
     /// How the member is registered.
     public var category: Category
-    /// The member's phone number (personal).
+    /// The member's phone number (personal; at most 32 characters).
     public var phone: String?
-    /// The member's identity card number (personal).
+    /// The member's identity card number (personal; at most 18 characters).
     public var idNumber: String?
 
     /// Creates a member.

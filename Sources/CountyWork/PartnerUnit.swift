@@ -32,11 +32,11 @@ public struct PartnerUnit: CountyRecord {
     public var signedOn: CalendarDate?
     /// What the partner committed to in the agreement.
     public var commitments: String?
-    /// The year of the latest two-way rating.
+    /// The year of the latest two-way rating (2000 to 2100).
     public var ratingYear: Int?
-    /// The area's rating of the partner that year.
+    /// The area's rating of the partner that year (0 to 100).
     public var ratingOfUnit: Double?
-    /// The partner's rating of the area's organisation that year.
+    /// The partner's rating of the area's organisation that year (0 to 100).
     public var ratingByUnit: Double?
 
     /// Creates a partner unit.

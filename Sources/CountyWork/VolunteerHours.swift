@@ -20,7 +20,7 @@ public struct VolunteerHours: CountyRecord {
     public var orgUnitId: String
     /// The day of the service.
     public var date: CalendarDate
-    /// The hours served; negative in a correction.
+    /// The hours served, at most a day's (−24 to 24); negative in a correction.
     public var hours: Double
     /// A note.
     public var note: String?

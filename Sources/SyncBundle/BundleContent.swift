@@ -38,10 +38,14 @@ public struct HubBundleContent: Hashable, Sendable, Codable {
     public var to: Int64
     /// The pull answers from ``from`` to ``to``, in order, as `GET /v1/pull` gives them.
     public var pulls: [PullResponse]
+    /// The hub's current schema (SPEC §9): a station holding an older version of it takes
+    /// it before it applies the pulls. Absent from bundles of hubs that predate it.
+    public var schema: Schema?
 
     /// Creates the content.
     public init(
-        acked: UInt64, refusals: [PushRefusal], records: [SnapshotRecord] = [], epoch: String, from: Int64, to: Int64, pulls: [PullResponse]
+        acked: UInt64, refusals: [PushRefusal], records: [SnapshotRecord] = [], epoch: String, from: Int64, to: Int64, pulls: [PullResponse],
+        schema: Schema? = nil
     ) {
         self.acked = acked
         self.refusals = refusals
@@ -50,11 +54,12 @@ public struct HubBundleContent: Hashable, Sendable, Codable {
         self.from = from
         self.to = to
         self.pulls = pulls
+        self.schema = schema
     }
 }
 
 extension HubBundleContent {
-    enum CodingKeys: String, CodingKey { case acked, refusals, records, epoch, from, to, pulls }
+    enum CodingKeys: String, CodingKey { case acked, refusals, records, epoch, from, to, pulls, schema }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -65,6 +70,7 @@ extension HubBundleContent {
         self.from = try c.decode(Int64.self, forKey: .from)
         self.to = try c.decode(Int64.self, forKey: .to)
         self.pulls = try c.decode([PullResponse].self, forKey: .pulls)
+        self.schema = try c.decodeIfPresent(Schema.self, forKey: .schema)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -76,5 +82,6 @@ extension HubBundleContent {
         try c.encode(from, forKey: .from)
         try c.encode(to, forKey: .to)
         try c.encode(pulls, forKey: .pulls)
+        try c.encodeIfPresent(schema, forKey: .schema)
     }
 }

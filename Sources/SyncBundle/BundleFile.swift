@@ -108,6 +108,9 @@ public struct BundleFile: Sendable {
     public static func save(_ bytes: [UInt8], to path: String) throws(SyncError) {
         do {
             try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+            // A bundle carries personal fields: its owner's to read, whatever the umask (a
+            // USB stick's FAT file system ignores this, and that is fine).
+            _ = chmod(path, 0o600)
         } catch let error as CocoaError where error.code == .fileWriteOutOfSpace {
             throw SyncError(.diskFull, "the disk holding \(path) is full: the bundle was not written; free some space (or use another disk) and export it again")
         } catch let error as CocoaError where error.code == .fileWriteVolumeReadOnly {

@@ -61,3 +61,14 @@ public struct BundleHeader: Hashable, Sendable, Codable {
         self.name = name
     }
 }
+
+extension BundleHeader {
+    /// Refuses a bundle of another protocol version (`protocol_mismatch`), as a hub refuses
+    /// such a request; both sides check this first.
+    public func checkProtocol() throws(SyncError) {
+        guard self.protocol == WireProtocol.version else {
+            throw SyncError(
+                .protocolMismatch, "the bundle speaks protocol v\(self.protocol); this program speaks v\(WireProtocol.version) — upgrade")
+        }
+    }
+}

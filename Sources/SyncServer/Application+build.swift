@@ -36,8 +36,12 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let logger = logger ?? Logger(label: "tributary-hub", factory: { _ in SwiftLogNoOpLogHandler() })
     let router = buildRouter(store: store, configuration: configuration, metrics: metrics)
+    // Every connection gets a guard: the per-address cap and the header, idle and body
+    // deadlines (SPEC §10 "Connections").
+    let connections = ConnectionLimits(configuration: configuration, metrics: metrics, logger: logger)
     return Application(
         router: router,
+        server: .http1(configuration: .init(additionalChannelHandlers: [ConnectionGuard(limits: connections)])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: configuration.serverName),
         services: services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
@@ -49,7 +53,7 @@ func buildRouter(store: any HubStore, configuration: HubConfiguration, metrics: 
     let router = Router(context: HubRequestContext.self)
     router.add(
         middleware: ErrorMiddleware(routes: [
-            "/v1/push": "POST", "/v1/pull": "GET", "/v1/snapshot": "GET", "/v1/whoami": "GET", "/v1/digest": "GET",
+            "/v1/push": "POST", "/v1/pull": "GET", "/v1/snapshot": "GET", "/v1/whoami": "GET", "/v1/digest": "GET", "/v1/schema": "GET",
             "/healthz": "GET", "/metrics": "GET", "/v1/reports": "GET", "/v1/log": "GET", "/login": "GET, POST", "/logout": "GET, POST",
         ]))
     let limits = HubLimits(configuration: configuration, metrics: metrics)
@@ -59,7 +63,7 @@ func buildRouter(store: any HubStore, configuration: HubConfiguration, metrics: 
         .add(middleware: ProtocolMiddleware(store: store, metrics: metrics, limits: limits))
         .addRoutes(SyncController(store: store, configuration: configuration, metrics: metrics).routes)
     // County view: reports (admin or station tokens, or a dashboard session) and the dashboard.
-    let sessions = DashboardSessions()
+    let sessions = DashboardSessions(store: store)
     let access = ReportAccess(store: store, sessions: sessions, wallClock: configuration.wallClock, limits: limits)
     router.addRoutes(ReportsController(store: store, access: access).routes)
     router.addRoutes(LogController(store: store, access: access).routes)

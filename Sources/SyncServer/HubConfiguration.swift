@@ -36,8 +36,24 @@ public struct HubConfiguration: Sendable {
     /// entry (only behind a reverse proxy that sets it; otherwise clients could forge it).
     public var trustForwardedFor: Bool = false
     /// The push, pull and snapshot requests worked on at once; the others wait their turn in
-    /// arrival order, bodies unread (SPEC §10). Bounds memory when every station syncs at once.
+    /// arrival order (SPEC §10 "Admission"), a push with its body read. Each station token
+    /// holds at most one of these turns at a time. Bounds memory when every station syncs at once.
     public var maxConcurrentSyncs: Int = 8
+    /// Seconds a client has to send a request's head (request line and headers), from the
+    /// connection's opening or from the first byte of a later request (SPEC §10 "Connections").
+    public var headerTimeout: Double = 10
+    /// Seconds a connection may stay open between two requests (keep-alive).
+    public var idleTimeout: Double = 30
+    /// Seconds any request body may take, however slowly it comes; past them it must keep up
+    /// ``minBodyRate`` on average, or the connection is closed.
+    public var bodyTimeout: Double = 30
+    /// The slowest average rate, in bytes per second, at which a body that takes longer than
+    /// ``bodyTimeout`` is still read.
+    public var minBodyRate: Int = 8 * 1024
+    /// Connections one client address (the TCP peer, never `X-Forwarded-For`) may hold open at
+    /// once; the next one is closed at once. 0 turns the cap off (behind a reverse proxy, every
+    /// connection is the proxy's).
+    public var maxConnectionsPerAddress: Int = 128
 
     /// Creates a configuration; every argument is optional.
     public init(

@@ -26,15 +26,15 @@ extension ReplicaStore {
         var migrator = DatabaseMigrator()
         registerMigrations(&migrator)
         migrations(&migrator)
-        var opened: (queue: DatabaseQueue, site: SiteID)?
+        var opened: (queue: DatabaseQueue, site: SiteID, held: Schema?)?
         do {
             let queue = try ReadOnlyDatabase.open(path)
-            opened = try queue.read { db -> (DatabaseQueue, SiteID)? in
+            opened = try queue.read { db -> (DatabaseQueue, SiteID, Schema?)? in
                 try checkFormat(db, migrator: migrator, kind: kind, path: path, verify: false)
                 guard try migrator.hasCompletedMigrations(db), let site = try Meta.siteID.read(db).flatMap({ SiteID(hex: $0) }) else {
                     return nil
                 }
-                return (queue, site)
+                return (queue, site, try storedSchema(db))
             }
             if opened == nil { try queue.close() }
         } catch let error as SyncError {
@@ -50,7 +50,7 @@ extension ReplicaStore {
             return try open(path: path, schema: schema, wallClock: wallClock, busyTimeout: busyTimeout, kind: kind, migrations: migrations)
         }
         return ReplicaStore(
-            schema: schema, siteID: opened.site, wallClock: wallClock, writer: opened.queue, derivedTables: nil, path: path,
+            schema: newer(opened.held, than: schema), siteID: opened.site, wallClock: wallClock, writer: opened.queue, derivedTables: nil, path: path,
             unwritable: SyncError(.readOnly, "\(path) was opened for reading only; nothing was written"))
     }
 }

@@ -9,8 +9,12 @@ package import GRDB
 /// the log if and only if it is merged into the records, and a local write, its log entry
 /// and its place in the outbox commit together.
 public struct ReplicaStore: Sendable {
-    /// The schema every change is checked against.
-    public let schema: Schema
+    /// The schema every change is checked against: the one the replica last took (from its
+    /// hub, SPEC §9), else the one it was opened with. Every copy of this value sees a schema
+    /// the replica takes (``adopt(_:_:)``).
+    public var schema: Schema { schemaBox.schema }
+    /// Holds the schema, shared by every copy of the store.
+    let schemaBox: SchemaBox
     /// This replica's own site id, drawn once when the file was created.
     public let siteID: SiteID
     /// The wall clock used for the clock guard and for stamping local writes.
@@ -25,6 +29,19 @@ public struct ReplicaStore: Sendable {
     /// Why this replica was opened for reading only (its disk was full, or it is read-only),
     /// or `nil` when it can be written. Every write then fails with this error (SPEC §16).
     package var unwritable: SyncError? = nil
+
+    init(
+        schema: Schema, siteID: SiteID, wallClock: WallClock, writer: any DatabaseWriter, derivedTables: (any DerivedTables)?,
+        path: String, unwritable: SyncError? = nil
+    ) {
+        self.schemaBox = SchemaBox(schema)
+        self.siteID = siteID
+        self.wallClock = wallClock
+        self.writer = writer
+        self.derivedTables = derivedTables
+        self.path = path
+        self.unwritable = unwritable
+    }
 
     /// Opens the replica at `path`, creating it (and its site id) if the file does not exist.
     ///
@@ -55,6 +72,7 @@ public struct ReplicaStore: Sendable {
         migrations: (inout DatabaseMigrator) -> Void
     ) throws(SyncError) -> ReplicaStore {
         SQLiteProcess.configured
+        let created = !FileManager.default.fileExists(atPath: path)
         let identity = StoreFileIdentity.of(path)
         if let refusal = identity.refusal(path: path, expected: kind) { throw refusal }
         if identity != .missing {
@@ -81,6 +99,8 @@ public struct ReplicaStore: Sendable {
             // pages, the hub's grouped pushes — shares it. See SPEC §10. Set on the writer
             // after GRDB's WAL set-up, which sets NORMAL.
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            // SQLite creates the -wal and -shm with the main file's mode, now and later.
+            if created { PrivateFiles.restrict(database: path) }
             return try make(writer: pool, schema: schema, wallClock: wallClock, kind: kind, migrations: migrations)
         } catch let error as SyncError {
             throw error
@@ -115,7 +135,10 @@ public struct ReplicaStore: Sendable {
                     reason.code,
                     "\(reason.message) (this version must also upgrade the file before it can even be read)")
             }
-            return ReplicaStore(schema: schema, siteID: site, wallClock: wallClock, writer: queue, derivedTables: nil, path: path, unwritable: reason)
+            let held = try queue.read { db in try Self.storedSchema(db) }
+            return ReplicaStore(
+                schema: Self.newer(held, than: schema), siteID: site, wallClock: wallClock, writer: queue, derivedTables: nil, path: path,
+                unwritable: reason)
         } catch let error as SyncError {
             throw error
         } catch {
@@ -153,19 +176,21 @@ public struct ReplicaStore: Sendable {
         let path = writer.path
         try writer.read { db in try checkFormat(db, migrator: migrator, kind: kind, path: path, verify: false) }
         try migrator.migrate(writer)
-        let siteID = try writer.write { db -> SiteID in
+        let (siteID, held) = try writer.write { db -> (SiteID, Schema?) in
             // The file says what it is (SPEC §16); files made before this are stamped now.
             if try Int32.fetchOne(db, sql: "PRAGMA application_id") != kind.applicationID {
                 try db.execute(sql: "PRAGMA application_id = \(kind.applicationID)")
             }
+            let held = try storedSchema(db)
             if let site = try Meta.siteID.read(db).flatMap({ SiteID(hex: $0) }) {
-                return site
+                return (site, held)
             }
             let site = SiteID.random()
             try Meta.siteID.write(site.hex, db)
-            return site
+            return (site, held)
         }
-        return ReplicaStore(schema: schema, siteID: siteID, wallClock: wallClock, writer: writer, derivedTables: nil, path: writer.path)
+        return ReplicaStore(
+            schema: newer(held, than: schema), siteID: siteID, wallClock: wallClock, writer: writer, derivedTables: nil, path: writer.path)
     }
 
     /// Runs `body` in one write transaction, mapping database failures to ``SyncError``.
@@ -184,6 +209,19 @@ public struct ReplicaStore: Sendable {
         let mapped = StoreError.map(error, path: path)
         if mapped.code == .readOnly, let unwritable { return unwritable }
         return mapped
+    }
+
+    /// Runs `body` in one write transaction on the database's own writer, without blocking
+    /// the caller's thread while it waits or works (for async callers such as the sync
+    /// engine, which may run inside a host's service group).
+    package func asyncWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(SyncError) -> T {
+        do {
+            return try await writer.write(body)
+        } catch let error as SyncError {
+            throw error
+        } catch {
+            throw mapWriteError(error)
+        }
     }
 
     /// Runs `body` with a consistent read-only view, mapping database failures.

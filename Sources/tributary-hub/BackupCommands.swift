@@ -48,11 +48,15 @@ struct RestoreCommand: AsyncParsableCommand {
             Stations registered and tokens revoked after the backup was taken are not in it: register and \
             revoke them again.
 
+            Refused (busy) while a hub serves the file: `tributary-hub serve` holds <db>.lock as long as \
+            it runs.
+
             On PostgreSQL (--db postgres://…) it runs pg_restore --clean --if-exists --single-transaction \
             into the database, then renews the epoch; stop every hub process first. After a pg_restore run \
             by hand, run `tributary-hub epoch renew` before starting the hubs.
 
-            Exit status: 0 restored; 1 error (not_found: no backup; store_invalid: not a hub backup).
+            Exit status: 0 restored; 1 error (not_found: no backup; store_invalid: not a hub backup; busy: a \
+            hub is serving the file).
 
             Examples:
               systemctl stop tributary-hub
@@ -70,9 +74,13 @@ struct RestoreCommand: AsyncParsableCommand {
         if case .postgres(let location) = try HubDatabase(hub.path) {
             report = try await PostgresHubStore.restore(from: from, to: location, schema: try CountyWorkSchema.load())
         } else {
+            // Refused while a hub serves the file: it would go on acknowledging pushes into the
+            // file moved aside, and they would be lost.
+            let lock = try HubFileLock.acquire(database: hub.path, purpose: "restore")
             report = try SQLiteHubStore.restore(from: from, to: hub.path)
             // Opening it runs the migrations the backup may lack.
-            _ = try await HubStoreOpener.open(hub)
+            _ = try await HubStoreOpener.open(hub, create: true)
+            withExtendedLifetime(lock) {}
         }
         if output.json { return try output.printJSON(report) }
         Console.out("restored \(from) to \(report.path): log position \(report.cursor), \(report.stations) station(s), new epoch \(report.epoch)")

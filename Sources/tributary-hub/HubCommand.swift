@@ -16,19 +16,23 @@ struct HubCommand: AsyncParsableCommand {
             Examples:
               tributary-hub --db /var/lib/tributary/hub.db org import sample-county.csv
               tributary-hub station add --org yc-t01 --name 桃城镇工作站
-              tributary-hub serve --host 0.0.0.0 --port 8080
+              tributary-hub serve --port 8080
               tributary-hub --db postgres://hub@127.0.0.1/tributary serve --port 8081
             """,
+        version: SoftwareVersion.current,
         subcommands: [
-            ServeCommand.self, OrgCommand.self, StationCommand.self, DumpCommand.self, DigestCommand.self, LogCommand.self,
-            CompactCommand.self,
+            InitCommand.self, ServeCommand.self, OrgCommand.self, StationCommand.self, DumpCommand.self, DigestCommand.self,
+            LogCommand.self, CompactCommand.self,
             ReportCommand.self, AdminTokenCommand.self, ImportBundleCommand.self, ExportBundleCommand.self, BackupCommand.self,
-            RestoreCommand.self, EpochCommand.self,
+            RestoreCommand.self, EpochCommand.self, SchemaCommand.self,
         ]
     )
 
     /// Runs the command, printing failures as one line `error: <code>: <sentence>`.
     static func main() async {
+        // Whatever the hub creates (its database, -wal, -shm, backups, bundles, lock) holds
+        // personal data or guards it: readable by the hub's user only, whatever the umask.
+        umask(0o077)
         do {
             var command = try parseAsRoot(globalDatabaseOption(CommandLine.arguments.dropFirst()))
             if var command = command as? any AsyncParsableCommand {

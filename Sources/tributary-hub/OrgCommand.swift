@@ -48,7 +48,7 @@ struct OrgCommand: AsyncParsableCommand {
             }
             // Decoded before the hub file is opened: a file in the wrong encoding changes nothing.
             let text = try (encoding == .gbk ? OrgFileEncoding.gbk : .utf8).decode([UInt8](data), file: file)
-            let store = try await HubStoreOpener.open(hub)
+            let store = try await HubStoreOpener.open(hub, create: true)
             let existing = Set(try await store.orgUnits().map(\.id))
             let units = try OrgTreeFile.parse(text, existing: existing, allowEmpty: allowEmpty, file: file)
             let report = try await store.importOrgUnits(units)

@@ -17,15 +17,32 @@ struct ServeCommand: AsyncParsableCommand {
 
             Settings come from, in order of precedence: the flags; environment variables \
             TRIBUTARY_HUB_HOST, TRIBUTARY_HUB_PORT, TRIBUTARY_HUB_DB, TRIBUTARY_HUB_MAX_BODY_BYTES, \
-            TRIBUTARY_HUB_MAX_DRIFT_SECONDS, TRIBUTARY_HUB_LOG_LEVEL; the JSON file given with --config, \
-            e.g. {"hub": {"host": "0.0.0.0", "port": 8080, "db": "/var/lib/tributary/hub.db", \
+            TRIBUTARY_HUB_MAX_DRIFT_SECONDS, TRIBUTARY_HUB_LOG_LEVEL, TRIBUTARY_HUB_RATE_LIMIT, \
+            TRIBUTARY_HUB_RATE_BURST, TRIBUTARY_HUB_FAILED_AUTH_LIMIT, TRIBUTARY_HUB_FAILED_AUTH_BURST, \
+            TRIBUTARY_HUB_TRUST_FORWARDED_FOR, TRIBUTARY_HUB_MAX_CONCURRENT_SYNCS; the JSON file given with \
+            --config, e.g. {"hub": {"host": "127.0.0.1", "port": 8080, "db": "/var/lib/tributary/hub.db", \
             "maxBodyBytes": 33554432, "maxDriftSeconds": 600, "logLevel": "info", "rateLimit": 50, "rateBurst": 1000, \
-            "failedAuthLimit": 1, "failedAuthBurst": 60, "trustForwardedFor": false, "maxConcurrentSyncs": 8}}; \
-            then the defaults.
+            "failedAuthLimit": 1, "failedAuthBurst": 60, "trustForwardedFor": true, "maxConcurrentSyncs": 8, \
+            "headerTimeout": 10, "idleTimeout": 30, "bodyTimeout": 30, "minBodyRate": 8192, \
+            "maxConnectionsPerAddress": 0}}; then the defaults. An unknown key or variable, or a value \
+            of the wrong type, is refused with its name (exit 1).
+
+            The hub file must exist (tributary-hub init or org import create it). While serving, the \
+            hub holds <db>.lock: a second serve and `restore` on the same file are refused (busy). \
+            /healthz answers 503 degraded when pushes would be refused read_only or disk_full.
 
             The hub works on --max-concurrent-syncs push, pull and snapshot requests at once; the \
             others wait their turn in arrival order, so memory stays bounded when every station \
-            syncs at once (SPEC §10).
+            syncs at once (SPEC §10). A push's body is read before it takes its turn, and each \
+            station token holds at most one turn at a time (two more of its requests may wait).
+
+            Slow and idle clients (SPEC §10 "Connections"): a request's head must come within \
+            --header-timeout seconds, a connection may stay idle between requests --idle-timeout \
+            seconds, and a body may take --body-timeout seconds and longer only at --min-body-rate \
+            bytes per second or more; otherwise the hub closes the connection. Each client address \
+            may hold --max-connections-per-address connections at once (0: no cap); the address is \
+            the TCP peer, so behind a reverse proxy raise the cap above the proxy's connections or \
+            turn it off and let the proxy limit its clients.
 
             Rate limits (SPEC §15): each station token, admin token and dashboard session may make \
             --rate-burst requests at once and --rate-limit per second on average; each client \
@@ -37,7 +54,7 @@ struct ServeCommand: AsyncParsableCommand {
             (Scripts/deploy/nginx-tributary.conf).
 
             Examples:
-              tributary-hub --db hub.db serve --host 0.0.0.0 --port 8080
+              tributary-hub --db hub.db serve --port 8080
               tributary-hub serve --config /etc/tributary/hub.json
             """)
 
@@ -76,8 +93,23 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Push, pull and snapshot requests worked on at once; more wait their turn (default: 8).", valueName: "COUNT"))
     var maxConcurrentSyncs: Int?
 
+    @Option(help: ArgumentHelp("Seconds a client has to send a request's head (default: 10).", valueName: "SECONDS"))
+    var headerTimeout: Double?
+
+    @Option(help: ArgumentHelp("Seconds a connection may stay idle between requests (default: 30).", valueName: "SECONDS"))
+    var idleTimeout: Double?
+
+    @Option(help: ArgumentHelp("Seconds any request body may take before --min-body-rate applies (default: 30).", valueName: "SECONDS"))
+    var bodyTimeout: Double?
+
+    @Option(help: ArgumentHelp("The slowest average body rate kept past --body-timeout (default: 8192).", valueName: "BYTES-PER-SECOND"))
+    var minBodyRate: Int?
+
+    @Option(help: ArgumentHelp("Connections one client address may hold at once; 0 turns the cap off (default: 128).", valueName: "COUNT"))
+    var maxConnectionsPerAddress: Int?
+
     func run() async throws {
-        let settings = try await Self.reader(file: config)
+        let settings = try await ServeSettings.reader(file: config)
         let host = self.host ?? settings.string(forKey: "hub.host", default: "127.0.0.1")
         let port = self.port ?? settings.int(forKey: "hub.port", default: 8080)
         let levelName = self.logLevel ?? settings.string(forKey: "hub.logLevel", default: "info")
@@ -106,32 +138,39 @@ struct ServeCommand: AsyncParsableCommand {
         guard configuration.maxConcurrentSyncs >= 1 else {
             throw SyncError(.badRequest, "--max-concurrent-syncs is at least 1; got \(configuration.maxConcurrentSyncs)")
         }
+        try connectionSettings(settings, into: &configuration)
 
+        try HubStoreOpener.requireExisting(configuration.dbPath)
+        // Held while serving: `restore` and a second `serve` on the same file are refused.
+        let lock = try HubFileLock.acquire(database: configuration.dbPath, purpose: "serve")
         var logger = Logger(label: "tributary-hub")
         logger.logLevel = level
         let app = try await buildApplication(configuration: configuration, logger: logger) { port in
             FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
         }
+        defer { withExtendedLifetime(lock) {} }
         try await app.runService()
     }
 
-    /// Environment variables `TRIBUTARY_HUB_…` over the optional JSON file.
-    static func reader(file: String?) async throws -> ConfigReader {
-        var environment: [String: String] = [:]
-        for (name, value) in ProcessInfo.processInfo.environment where name.hasPrefix("TRIBUTARY_HUB_") {
-            environment[String(name.dropFirst("TRIBUTARY_".count))] = value
+    /// The connection deadlines and cap (SPEC §10 "Connections"), checked.
+    func connectionSettings(_ settings: ConfigReader, into configuration: inout HubConfiguration) throws {
+        configuration.headerTimeout = headerTimeout ?? settings.double(forKey: "hub.headerTimeout", default: configuration.headerTimeout)
+        configuration.idleTimeout = idleTimeout ?? settings.double(forKey: "hub.idleTimeout", default: configuration.idleTimeout)
+        configuration.bodyTimeout = bodyTimeout ?? settings.double(forKey: "hub.bodyTimeout", default: configuration.bodyTimeout)
+        configuration.minBodyRate = minBodyRate ?? settings.int(forKey: "hub.minBodyRate", default: configuration.minBodyRate)
+        configuration.maxConnectionsPerAddress =
+            maxConnectionsPerAddress ?? settings.int(forKey: "hub.maxConnectionsPerAddress", default: configuration.maxConnectionsPerAddress)
+        for (name, value) in [
+            ("--header-timeout", configuration.headerTimeout), ("--idle-timeout", configuration.idleTimeout),
+            ("--body-timeout", configuration.bodyTimeout),
+        ] where !(value > 0) {
+            throw SyncError(.badRequest, "\(name) is a number of seconds above 0; got \(value)")
         }
-        var providers: [any ConfigProvider] = [EnvironmentVariablesProvider(environmentVariables: environment)]
-        if let file {
-            guard FileManager.default.fileExists(atPath: file) else {
-                throw SyncError(.notFound, "no configuration file at \(file)")
-            }
-            do {
-                providers.append(try await FileProvider<JSONSnapshot>(filePath: .init(file)))
-            } catch {
-                throw SyncError(.badRequest, "\(file) is not a JSON configuration file: \(error)")
-            }
+        guard configuration.minBodyRate >= 1 else {
+            throw SyncError(.badRequest, "--min-body-rate is at least 1 byte per second; got \(configuration.minBodyRate)")
         }
-        return ConfigReader(providers: providers)
+        guard configuration.maxConnectionsPerAddress >= 0 else {
+            throw SyncError(.badRequest, "--max-connections-per-address is 0 (no cap) or more; got \(configuration.maxConnectionsPerAddress)")
+        }
     }
 }

@@ -6,13 +6,14 @@ import SyncServer
 /// `tributary-hub station …`.
 struct StationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "station", abstract: "Register, list and revoke stations.",
+        commandName: "station", abstract: "Register, list, revoke and re-key stations.",
         discussion: """
             Examples:
               tributary-hub station add --org yc-t01 --name 桃城镇工作站
               tributary-hub station list
+              tributary-hub station rotate st-3f9c2a1b7d04
             """,
-        subcommands: [Add.self, List.self, Revoke.self])
+        subcommands: [Add.self, List.self, Revoke.self, Rotate.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -67,6 +68,37 @@ struct StationCommand: AsyncParsableCommand {
             let station = try await HubStoreOpener.open(hub).revokeStation(id: id)
             if output.json { return try output.printJSON(station) }
             Console.out("revoked \(station.id) (\(station.name))")
+        }
+    }
+
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Issue a new token for a station (same org unit and site) and retire the old one; prints it once.",
+            discussion: """
+                Use it when a station's token was lost, leaked or revoked: the replica that holds the \
+                station's unsent changes can deliver them with the new token (`tributary remote set \
+                --hub URL --token NEW`, then `tributary sync`, or export a bundle). The old token is \
+                refused with token_revoked from now on, and bundles signed with it too. A station \
+                whose replica was made anew (init --force) needs `station add` instead.
+
+                Example:
+                  tributary-hub station rotate st-3f9c2a1b7d04
+                """)
+
+        @OptionGroup var hub: HubOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "The station id.") var id: String
+
+        func run() async throws {
+            let (station, token) = try await HubStoreOpener.open(hub).rotateStation(id: id)
+            if output.json {
+                struct Rotated: Encodable { var station: HubStation; var token: String }
+                return try output.printJSON(Rotated(station: station, token: token))
+            }
+            print("station \(station.id) (\(station.name), org \(station.org)) has a new token; the old one is refused from now on")
+            print("token \(token)")
+            print("at the station: tributary remote set --hub URL --token \(token)")
+            print("keep the token: the hub stores only its hash")
         }
     }
 }

@@ -22,11 +22,12 @@ struct Tributary: AsyncParsableCommand {
               tributary get member $ID
               tributary status
             """,
+        version: SoftwareVersion.current,
         subcommands: [
             InitCommand.self, PutCommand.self, GetCommand.self, ListCommand.self, DeleteCommand.self,
             RestoreCommand.self, StatusCommand.self, ConflictsCommand.self, ResolveCommand.self, ExplainCommand.self,
             LogCommand.self, DumpCommand.self, DigestCommand.self, ImportCommand.self, ExportCommand.self, SyncCommand.self,
-            RemoteCommand.self,
+            RemoteCommand.self, SchemaCommand.self,
         ])
 
     /// Runs the command, mapping failures to the exit statuses in ``ExitStatus``.

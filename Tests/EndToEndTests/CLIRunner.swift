@@ -82,6 +82,15 @@ enum CLIRunner {
             stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
     }
 
+    /// Runs blocking process work on a thread of its own, so that a test waiting for a tool does
+    /// not hold one of the few threads of the concurrency pool that in-process hubs of other
+    /// tests need.
+    static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try work() }) }.start()
+        }
+    }
+
     /// Starts a tool whose stdin and stderr the test drives while it runs.
     static func startTool(name: String, args: [String], env: [String: String] = [:]) throws -> RunningTool {
         try RunningTool(executable: executable(name), args: args, env: env)
@@ -125,6 +134,17 @@ final class RunningTool {
     /// Sends SIGKILL: the process dies at once, in the middle of whatever it was doing.
     func kill9() {
         _ = kill(process.processIdentifier, SIGKILL)
+    }
+
+    /// Closes stdin, reads what the tool still writes until it ends, and returns all of it.
+    func result() -> ToolResult {
+        try? stdinPipe.fileHandleForWriting.close()
+        let stdout = stdoutPipe.fileHandleForReading.readDataToEndOfFile()
+        stderrBuffer += String(decoding: stderrPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return ToolResult(
+            status: process.terminationStatus, killedBySignal: process.terminationReason == .uncaughtSignal,
+            stdout: String(decoding: stdout, as: UTF8.self), stderr: stderrBuffer)
     }
 
     /// Closes stdin and waits for the process to end.

@@ -11,9 +11,13 @@ final class HubProcess {
     private(set) var port = 0
     private var process: Process?
     private let logPath: String
+    /// Flags added to `serve` (limits, log level).
+    var serveArguments: [String] = ["--log-level", "warning"]
 
     /// Creates (and imports the sample county into) a hub database, without starting it.
     /// `database` is a file or a `postgres://` URL (then `logPath` says where its log goes).
+    ///
+    /// - Parameter logPath: where the hub's stderr goes (default: beside the database).
     init(database: String, importSampleCounty: Bool = true, logPath: String? = nil) throws {
         self.database = database
         self.logPath = logPath ?? database + ".log"
@@ -35,10 +39,15 @@ final class HubProcess {
 
     /// Starts the hub (on a free port the first time, on the same port after a restart) and
     /// waits until it says it listens.
-    func start() throws {
+    ///
+    /// - Parameters:
+    ///   - arguments: the command line instead of `serve --db … --port … --log-level warning`.
+    ///   - environment: variables added to this process's environment.
+    func start(arguments: [String]? = nil, environment: [String: String] = [:]) throws {
         let process = Process()
         process.executableURL = try CLIRunner.executable("tributary-hub")
-        process.arguments = ["serve", "--db", database, "--port", String(port), "--log-level", "warning"]
+        process.arguments = arguments ?? ["serve", "--db", database, "--port", String(port)] + serveArguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let stdout = Pipe()
         process.standardOutput = stdout
         let logFile = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
@@ -85,6 +94,16 @@ final class HubProcess {
 
     /// Acknowledged seq of every station, from `station list --json`.
     func ackedByStation() throws -> [String: Int] {
+        try Self.ackedByStation(database: database)
+    }
+
+    /// Acknowledged seq of station `name` of the hub file `database`.
+    static func acked(database: String, station name: String) throws -> Int {
+        try ackedByStation(database: database)[name] ?? 0
+    }
+
+    /// Acknowledged seq of every station of the hub file `database`.
+    static func ackedByStation(database: String) throws -> [String: Int] {
         let result = try CLIRunner.runTool(name: "tributary-hub", args: ["station", "list", "--db", database, "--json"])
         try Self.check(result)
         var acked: [String: Int] = [:]

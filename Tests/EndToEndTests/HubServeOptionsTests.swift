@@ -10,6 +10,9 @@ import TributaryTestSupport
         (["--rate-burst", "0"], "error: bad_request: --rate-burst and --failed-auth-burst are at least 1"),
         (["--rate-limit=-1"], "error: bad_request: --rate-limit and --failed-auth-limit are 0 (off)"),
         (["--log-level", "loud"], "error: bad_request: log level \"loud\" is not one of"),
+        (["--header-timeout", "0"], "error: bad_request: --header-timeout is a number of seconds above 0"),
+        (["--min-body-rate", "0"], "error: bad_request: --min-body-rate is at least 1 byte per second"),
+        (["--max-connections-per-address=-1"], "error: bad_request: --max-connections-per-address is 0 (no cap) or more"),
     ])
     func badSettingsAreRefused(_ flags: [String], _ expected: String) throws {
         // Given a hub file

@@ -103,12 +103,16 @@ struct Unprivileged {
 
     /// Whether every folder above `path` may be searched by others and the file run by them.
     static func openToOthers(_ path: String) -> Bool {
+        // Through FileManager, not stat(): with NIO's modules in the test target (the station's
+        // HTTP client), glibc's `struct stat` resolves to another clang module than Glibc.
+        func mode(_ path: String) -> Int? {
+            ((try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? NSNumber)?.intValue
+        }
         var url = URL(fileURLWithPath: path)
-        var info = stat()
-        guard stat(url.path, &info) == 0, info.st_mode & 0o005 == 0o005 else { return false }
+        guard let file = mode(url.path), file & 0o005 == 0o005 else { return false }
         while url.path != "/" {
             url.deleteLastPathComponent()
-            guard stat(url.path, &info) == 0, info.st_mode & 0o001 != 0 else { return false }
+            guard let folder = mode(url.path), folder & 0o001 != 0 else { return false }
         }
         return true
     }

@@ -57,7 +57,14 @@ public final class FlakyProxy: Sendable {
         var random: SeededRandom
         var enabled = true
         var counts: [Fault: Int] = [:]
+        /// The request to hold back: its path contains `path`, and `remaining` - 1 such
+        /// requests pass before it.
+        var hold: (path: String, remaining: Int)?
     }
+
+    /// Says (once) that a request is held; ends the held request's wait.
+    private let holding = AsyncStream.makeStream(of: Void.self)
+    private let releasing = AsyncStream.makeStream(of: Void.self)
 
     /// The hub the proxy forwards to.
     public let upstream: URL
@@ -103,6 +110,36 @@ public final class FlakyProxy: Sendable {
     /// How many faults of each kind were injected.
     public var injectedByKind: [Fault: Int] { state.withLock { $0.counts } }
 
+    /// Holds back the `n`th request from now (1: the next) whose path contains `path`, before
+    /// forwarding it, until ``release()``: a test can act (revoke a token, kill a process) at
+    /// a known point of a client's work. ``held()`` returns once that request is held.
+    public func hold(request n: Int, pathContaining path: String) {
+        state.withLock { $0.hold = (path, max(1, n)) }
+    }
+
+    /// Returns once the request named by ``hold(request:pathContaining:)`` is held.
+    public func held() async {
+        for await _ in holding.stream { return }
+    }
+
+    /// Lets the held request go on (and any later one that would be held).
+    public func release() {
+        releasing.continuation.yield()
+        releasing.continuation.finish()
+    }
+
+    /// Waits here if `requestPath` is the request to hold.
+    private func gate(_ requestPath: String) async {
+        let mustHold = state.withLock { state -> Bool in
+            guard let hold = state.hold, requestPath.contains(hold.path) else { return false }
+            state.hold = hold.remaining > 1 ? (hold.path, hold.remaining - 1) : nil
+            return hold.remaining == 1
+        }
+        guard mustHold else { return }
+        holding.continuation.yield()
+        for await _ in releasing.stream { break }
+    }
+
     /// The proxy's application, on `address` (run it with `.test(.live)` or as a service).
     public func application(
         address: BindAddress = .hostname("127.0.0.1", port: 0), logger: Logger? = nil,
@@ -141,6 +178,7 @@ public final class FlakyProxy: Sendable {
         let proxy: FlakyProxy
 
         func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+            await proxy.gate(request.uri.path)
             let (fault, pauses, pickSecond) = proxy.nextFault(for: request.uri.path)
             var body = try await request.body.collect(upTo: 64 << 20)
             let bytes = body.readBytes(length: body.readableBytes) ?? []

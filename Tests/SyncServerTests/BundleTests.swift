@@ -250,7 +250,9 @@ struct BundleTests {
         _ = try reset.store.writeLocal(memberEdits("m-reset", unit: "yc-t01-c01"))
         await expectCode(.wrongSite) { try await bundles.importStationBundle(try reset.exportBundle().bytes) }
 
-        // A station on another schema version: schema_mismatch, both ways.
+        // A station on a newer schema version than the hub's: its bundle is refused
+        // (schema_mismatch: the hub could not check its changes), while the hub's bundle, written
+        // under an older version, applies at it (SPEC §9). Another schema: refused both ways.
         var newer = hub.schema
         newer.version += 1
         let upgraded = try Station.create(
@@ -262,8 +264,15 @@ struct BundleTests {
             at: hub.directory.path("newer-c01.db"), org: "yc-t01-c01", hub: URL(string: "http://127.0.0.1:9")!,
             token: hub.tokens["c01"]!, schema: newer, wallClock: .fixed(HubFixture.wallMillis - 60_000))
         let forCommunity = try await bundles.exportBundle(station: hub.stationIDs["c01"]!).bytes
-        await expectCode(.schemaMismatch) { try newerCommunity.importBundle(forCommunity) }
-        #expect(try newerCommunity.store.read { db in try Meta.pullCursor.read(db) } == nil)
+        _ = try newerCommunity.importBundle(forCommunity)
+        #expect(try newerCommunity.store.read { db in try Meta.pullCursor.read(db) } != nil)
+        var other = try Schema(name: "another-work", version: 1, types: hub.schema.types)
+        other.version = 1
+        let foreign = try Station.create(
+            at: hub.directory.path("foreign-c01.db"), org: "yc-t01-c01", hub: URL(string: "http://127.0.0.1:9")!,
+            token: hub.tokens["c01"]!, schema: other, wallClock: .fixed(HubFixture.wallMillis - 60_000))
+        await expectCode(.schemaMismatch) { try foreign.importBundle(forCommunity) }
+        #expect(try foreign.store.read { db in try Meta.pullCursor.read(db) } == nil)
 
         // A revoked station's bundle: token_revoked.
         _ = try await hub.store.revokeStation(id: hub.stationIDs["t1"]!)

@@ -239,4 +239,5 @@ struct AckLosingTransport: ChangeTransport {
     func snapshot(page: String?, limit: Int) async throws(SyncError) -> SnapshotPage { try await base.snapshot(page: page, limit: limit) }
     func whoami() async throws(SyncError) -> WhoAmIResponse { try await base.whoami() }
     func scopeDigest() async throws(SyncError) -> DigestResponse { try await base.scopeDigest() }
+    func schema(version: Int?) async throws(SyncError) -> Schema { try await base.schema(version: version) }
 }

@@ -38,7 +38,13 @@ struct HubFixture {
     init(_ kind: HubStoreKind = .sqlite, maxBodyBytes: Int = 32 * 1024 * 1024) async throws {
         schema = try CountyWorkSchema.load()
         self.kind = kind
-        configuration = HubConfiguration(port: 0, maxBodyBytes: maxBodyBytes, wallClock: .fixed(Self.wallMillis))
+        var configuration = HubConfiguration(port: 0, maxBodyBytes: maxBodyBytes, wallClock: .fixed(Self.wallMillis))
+        // HummingbirdTesting's live client opens its connection when the test starts and never
+        // reconnects: on a loaded machine a test may take longer than the header or idle
+        // deadline before its first or next request. Tests of the deadlines set their own.
+        configuration.headerTimeout = 3_600
+        configuration.idleTimeout = 3_600
+        self.configuration = configuration
         store = try await kind.open(in: directory, schema: schema, wallClock: .fixed(Self.wallMillis))
         _ = try await store.importOrgUnits([
             HubOrgUnit(id: "yc", name: "永春县", kind: "county"),
@@ -267,6 +273,15 @@ extension HubFixture {
             whoami: { () throws(SyncError) in
                 try await call { WhoAmIResponse(station: $0.id, name: $0.name, org: $0.org, site: $0.site, schema: "county-work/1", protocol: 1) }
             },
-            digest: { () throws(SyncError) in try await call { try await store.digest(for: $0) } })
+            digest: { () throws(SyncError) in try await call { try await store.digest(for: $0) } },
+            schema: { version throws(SyncError) in
+                try await call { _ in
+                    let history = try await store.schemas()
+                    guard let found = version.map({ version in history.first { $0.version == version } }) ?? history.last else {
+                        throw SyncError(.notFound, "no such schema version")
+                    }
+                    return found
+                }
+            })
     }
 }

@@ -86,13 +86,37 @@ import Testing
         }
     }
 
+    @Test("a script reads a report with its token alone, as README's curl line does (no sync headers)")
+    func scriptsNeedNoSyncHeaders() async throws {
+        try await fixture.application().test(.router) { client in
+            // Given only `Authorization: Bearer <admin token>` (curl -H "Authorization: Bearer $TOKEN" …)
+            let (status, body, headers) = try await client.call(
+                .get, "/v1/reports/members?org=yc&format=csv", headers: [.authorization: "Bearer \(adminToken)"])
+            // Then the report comes back
+            #expect(status == .ok, "\(String(decoding: body, as: UTF8.self))")
+            #expect(headers[.contentType]?.hasPrefix("text/csv") == true)
+            // And a station token reads its own subtree the same way; JSON conforms to the spec
+            let (stationStatus, stationBody, _) = try await client.call(
+                .get, "/v1/reports/members", headers: [.authorization: "Bearer \(fixture.tokens["t1"]!)"])
+            #expect(stationStatus == .ok)
+            expectConforms(stationBody, "ReportTable")
+            // And without a token a script gets 401, not a redirect meant for browsers
+            try await client.expectError(.get, "/v1/reports/members", headers: [:], status: .unauthorized, code: .unauthorized)
+        }
+    }
+
     @Test func errorsFollowTheProtocol() async throws {
         try await fixture.application().test(.router) { client in
-            // Unknown report → 404 not_found; unknown token → 401; no headers → 426; bad format or date → 400
+            // Unknown report → 404 not_found; unknown token → 401; wrong sync headers → 426/409; bad format or date → 400
             try await client.expectError(.get, "/v1/reports/nope", headers: headers(token: adminToken), status: .notFound, code: .notFound)
             try await client.expectError(.get, "/v1/reports/members", headers: headers(token: String(repeating: "ab", count: 32)), status: .unauthorized, code: .unauthorized)
             try await client.expectError(.get, "/v1/reports/members", headers: headers(token: nil), status: .unauthorized, code: .unauthorized)
-            try await client.expectError(.get, "/v1/reports/members", headers: [.authorization: "Bearer \(adminToken)"], status: .upgradeRequired, code: .protocolMismatch)
+            try await client.expectError(
+                .get, "/v1/reports/members", headers: [.authorization: "Bearer \(adminToken)", .init("Tributary-Protocol")!: "2"], status: .upgradeRequired,
+                code: .protocolMismatch)
+            try await client.expectError(
+                .get, "/v1/reports/members", headers: [.authorization: "Bearer \(adminToken)", .init("Tributary-Protocol")!: "1", .init("Tributary-Schema")!: "county-work/9"],
+                status: .conflict, code: .schemaMismatch)
             try await client.expectError(.get, "/v1/reports/members?format=xml", headers: headers(token: adminToken), status: .badRequest, code: .badRequest)
             try await client.expectError(.get, "/v1/reports/orders?from=2025-13-01", headers: headers(token: adminToken), status: .badRequest, code: .badRequest)
             try await client.expectError(.get, "/v1/reports/members?org=nowhere", headers: headers(token: adminToken), status: .notFound, code: .notFound)

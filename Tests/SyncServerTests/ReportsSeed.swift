@@ -72,7 +72,9 @@ struct ReportsSeed {
                     id: "h-\(index)", member: member.id, unit: member.unit, date: String(format: "2025-%02d-%02d", month, 1 + index % 27),
                     team: index % 5 == 0 ? nil : "team-\(index % teams.count)", hours: value))
         }
-        hours.append(Hours(id: "h-top", member: "m-5", unit: "yc-t01-c02", date: "2025-05-05", team: "team-1", hours: 40))
+        // 40 hours in two entries: an entry holds at most a day's hours (county-work's hours range is −24…24).
+        hours.append(Hours(id: "h-top", member: "m-5", unit: "yc-t01-c02", date: "2025-05-05", team: "team-1", hours: 20))
+        hours.append(Hours(id: "h-top2", member: "m-5", unit: "yc-t01-c02", date: "2025-05-05", team: "team-1", hours: 20))
         for index in 0..<24 {
             let unit = Self.units[index % Self.units.count]
             let here = live.filter { $0.unit == unit }.map(\.id)

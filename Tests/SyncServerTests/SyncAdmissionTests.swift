@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import NIOEmbedded
 import SyncModel
 import SyncStore
 import Testing
@@ -44,7 +45,7 @@ import Testing
         // Then at most 3 ran at once, 3 did at some point, and all 40 ran
         #expect(await occupancy.most == 3)
         #expect(await occupancy.order.count == 40)
-        #expect(await gate.load == (running: 0, waiting: 0))
+        #expect(gate.load() == (running: 0, waiting: 0))
     }
 
     @Test func waitingRequestsGetInInTheOrderTheyCame() async throws {
@@ -57,13 +58,13 @@ import Testing
                 for await _ in release { break }
             }
         }
-        while await gate.load.running < 1 { await Task.yield() }
+        while gate.load().running < 1 { await Task.yield() }
 
         // When 10 more arrive one after another, each queued before the next comes
         var waiters: [Task<Void, any Error>] = []
         for index in 1...10 {
             waiters.append(Task { try await gate.admitted { await occupancy.enter(index) } })
-            while await gate.load.waiting < index { await Task.yield() }
+            while gate.load().waiting < index { await Task.yield() }
         }
         releaser.yield()
         try await holder.value
@@ -83,7 +84,79 @@ import Testing
 
         // Then the next one is admitted at once
         #expect(try await gate.admitted { 42 } == 42)
-        #expect(await gate.load == (running: 0, waiting: 0))
+        #expect(gate.load() == (running: 0, waiting: 0))
+    }
+
+    @Test func aWaitWhoseTaskIsCancelledOrWhoseClientLeftNeverGetsIn() async throws {
+        // Given a gate of 1 held by a first request, a waiter whose task will be cancelled and
+        // a waiter whose connection will close, then a third waiter
+        let gate = SyncAdmission(limit: 1)
+        let occupancy = Occupancy()
+        let (release, releaser) = AsyncStream.makeStream(of: Void.self)
+        let holder = Task { try await gate.admitted { for await _ in release { break } } }
+        while gate.load().running < 1 { await Task.yield() }
+        let cancelled = Task { try await gate.admitted { await occupancy.enter(1) } }
+        while gate.load().waiting < 1 { await Task.yield() }
+        let loop = EmbeddedEventLoop()
+        let closed = loop.makePromise(of: Void.self)
+        let left = Task { try await gate.admitted(connection: ClientConnection(closed: closed.futureResult)) { await occupancy.enter(2) } }
+        while gate.load().waiting < 2 { await Task.yield() }
+        let third = Task { try await gate.admitted { await occupancy.enter(3) } }
+        while gate.load().waiting < 3 { await Task.yield() }
+
+        // When the first is cancelled and the second's client goes away while they wait
+        cancelled.cancel()
+        closed.succeed()
+        await #expect(throws: HubError.self) { try await cancelled.value }
+        await #expect(throws: HubError.self) { try await left.value }
+        #expect(gate.load() == (running: 1, waiting: 1))
+        releaser.yield()
+        try await holder.value
+        try await third.value
+
+        // Then neither ran: the slot went to the third
+        #expect(await occupancy.order == [3])
+        #expect(gate.load() == (running: 0, waiting: 0))
+    }
+
+    @Test func eachKeyHasItsOwnTurns() async throws {
+        // Given turns of one per key, held by station "a"
+        let turns = SyncAdmission(limit: 1)
+        let (release, releaser) = AsyncStream.makeStream(of: Void.self)
+        let holder = Task { try await turns.admitted("a") { for await _ in release { break } } }
+        while turns.load("a").running < 1 { await Task.yield() }
+
+        // When "a" asks again and "b" asks
+        let again = Task { try await turns.admitted("a") { 1 } }
+        while turns.load("a").waiting < 1 { await Task.yield() }
+        let other = try await turns.admitted("b") { 2 }
+
+        // Then "b" got in at once while "a"'s second request waited for its first
+        #expect(other == 2)
+        #expect(turns.load("a") == (running: 1, waiting: 1))
+        releaser.yield()
+        try await holder.value
+        #expect(try await again.value == 1)
+        #expect(turns.load("a") == (running: 0, waiting: 0))
+    }
+
+    @Test func aKeyWhoseLineIsFullRefusesTheNextAtOnce() async throws {
+        // Given turns of one per key with at most two waiting, "a" holding its turn and two waiting
+        let turns = SyncAdmission(limit: 1, maxWaiting: 2)
+        let (release, releaser) = AsyncStream.makeStream(of: Void.self)
+        let holder = Task { try await turns.admitted("a") { for await _ in release { break } } }
+        while turns.load("a").running < 1 { await Task.yield() }
+        let waiters = (1...2).map { index in Task { try await turns.admitted("a") { index } } }
+        while turns.load("a").waiting < 2 { await Task.yield() }
+
+        // When "a" asks a fourth time, and "b" asks
+        // Then "a" is refused at once, "b" is not
+        await #expect(throws: SyncAdmission.Full.self) { try await turns.admitted("a") { 0 } }
+        #expect(try await turns.admitted("b") { 7 } == 7)
+        releaser.yield()
+        try await holder.value
+        for waiter in waiters { _ = try await waiter.value }
+        #expect(turns.load("a") == (running: 0, waiting: 0))
     }
 
     @Test func aHubThatWorksOnOneSyncAtATimeStillAnswersEveryStation() async throws {

@@ -170,6 +170,7 @@ struct SnapshotWatcher: ChangeTransport {
     func pull(cursor: Int64, limit: Int) async throws(SyncError) -> PullResponse { try await base.pull(cursor: cursor, limit: limit) }
     func whoami() async throws(SyncError) -> WhoAmIResponse { try await base.whoami() }
     func scopeDigest() async throws(SyncError) -> DigestResponse { try await base.scopeDigest() }
+    func schema(version: Int?) async throws(SyncError) -> Schema { try await base.schema(version: version) }
     func snapshot(page: String?, limit: Int) async throws(SyncError) -> SnapshotPage {
         guard allow(page) else { throw SyncError(.unreachable, "link lost (injected)") }
         return try await base.snapshot(page: page, limit: limit)

@@ -1035,6 +1035,87 @@ def v50():
                    [refused("A", 3, "invalid_value")]))
 
 
+# --- limits and ranges (vectors 60 and up) --------------------------------------------------
+
+def limited(type_name, **limits):
+    """TYPES[type_name] with limits added to some of its fields: {field: {"min": …, …}}."""
+    t = dict(TYPES[type_name])
+    t["fields"] = {name: dict(spec, **limits.get(name, {})) for name, spec in t["fields"].items()}
+    return t
+
+
+@vector
+def v60():
+    sch = {"name": "golden", "version": 1, "types": {
+        M: limited(M, name={"maxLength": 4}, note={"maxLength": 6}, birthYear={"max": 2100}),
+        SO: limited(SO, rating={"min": 1, "max": 5}, fee={"min": 0}),
+        VH: limited(VH, hours={"min": -24, "max": 24}),
+    }}
+    log = Log()
+    a1 = log.w("A", (1, 0, 0), M, "m-0060", "name", "林秀英子")               # 4 characters (12 UTF-8 bytes): at the limit
+    a2 = log.w("A", (1, 0, 1), M, "m-0060", "note", "\U0001F600" * 6)        # 6 characters outside the BMP (12 UTF-16 units)
+    a3 = log.w("A", (1, 0, 2), M, "m-0060", "birthYear", 2100)               # max is included
+    a4 = log.w("A", (1, 0, 3), M, "m-0061", "birthYear", -5)                 # no min: only the kind's limits below
+    a5 = log.w("A", (1, 0, 4), SO, "so-0060", "rating", 1)                   # min is included
+    a6 = log.w("A", (1, 0, 5), SO, "so-0061", "rating", 5)
+    a7 = log.w("A", (1, 0, 6), SO, "so-0060", "fee", 0)                      # an int to a number field: 0, at min
+    a8 = log.w("A", (1, 0, 7), SO, "so-0061", "fee", Raw("-0.0000004"))      # rounds to 0 first: in range
+    a9 = log.w("A", (1, 0, 8), VH, "vh-0060", "hours", -24)
+    a10 = log.w("A", (1, 0, 9), VH, "vh-0061", "hours", Raw("24.0000004"))   # rounds to 24 first: in range
+    bad = [
+        (M, "m-0060", "name", "林秀英子x"),             # B#1  5 characters, maxLength 4
+        (M, "m-0060", "note", "\U0001F600" * 7),       # B#2  7 characters, maxLength 6
+        (M, "m-0060", "birthYear", 2101),              # B#3  above max
+        (SO, "so-0060", "rating", 0),                  # B#4  below min
+        (SO, "so-0061", "rating", 6),                  # B#5  above max
+        (SO, "so-0060", "fee", Raw("-0.5")),           # B#6  below min (no max)
+        (VH, "vh-0062", "hours", Raw("24.000001")),    # B#7  still above 24 after rounding to six decimals
+        (VH, "vh-0063", "hours", -25),                 # B#8  an int below min
+    ]
+    for i, (t, rid, field, value) in enumerate(bad):
+        log.w("B", (2, 0, i), t, rid, field, value)
+    # Every B change has the right kind and breaks only its field's limit, so each is refused
+    # invalid_value and merges nothing; every A change is a first write of its field, so it
+    # is the field's winner with no conflict. Numbers are compared after rounding (SPEC §3).
+    return ("60-refuse-out-of-range",
+            "validation: a schema's maxLength (characters, not bytes), min and max (both included) refuse values outside them with invalid_value; a number is rounded to six decimals before it is compared; an absent bound means no bound beyond the kind's.",
+            sch, log,
+            expect([rec(M, "m-0060", birthYear=fv(2100, a3), name=fv("林秀英子", a1), note=fv("\U0001F600" * 6, a2)),
+                    rec(M, "m-0061", birthYear=fv(-5, a4)),
+                    rec(SO, "so-0060", fee=fv(0, a7), rating=fv(1, a5)),
+                    rec(SO, "so-0061", fee=fv(0, a8), rating=fv(5, a6)),
+                    rec(VH, "vh-0060", hours=fv(-24, a9)),
+                    rec(VH, "vh-0061", hours=fv(24, a10))], [],
+                   [refused("B", i + 1, "invalid_value") for i in range(len(bad))]))
+
+
+@vector
+def v51():
+    log = Log()
+    # A wrote under golden/1; B under golden/2, a compatible successor (SPEC §9): a new optional
+    # field (member.onlineGroup), a new enum value (category "partyWorker") and a new type
+    # (teaHouse). A replica holding version 2 applies both: every change valid under version 1
+    # is valid under version 2 with the same canonical value.
+    member = dict(TYPES[M])
+    member["fields"] = dict(member["fields"])
+    member["fields"]["onlineGroup"] = {"kind": "string", "policy": "lww"}
+    member["fields"]["category"] = dict(member["fields"]["category"])
+    member["fields"]["category"]["values"] = member["fields"]["category"]["values"] + ["partyWorker"]
+    tea = {"description": "a tea-house talk (民声茶馆)", "scopeField": "orgUnitId",
+           "fields": {"orgUnitId": ORG, "topic": {"kind": "string", "policy": "lww"}}}
+    v2 = {"name": "golden", "version": 2, "types": {M: member, "teaHouse": tea}}
+    a1 = log.w("A", (1, 0, 0), M, "m-0051", "category", "retired")
+    a2 = log.w("A", (1, 0, 1), M, "m-0051", "name", "林秀英")
+    b1 = log.w("B", (2, 0, 0), M, "m-0051", "onlineGroup", "桃城镇群")
+    b2 = log.w("B", (2, 0, 1), M, "m-0051", "category", "partyWorker", bases=[a1])
+    b3 = log.w("B", (2, 0, 2), "teaHouse", "t-0051", "topic", "加装电梯")
+    return ("51-older-version-applied-by-newer",
+            "schemas as data: a replica holding version 2 of a schema (a compatible successor: a new optional field, a new enum value, a new type) applies changes written under version 1 and under version 2 alike; nothing written under version 1 is refused or merged differently.",
+            v2, log,
+            expect([rec(M, "m-0051", category=fv("partyWorker", b2), name=fv("林秀英", a2), onlineGroup=fv("桃城镇群", b1)),
+                    rec("teaHouse", "t-0051", topic=fv("加装电梯", b3))]))
+
+
 def main():
     for fn in V:
         name, description, sch, log, exp = fn()[:5]

@@ -101,8 +101,9 @@ extension Station {
             throw SyncError(.bundleForeign, "this bundle was made for site \(site), not this replica (site \(siteID))")
         }
         try file.verifyMAC(tokenHash: BundleKeys.tokenHash(token: token))
-        try Self.checkVersions(file.header, schema: schema)
+        try file.header.checkProtocol()
         let content = try file.decodeContent(HubBundleContent.self)
+        let taking = try Self.schemaToTake(file.header, offered: content.schema, holding: schema)
 
         let (cursor, epoch, ackedBefore) = try store.read { db in
             (try Meta.pullCursor.read(db).flatMap { Int64($0) }, try SyncMeta.epoch.read(db), try store.ackedSeq(db))
@@ -129,7 +130,24 @@ extension Station {
 
         // One transaction: the acknowledgement (proof of what the hub holds) and the pulls, so
         // that a bundle is applied whole or not at all, and importing it again is harmless.
-        return try store.write { db -> StationImportReport in
+        // The pulls are checked with the schema they were written under: taken first, in the
+        // same transaction; the replica keeps its old one if the transaction fails.
+        let previous = store.schema
+        if let taking { store.adopted(taking) }
+        do {
+            return try applyHubBundle(content, taking: taking, cursor: cursor, ackedBefore: ackedBefore, sameEpoch: sameEpoch, applyPulls: applyPulls, station: station)
+        } catch {
+            store.adopted(previous)
+            throw error
+        }
+    }
+
+    /// Applies a verified hub bundle in one transaction (see ``importBundle(_:)``).
+    private func applyHubBundle(
+        _ content: HubBundleContent, taking: Schema?, cursor: Int64?, ackedBefore: UInt64, sameEpoch: Bool, applyPulls: Bool, station: String
+    ) throws(SyncError) -> StationImportReport {
+        try store.write { db -> StationImportReport in
+            if let taking { try store.adopt(taking, db) }
             let known = try store.refusalsByOrigin(db)
             let fresh = content.refusals.filter { known[$0.seq] == nil }
             try store.acknowledge(
@@ -160,15 +178,22 @@ extension Station {
         }
     }
 
-    /// Refuses a bundle of another protocol or schema version.
-    static func checkVersions(_ header: BundleHeader, schema: Schema) throws(SyncError) {
-        guard header.protocol == WireProtocol.version else {
+    /// The hub's schema a hub bundle carries, when it is newer than this replica's and
+    /// descends compatibly from it (SPEC §9); `nil` when the replica holds that version (or a
+    /// newer one). Refuses a bundle of another schema.
+    static func schemaToTake(_ header: BundleHeader, offered: Schema?, holding schema: Schema) throws(SyncError) -> Schema? {
+        guard let (name, version) = WireProtocol.parseSchemaTag(header.schema), name == schema.name else {
             throw SyncError(
-                .protocolMismatch, "the bundle speaks protocol v\(header.protocol); this station speaks v\(WireProtocol.version) — upgrade")
+                .schemaMismatch,
+                "the bundle was written for schema \(header.schema.prefix(60)); this station records \(WireProtocol.schemaTag(schema))")
         }
-        let tag = WireProtocol.schemaTag(schema)
-        guard header.schema == tag else {
-            throw SyncError(.schemaMismatch, "the bundle was written for schema \(header.schema.prefix(60)); this station records \(tag)")
+        guard version > schema.version else { return nil }
+        guard let offered, offered.name == name, offered.version == version else {
+            throw SyncError(
+                .schemaMismatch,
+                "the bundle was written under \(header.schema.prefix(60)) but does not carry that schema (a hub older than this station?); this station records \(WireProtocol.schemaTag(schema))")
         }
+        try offered.checkCompatibleDescendant(of: schema)
+        return offered
     }
 }

@@ -9,6 +9,9 @@ extension Meta {
     package static let hubURL = Meta(key: "hub_url")
     /// The bearer token the station presents to the hub.
     package static let token = Meta(key: "token")
+    /// The certificate authority (PEM text) the station trusts for its hub besides the system's:
+    /// the county's own CA, copied in by `tributary remote set --ca FILE`.
+    package static let hubCA = Meta(key: "hub_ca")
     /// When the station last finished a sync successfully: milliseconds since the Unix
     /// epoch, as decimal text.
     package static let lastSync = Meta(key: "last_sync")

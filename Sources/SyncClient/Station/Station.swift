@@ -161,7 +161,8 @@ public struct Station: Sendable {
                 name: try Meta.stationName.read(db),
                 hub: try Meta.hubURL.read(db).flatMap { URL(string: $0) },
                 token: try Meta.token.read(db),
-                lastSyncMillis: try Meta.lastSync.read(db).flatMap { UInt64($0) })
+                lastSyncMillis: try Meta.lastSync.read(db).flatMap { UInt64($0) },
+                certificateAuthority: try Meta.hubCA.read(db))
         }
     }
 

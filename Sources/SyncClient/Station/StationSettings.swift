@@ -13,13 +13,19 @@ public struct StationSettings: Hashable, Sendable {
     public var token: String?
     /// When the station last finished a sync successfully, in milliseconds since the Unix epoch.
     public var lastSyncMillis: UInt64?
+    /// The certificate authority (PEM) trusted for the hub besides the system's, if one was given.
+    public var certificateAuthority: String?
 
     /// Creates station settings.
-    public init(org: String, name: String? = nil, hub: URL? = nil, token: String? = nil, lastSyncMillis: UInt64? = nil) {
+    public init(
+        org: String, name: String? = nil, hub: URL? = nil, token: String? = nil, lastSyncMillis: UInt64? = nil,
+        certificateAuthority: String? = nil
+    ) {
         self.org = org
         self.name = name
         self.hub = hub
         self.token = token
         self.lastSyncMillis = lastSyncMillis
+        self.certificateAuthority = certificateAuthority
     }
 }

@@ -14,6 +14,8 @@ public protocol ChangeTransport: Sendable {
     func whoami() async throws(SyncError) -> WhoAmIResponse
     /// Asks the hub for the digest of what this station sees (`GET /v1/digest`).
     func scopeDigest() async throws(SyncError) -> DigestResponse
+    /// Fetches a version of the hub's schema, the current one when `nil` (`GET /v1/schema`).
+    func schema(version: Int?) async throws(SyncError) -> Schema
 }
 
 extension SyncError {

@@ -13,6 +13,8 @@ public struct InProcessTransport: ChangeTransport {
     public var onWhoami: @Sendable () async throws(SyncError) -> WhoAmIResponse
     /// Handles the scope digest.
     public var onDigest: @Sendable () async throws(SyncError) -> DigestResponse
+    /// Handles a schema request.
+    public var onSchema: @Sendable (Int?) async throws(SyncError) -> Schema
 
     /// Creates a transport from handlers.
     public init(
@@ -20,8 +22,12 @@ public struct InProcessTransport: ChangeTransport {
         pull: @escaping @Sendable (Int64, Int) async throws(SyncError) -> PullResponse,
         snapshot: @escaping @Sendable (String?, Int) async throws(SyncError) -> SnapshotPage,
         whoami: @escaping @Sendable () async throws(SyncError) -> WhoAmIResponse,
-        digest: @escaping @Sendable () async throws(SyncError) -> DigestResponse
+        digest: @escaping @Sendable () async throws(SyncError) -> DigestResponse,
+        schema: @escaping @Sendable (Int?) async throws(SyncError) -> Schema = { _ throws(SyncError) in
+            throw SyncError(.notFound, "this transport serves no schema")
+        }
     ) {
+        self.onSchema = schema
         self.onDigest = digest
         self.onPush = push
         self.onPull = pull
@@ -36,4 +42,5 @@ public struct InProcessTransport: ChangeTransport {
     }
     public func whoami() async throws(SyncError) -> WhoAmIResponse { try await onWhoami() }
     public func scopeDigest() async throws(SyncError) -> DigestResponse { try await onDigest() }
+    public func schema(version: Int?) async throws(SyncError) -> Schema { try await onSchema(version) }
 }

@@ -6,13 +6,36 @@ import SyncStore
 extension Station {
     /// Asks the hub at `hub` who the holder of `token` is — its org unit and name — without
     /// a replica, so that `tributary init --hub --token` can bind the new station to it.
+    ///
+    /// - Parameter certificateAuthority: PEM text of a certificate authority to trust for the
+    ///   hub besides the system's (the county's own CA).
     public static func identify(
-        hub: URL, token: String, schema: Schema? = nil, retry: RetryPolicy = RetryPolicy(attempts: 2)
+        hub: URL, token: String, schema: Schema? = nil, retry: RetryPolicy = RetryPolicy(attempts: 2),
+        certificateAuthority: String? = nil
     ) async throws(SyncError) -> WhoAmIResponse {
         let schema = try Self.schema(schema)
         let transport = HTTPTransport(
-            configuration: .init(hub: hub, token: token, schemaTag: WireProtocol.schemaTag(schema), retry: retry))
+            configuration: .init(
+                hub: hub, token: token, schemaTag: WireProtocol.schemaTag(schema), retry: retry,
+                certificateAuthorities: certificateAuthority))
         return try await transport.whoami()
+    }
+
+    /// Keeps `pem` (a certificate authority's certificate, PEM) in the replica as the one to
+    /// trust for the hub besides the system's, for every request from now on; `nil` forgets it.
+    /// The text is copied, so moving or deleting the file it came from changes nothing.
+    ///
+    /// - Throws: `bad_request` when `pem` holds no PEM certificate.
+    public func setCertificateAuthority(_ pem: String?) throws(SyncError) {
+        if let pem { try TransportTrust.check(pem, source: "the certificate authority file") }
+        try store.write { db in
+            if let pem { try Meta.hubCA.write(pem, db) } else { try Meta.hubCA.delete(db) }
+        }
+    }
+
+    /// Checks that `pem` holds a PEM certificate, naming `source` (a file) otherwise.
+    public static func checkCertificateAuthority(_ pem: String, source: String) throws(SyncError) {
+        try TransportTrust.check(pem, source: source)
     }
 
     /// Points the station at a hub (or another token for the same hub).
@@ -36,7 +59,8 @@ extension Station {
         }
         return HTTPTransport(
             configuration: .init(
-                hub: hub, token: token, schemaTag: WireProtocol.schemaTag(schema), timeout: timeout, retry: retry))
+                hub: hub, token: token, schemaTag: WireProtocol.schemaTag(schema), timeout: timeout, retry: retry,
+                certificateAuthorities: settings.certificateAuthority))
     }
 
     /// A sync engine for this station over `transport` (HTTP to its hub by default).

@@ -113,16 +113,8 @@ public struct SyncEngine: Sendable {
                 continue
             }
             let before = try store.read { db in try store.ackedSeq(db) }
-            try store.write { db in
-                let refusals = response.refused.map {
-                    Refusal(origin: ChangeOrigin(site: store.siteID, seq: $0.seq), error: SyncError($0.code, $0.message))
-                }
-                try store.acknowledge(upTo: response.acked, refusals: refusals, records: response.records, db)
-                try store.updateClock(db) { $0.receive(response.hubClock, wallMillis: store.wallClock.nowMillis()) }
-                if try store.recoverClock(hub: response.hubClock, maxDriftMillis: configuration.maxDriftMillis, db) {
-                    logger.notice("sync.clock.recovered", metadata: ["sync.site": "\(store.siteID)"])
-                }
-            }
+            let recovered = try await record(response)
+            if recovered { logger.notice("sync.clock.recovered", metadata: ["sync.site": "\(store.siteID)"]) }
             try checkClock(hub: response.hubClock)
             let byChange = Dictionary(batch.map { ($0.seq, $0) }, uniquingKeysWith: { a, _ in a })
             summary.refused += response.refused.map { refusal in
@@ -179,7 +171,8 @@ public struct SyncEngine: Sendable {
             // Fetch the next page while this one is installed (its epoch is checked in turn).
             prefetched = response.next.map { token in Prefetch { () async throws(SyncError) in try await transport.snapshot(page: token, limit: limit) } }
             do {
-            try store.write { db in
+            let taking = try await schemaToTake(response.schemaVersion)
+            try await adopting(taking) { [store] db in
                 try store.install(response.records, db)
                 try store.updateClock(db) { $0.receive(response.hubClock, wallMillis: store.wallClock.nowMillis()) }
                 if let next = response.next {
@@ -246,7 +239,9 @@ public struct SyncEngine: Sendable {
             }
             let report: ApplyReport
             do {
-                report = try Self.apply(response, to: store)
+                let store = self.store
+                let taking = try await schemaToTake(response.schemaVersion)
+                report = try await adopting(taking) { db in try Self.apply(response, to: store, db) }
                 try checkClock(hub: response.hubClock)
             } catch {
                 prefetched?.cancel()
@@ -300,6 +295,57 @@ public struct SyncEngine: Sendable {
         }
         summary.rewound = true
         try await push(into: &summary, progress: progress)
+    }
+
+    /// Records a push answer in one transaction: acknowledgement, refusals (their records take
+    /// the hub's state), the hub's clock, and the recovery of a clock that ran fast; returns
+    /// whether the clock was set back.
+    private func record(_ response: PushResponse) async throws(SyncError) -> Bool {
+        let store = self.store
+        let maxDrift = configuration.maxDriftMillis
+        let refusals = response.refused.map {
+            Refusal(origin: ChangeOrigin(site: store.siteID, seq: $0.seq), error: SyncError($0.code, $0.message))
+        }
+        return try await store.asyncWrite { db in
+            try store.acknowledge(upTo: response.acked, refusals: refusals, records: response.records, db)
+            try store.updateClock(db) { $0.receive(response.hubClock, wallMillis: store.wallClock.nowMillis()) }
+            return try store.recoverClock(hub: response.hubClock, maxDriftMillis: maxDrift, db)
+        }
+    }
+
+    // MARK: Schemas
+
+    /// The hub's schema when it is newer than this replica's (an answer said so with its
+    /// `schemaVersion`), checked to descend compatibly from it (SPEC §9); `nil` otherwise.
+    private func schemaToTake(_ hubVersion: Int?) async throws(SyncError) -> Schema? {
+        guard let hubVersion, hubVersion > store.schema.version else { return nil }
+        let newer = try await transport.schema(version: nil)
+        guard newer.name == store.schema.name, newer.version >= hubVersion else {
+            throw SyncError(
+                .schemaMismatch,
+                "the hub announced schema version \(hubVersion) but served \(WireProtocol.schemaTag(newer)); this station holds \(WireProtocol.schemaTag(store.schema))")
+        }
+        try newer.checkCompatibleDescendant(of: store.schema)
+        return newer
+    }
+
+    /// Runs `body` in one write transaction that first takes `schema` (when given), so that
+    /// the page it applies is checked with it; the replica keeps its old schema if the
+    /// transaction fails.
+    private func adopting<T: Sendable>(_ schema: Schema?, _ body: @escaping @Sendable (Database) throws -> T) async throws(SyncError) -> T {
+        guard let schema else { return try await store.asyncWrite(body) }
+        let (store, previous) = (self.store, self.store.schema)
+        logger.notice("sync.schema.taken", metadata: ["sync.schema": "\(WireProtocol.schemaTag(schema))"])
+        store.adopted(schema)
+        do {
+            return try await store.asyncWrite { db in
+                try store.adopt(schema, db)
+                return try body(db)
+            }
+        } catch {
+            store.adopted(previous)
+            throw error
+        }
     }
 
     /// Asks the hub which of this station's changes it holds (an empty push answers with the

@@ -14,17 +14,23 @@ public struct SyncService: Service {
     public let firstBackoff: Double
     private let logger: Logger
     private let onRound: @Sendable (Result<SyncSummary, SyncError>) -> Void
+    private let pause: @Sendable (Double) async throws -> Void
 
     /// Creates the service; `onRound` hears about every round (for printing).
+    ///
+    /// - Parameter pause: waits the given seconds between rounds (a test passes its own
+    ///   clock); it throws when the wait is cut short by cancellation.
     public init(
         engine: SyncEngine, interval: Double, firstBackoff: Double = 5, logger: Logger,
-        onRound: @escaping @Sendable (Result<SyncSummary, SyncError>) -> Void = { _ in }
+        onRound: @escaping @Sendable (Result<SyncSummary, SyncError>) -> Void = { _ in },
+        pause: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(nanoseconds: UInt64($0 * 1_000_000_000)) }
     ) {
         self.engine = engine
         self.interval = max(1, interval)
         self.firstBackoff = firstBackoff
         self.logger = logger
         self.onRound = onRound
+        self.pause = pause
     }
 
     /// Runs rounds until graceful shutdown or cancellation. A refusal that waiting cannot
@@ -47,11 +53,9 @@ public struct SyncService: Service {
             var wait = failures == 0 ? interval : min(interval * 4, firstBackoff * Double(1 << min(failures - 1, 16)))
             if let retryAfter = lastError?.retryAfter { wait = max(wait, retryAfter) }
             lastError = nil
-            let pause = wait
+            let seconds = wait
             do {
-                try await cancelWhenGracefulShutdown {
-                    try await Task.sleep(nanoseconds: UInt64(pause * 1_000_000_000))
-                }
+                try await cancelWhenGracefulShutdown { [pause] in try await pause(seconds) }
             } catch {
                 return  // shutdown or cancellation while waiting: stop cleanly
             }

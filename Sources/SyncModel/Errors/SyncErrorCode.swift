@@ -65,6 +65,9 @@ extension SyncErrorCode {
 
     /// A schema document is inconsistent (unknown policy, forward field without states …).
     public static let schemaInvalid = SyncErrorCode(rawValue: "schema_invalid")
+    /// A schema offered as the next version is not a compatible successor of the current one
+    /// (another name, not the next version, or a breaking difference; SPEC §9).
+    public static let schemaIncompatible = SyncErrorCode(rawValue: "schema_incompatible")
 
     // MARK: Storage
 

@@ -4,7 +4,7 @@
 /// and the property tests run against it, and the SQLite store must agree with it.
 public struct MemoryReplica: Sendable {
     /// The schema changes are checked against.
-    public let schema: Schema
+    public private(set) var schema: Schema
     /// Merged state of every field key.
     public private(set) var fields: [FieldKey: FieldState] = [:]
     /// For each `lww` field key, the versions some known write lists as a base.
@@ -17,6 +17,16 @@ public struct MemoryReplica: Sendable {
     /// Creates an empty replica.
     public init(schema: Schema) {
         self.schema = schema
+    }
+
+    /// Takes `successor`, a compatible successor of the replica's schema (SPEC §9), keeping
+    /// everything the replica holds: under it every change held is still valid, with the same
+    /// canonical value, and merges the same way, so nothing needs to be merged again.
+    ///
+    /// - Throws: `schema_incompatible` when `successor` is not a compatible successor.
+    public mutating func adopt(_ successor: Schema) throws(SyncError) {
+        try successor.checkCompatibleSuccessor(of: schema)
+        schema = successor
     }
 
     /// Checks and applies `changes`: order and duplicates do not matter, a refused change is

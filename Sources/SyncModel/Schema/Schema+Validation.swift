@@ -97,7 +97,7 @@ extension Schema {
         switch spec.kind {
         case .string, .text:
             guard case .string(let s) = value else { throw wrongKind("text") }
-            let limit = spec.kind == .string ? 1_024 : 65_536
+            let limit = spec.maxLength ?? (spec.kind == .string ? 1_024 : 65_536)
             // A string has at most as many scalars as UTF-8 bytes (counted in O(1)).
             if s.utf8.count > limit {
                 let length = s.unicodeScalars.count
@@ -113,7 +113,7 @@ extension Schema {
             // `.number(±∞)` stands for one outside the 64-bit range; any other `.number` is not
             // a whole number, which is a different kind (as in JSON Schema's "integer").
             switch value {
-            case .int: break
+            case .int(let i): try checkRange(Double(i), shown: String(i), spec: spec, path: path)
             case .number(let d) where d.isInfinite:
                 throw SyncError(.invalidValue, "\(path) takes a whole number from -9223372036854775808 to 9223372036854775807")
             default: throw wrongKind("a whole number")
@@ -121,17 +121,20 @@ extension Schema {
         case .number:
             // Rounded first, then held to the limit: the held value must pass again unchanged.
             var tooLarge: SyncError { SyncError(.invalidValue, "\(path) takes a number below 10^12 in magnitude") }
+            let number: Double
             switch value {
             case .int(let i):
                 guard i.magnitude < 1_000_000_000_000 else { throw tooLarge }
-                return .number(Double(i))
+                number = Double(i)
             case .number(let d):
                 guard d.isFinite, abs(d) < CanonicalJSON.numberLimit else { throw tooLarge }
-                let rounded = CanonicalJSON.roundedNumber(d)
-                guard abs(rounded) < CanonicalJSON.numberLimit else { throw tooLarge }
-                return .number(rounded)
+                number = CanonicalJSON.roundedNumber(d)
+                guard abs(number) < CanonicalJSON.numberLimit else { throw tooLarge }
             default: throw wrongKind("a number")
             }
+            // The range holds the value as replicas keep it: rounded to six decimals.
+            try checkRange(number, shown: CanonicalJSON.numberText(number), spec: spec, path: path)
+            return .number(number)
         case .bool:
             guard case .bool = value else { throw wrongKind("true or false") }
         case .date:
@@ -149,6 +152,13 @@ extension Schema {
             break  // handled above
         }
         return value
+    }
+
+    private func checkRange(
+        _ value: Double, shown: @autoclosure () -> String, spec: FieldSpec, path: @autoclosure () -> String
+    ) throws(SyncError) {
+        guard !spec.isInRange(value) else { return }
+        throw SyncError(.invalidValue, "\(path()) is \(spec.rangeText ?? "in range"); got \(shown())")
     }
 }
 

@@ -1,11 +1,13 @@
 /// The record types a deployment syncs, their fields, value kinds and merge policies.
 ///
-/// A schema is a JSON document (see Protocol/schema/county-work.json). Every replica that
-/// exchanges changes must hold the same `name` and `version`.
+/// A schema is a JSON document (see Protocol/schema/county-work.json). Replicas that exchange
+/// changes hold the same `name`; its versions form a chain of compatible successors (SPEC §9,
+/// ``isCompatibleSuccessor(of:)``), so a change valid under one version is valid under every
+/// later one.
 public struct Schema: Hashable, Sendable {
     /// The schema's name, e.g. `county-work`.
     public var name: String
-    /// The schema's version; raised whenever a type, field or policy changes.
+    /// The schema's version: 1, then one more for each compatible successor.
     public var version: Int
     /// The record types by name.
     public var types: [String: RecordType]

@@ -69,7 +69,8 @@ public struct RecordDigest: Hashable, Sendable, Codable {
 
 /// `GET /healthz`.
 public struct HealthResponse: Hashable, Sendable, Codable {
-    /// Always `ok` when the hub answers.
+    /// `ok`, or `degraded` when the hub answers but cannot store pushes (its database cannot
+    /// be written); then ``reason`` says why.
     public var status: String
     /// The hub's protocol version.
     public var `protocol`: Int
@@ -77,12 +78,24 @@ public struct HealthResponse: Hashable, Sendable, Codable {
     public var schema: String
     /// The hub replica's site.
     public var site: SiteID
+    /// The hub's software version (``SoftwareVersion/current``); absent from older hubs.
+    public var version: String?
+    /// Why the hub is `degraded`: the error code pushes get (`read_only`, `disk_full`).
+    public var reason: SyncErrorCode?
+    /// What the operator must do about ``reason``, one sentence.
+    public var message: String?
 
     /// Creates a response.
-    public init(status: String = "ok", protocol: Int, schema: String, site: SiteID) {
+    public init(
+        status: String = "ok", protocol: Int, schema: String, site: SiteID, version: String? = SoftwareVersion.current,
+        reason: SyncErrorCode? = nil, message: String? = nil
+    ) {
         self.status = status
         self.protocol = `protocol`
         self.schema = schema
         self.site = site
+        self.version = version
+        self.reason = reason
+        self.message = message
     }
 }

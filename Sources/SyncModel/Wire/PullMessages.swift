@@ -21,11 +21,15 @@ public struct PullResponse: Hashable, Sendable, Codable {
     /// so that a station whose stored epoch differs knows its cursor and acknowledged seq no
     /// longer hold (SPEC §14). `nil` from hubs that predate it.
     public var epoch: String?
+    /// The version of the hub's schema (SPEC §9): a station holding an older one fetches the
+    /// newer (`GET /v1/schema`) and takes it before it applies this answer. `nil` from hubs
+    /// that predate schemas as data.
+    public var schemaVersion: Int?
 
     /// Creates a pull response.
     public init(
         changes: [Change], records: [SnapshotRecord] = [], removed: [RecordKey] = [], redacted: [RecordKey] = [],
-        cursor: Int64, more: Bool, hubClock: HLC, epoch: String? = nil
+        cursor: Int64, more: Bool, hubClock: HLC, epoch: String? = nil, schemaVersion: Int? = nil
     ) {
         self.changes = changes
         self.records = records
@@ -35,9 +39,10 @@ public struct PullResponse: Hashable, Sendable, Codable {
         self.more = more
         self.hubClock = hubClock
         self.epoch = epoch
+        self.schemaVersion = schemaVersion
     }
 
-    enum CodingKeys: String, CodingKey { case changes, records, removed, redacted, cursor, more, hubClock, epoch }
+    enum CodingKeys: String, CodingKey { case changes, records, removed, redacted, cursor, more, hubClock, epoch, schemaVersion }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -49,6 +54,7 @@ public struct PullResponse: Hashable, Sendable, Codable {
         self.more = try c.decode(Bool.self, forKey: .more)
         self.hubClock = try c.decode(HLC.self, forKey: .hubClock)
         self.epoch = try c.decodeIfPresent(String.self, forKey: .epoch)
+        self.schemaVersion = try c.decodeIfPresent(Int.self, forKey: .schemaVersion)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -61,6 +67,7 @@ public struct PullResponse: Hashable, Sendable, Codable {
         try c.encode(more, forKey: .more)
         try c.encode(hubClock, forKey: .hubClock)
         try c.encodeIfPresent(epoch, forKey: .epoch)
+        try c.encodeIfPresent(schemaVersion, forKey: .schemaVersion)
     }
 }
 
@@ -76,14 +83,17 @@ public struct SnapshotPage: Hashable, Sendable, Codable {
     public var hubClock: HLC
     /// The hub's log epoch, as in ``PullResponse/epoch``.
     public var epoch: String?
+    /// The version of the hub's schema, as in ``PullResponse/schemaVersion``.
+    public var schemaVersion: Int?
 
     /// Creates a snapshot page.
-    public init(records: [SnapshotRecord], next: String?, cursor: Int64, hubClock: HLC, epoch: String? = nil) {
+    public init(records: [SnapshotRecord], next: String?, cursor: Int64, hubClock: HLC, epoch: String? = nil, schemaVersion: Int? = nil) {
         self.records = records
         self.next = next
         self.cursor = cursor
         self.hubClock = hubClock
         self.epoch = epoch
+        self.schemaVersion = schemaVersion
     }
 }
 

@@ -36,7 +36,7 @@ extension PushRequest: WireJSONMessage {
 extension PullResponse: WireJSONMessage {
     public static func read(from reader: inout WireJSONReader) throws(WireJSONError) -> PullResponse {
         var changes: [Change]?, records: [SnapshotRecord]?, removed: [RecordKey]?, redacted: [RecordKey]?
-        var cursor: Int64?, more: Bool?, hubClock: UInt64?, epoch: String?
+        var cursor: Int64?, more: Bool?, hubClock: UInt64?, epoch: String?, schemaVersion: Int64?
         var seen = WireJSONSeenKeys()
         try reader.object { (r, key) throws(WireJSONError) in
             if key == "changes", seen.first(0) {
@@ -55,6 +55,8 @@ extension PullResponse: WireJSONMessage {
                 epoch = try r.readNull() ? nil : r.readString()
             } else if key == "redacted", seen.first(7) {
                 redacted = try r.array { (r) throws(WireJSONError) in try RecordKey.read(from: &r) }
+            } else if key == "schemaVersion", seen.first(8) {
+                schemaVersion = try r.readNull() ? nil : r.readInt64()
             } else {
                 return false
             }
@@ -63,7 +65,8 @@ extension PullResponse: WireJSONMessage {
         return try PullResponse(
             changes: reader.required(changes, "changes"), records: reader.required(records, "records"),
             removed: reader.required(removed, "removed"), redacted: redacted ?? [], cursor: reader.required(cursor, "cursor"),
-            more: reader.required(more, "more"), hubClock: HLC(rawValue: reader.required(hubClock, "hubClock")), epoch: epoch)
+            more: reader.required(more, "more"), hubClock: HLC(rawValue: reader.required(hubClock, "hubClock")), epoch: epoch,
+            schemaVersion: schemaVersion.map { Int($0) })
     }
 
     public func write(to w: inout WireJSONWriter) {
@@ -87,6 +90,10 @@ extension PullResponse: WireJSONMessage {
             w.raw(#","epoch":"#)
             w.string(epoch)
         }
+        if let schemaVersion {
+            w.raw(#","schemaVersion":"#)
+            w.integer(Int64(schemaVersion))
+        }
         w.byte(UInt8(ascii: "}"))
     }
 
@@ -97,7 +104,7 @@ extension PullResponse: WireJSONMessage {
 
 extension SnapshotPage: WireJSONMessage {
     public static func read(from reader: inout WireJSONReader) throws(WireJSONError) -> SnapshotPage {
-        var records: [SnapshotRecord]?, next: String?, cursor: Int64?, hubClock: UInt64?, epoch: String?
+        var records: [SnapshotRecord]?, next: String?, cursor: Int64?, hubClock: UInt64?, epoch: String?, schemaVersion: Int64?
         var seen = WireJSONSeenKeys()
         try reader.object { (r, key) throws(WireJSONError) in
             if key == "records", seen.first(0) {
@@ -110,6 +117,8 @@ extension SnapshotPage: WireJSONMessage {
                 hubClock = try r.readHex16()
             } else if key == "epoch", seen.first(4) {
                 epoch = try r.readNull() ? nil : r.readString()
+            } else if key == "schemaVersion", seen.first(5) {
+                schemaVersion = try r.readNull() ? nil : r.readInt64()
             } else {
                 return false
             }
@@ -117,7 +126,7 @@ extension SnapshotPage: WireJSONMessage {
         }
         return try SnapshotPage(
             records: reader.required(records, "records"), next: next, cursor: reader.required(cursor, "cursor"),
-            hubClock: HLC(rawValue: reader.required(hubClock, "hubClock")), epoch: epoch)
+            hubClock: HLC(rawValue: reader.required(hubClock, "hubClock")), epoch: epoch, schemaVersion: schemaVersion.map { Int($0) })
     }
 
     public func write(to w: inout WireJSONWriter) {
@@ -134,6 +143,10 @@ extension SnapshotPage: WireJSONMessage {
         if let epoch {
             w.raw(#","epoch":"#)
             w.string(epoch)
+        }
+        if let schemaVersion {
+            w.raw(#","schemaVersion":"#)
+            w.integer(Int64(schemaVersion))
         }
         w.byte(UInt8(ascii: "}"))
     }

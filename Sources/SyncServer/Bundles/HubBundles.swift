@@ -59,14 +59,16 @@ public struct HubBundles: Sendable {
         let station = found.station
         try file.verifySignature(publicKey: publicKey)
         guard !station.revoked else {
-            throw SyncError(.tokenRevoked, "station \(station.id)'s token was revoked; its bundles are refused")
+            throw StationAccessRefusal.revoked(station.id)
         }
-        try Self.checkVersions(file.header, schema: store.schema)
+        try file.header.checkProtocol()
+        if let refusal = WireProtocol.schemaRefusal(file.header.schema, current: try await store.currentSchema()) {
+            throw SyncError(refusal.code, "the bundle was written for schema \(file.header.schema.prefix(60)): \(refusal.message)")
+        }
         let content = try file.decodeContent(StationBundleContent.self)
         if let site = file.header.site {
             if let bound = station.site, bound != site {
-                throw SyncError(
-                    .wrongSite, "the bundle was written by site \(site), but station \(station.id) pushes as site \(bound); a reset replica needs a new station token")
+                throw StationAccessRefusal.otherSite(site, station: station.id, bound: bound)
             }
             guard content.changes.allSatisfy({ $0.site == site }) else {
                 throw SyncError(.wrongSite, "the bundle of site \(site) holds changes of another site; a station carries only its own changes")
@@ -140,10 +142,12 @@ public struct HubBundles: Sendable {
         }
         let to = pulls.last?.cursor ?? from
         let refusals = try await store.refusals(of: station)
+        let schema = try await store.currentSchema()
         let content = HubBundleContent(
-            acked: station.acked, refusals: refusals.refusals, records: refusals.records, epoch: epoch, from: from, to: to, pulls: pulls)
+            acked: station.acked, refusals: refusals.refusals, records: refusals.records, epoch: epoch, from: from, to: to, pulls: pulls,
+            schema: schema)
         let header = BundleHeader(
-            kind: .hub, created: configuration.wallClock.nowMillis(), schema: WireProtocol.schemaTag(store.schema),
+            kind: .hub, created: configuration.wallClock.nowMillis(), schema: WireProtocol.schemaTag(schema),
             site: station.site, org: station.org, key: "", station: station.id, hub: store.siteID)
         let bytes = try BundleFile.hub(content, header: header, tokenHash: found.tokenHash)
         let report = ExportReport(
@@ -151,17 +155,5 @@ public struct HubBundles: Sendable {
             records: pulls.reduce(0) { $0 + $1.records.count }, removed: pulls.reduce(0) { $0 + $1.removed.count },
             acked: station.acked)
         return (bytes, report)
-    }
-
-    /// Refuses a bundle of another protocol or schema version, as the hub refuses requests.
-    static func checkVersions(_ header: BundleHeader, schema: Schema) throws(SyncError) {
-        guard header.protocol == WireProtocol.version else {
-            throw SyncError(
-                .protocolMismatch, "the bundle speaks protocol v\(header.protocol); this program speaks v\(WireProtocol.version) — upgrade")
-        }
-        let tag = WireProtocol.schemaTag(schema)
-        guard header.schema == tag else {
-            throw SyncError(.schemaMismatch, "the bundle was written for schema \(header.schema.prefix(60)); this side records \(tag)")
-        }
     }
 }

@@ -7,8 +7,8 @@ import NIOCore
 import SyncModel
 
 /// The county dashboard: `/` and `/org/:id` (an org unit's overview), `/login` (a form taking
-/// an admin or station token, answered with an HttpOnly, SameSite=Strict session cookie) and
-/// `/logout`. `?lang=zh|en` switches the language and is remembered in a cookie. No `/v1`
+/// an admin or station token, answered with an HttpOnly, SameSite=Strict session cookie kept
+/// in the hub's store; sign-ins posted by another site are refused) and `/logout`. `?lang=zh|en` switches the language and is remembered in a cookie. No `/v1`
 /// headers are needed here: browsers cannot send them.
 struct DashboardController {
     let store: any HubStore
@@ -23,7 +23,10 @@ struct DashboardController {
         let routes = RouteCollection(context: HubRequestContext.self)
         routes.get("/") { request, context in try await overview(request, context: context, org: nil) }
         routes.get("org/:id") { request, context in try await overview(request, context: context, org: context.parameters.get("id")) }
-        routes.get("login") { request, _ in page(request, LoginPage(language: language(request)), template: "login") }
+        routes.get("login") { request, _ in
+            let next = request.uri.queryParameters["next"].map(String.init).flatMap(ReportAccess.localPath)
+            return page(request, LoginPage(language: language(request), next: next), template: "login")
+        }
         routes.post("login", use: signIn)
         routes.post("logout", use: signOut)
         routes.get("logout", use: signOut)
@@ -36,7 +39,7 @@ struct DashboardController {
     @Sendable func overview(_ request: Request, context: HubRequestContext, org: String?) async throws -> Response {
         let now = wallClock.nowMillis()
         guard let viewer = try await access.sessionViewer(request, context: context) else {
-            return redirect(to: "/login", request: request)
+            return redirect(to: ReportAccess.signInLocation(next: request.uri.description), request: request)
         }
         let started = ContinuousClock.now
         let org = try await access.authorize(viewer, org: org)
@@ -67,37 +70,53 @@ struct DashboardController {
     }
 
     @Sendable func signIn(_ request: Request, context: HubRequestContext) async throws -> Response {
-        let body = try await JSONBody.collect(request, limit: 8_192)
-        let token = Self.formValue("token", in: String(buffer: body))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let language = language(request)
+        let body = String(buffer: try await JSONBody.collect(request, limit: 8_192))
+        let next = Self.formValue("next", in: body).flatMap(ReportAccess.localPath) ?? "/"
+        // Login CSRF: a page of another site must not sign a browser in (with its own token).
+        guard !Self.isCrossSite(request) else {
+            context.logger.notice("hub.request.refused", metadata: ["hub.code": "forbidden", "hub.path": "/login", "hub.reason": "cross-site"])
+            return page(request, LoginPage(language: language, error: Labels.text("ui.crossSite", language)), template: "login", status: .forbidden)
+        }
+        let token = Self.formValue("token", in: body)?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         let viewer: ReportViewer
         do {
             guard !token.isEmpty else { throw HubError(.unauthorized, .unauthorized, "no token") }
             viewer = try await access.viewer(token: token)
         } catch let error as SyncError where error.code == .unauthorized || error.code == .tokenRevoked {
-            return page(request, LoginPage(language: language(request), error: Labels.text("ui.badToken", language(request))), template: "login", status: .unauthorized)
+            return page(request, LoginPage(language: language, error: Labels.text("ui.badToken", language), next: next), template: "login", status: .unauthorized)
         } catch let error as HubError where error.status == .unauthorized {
-            return page(request, LoginPage(language: language(request), error: Labels.text("ui.badToken", language(request))), template: "login", status: .unauthorized)
+            return page(request, LoginPage(language: language, error: Labels.text("ui.badToken", language), next: next), template: "login", status: .unauthorized)
         }
-        let id = sessions.open(viewer, token: token, now: wallClock.nowMillis())
+        // A sign-in is a request of the token's: it counts against its rate limit (429).
+        try access.admit(viewer, context: context)
+        let id = try await sessions.open(token: token)
         context.logger.info("hub.dashboard.signin", metadata: ["hub.viewer": "\(viewer.id)"])
-        // A same-origin form gets a 303. A sign-in posted from another site (a bookmark page,
-        // an automated browser) gets a page that moves on by itself: the SameSite=Strict cookie
-        // is not sent on a redirect that another site started, but is on this page's refresh.
-        let crossSite = request.headers[.secFetchSite].map { $0 != "same-origin" } ?? false
-        var response =
-            crossSite
-            ? page(request, LoginPage(language: language(request)), template: "continue")
-            : redirect(to: "/", request: request)
+        var response = redirect(to: next, request: request)
         response.setCookie(
             Cookie(name: DashboardSessions.cookieName, value: id, maxAge: Int(sessions.lifetimeMillis / 1000), path: "/", httpOnly: true, sameSite: .strict))
         return response
     }
 
     @Sendable func signOut(_ request: Request, context: HubRequestContext) async throws -> Response {
-        sessions.close(request.cookies[DashboardSessions.cookieName]?.value)
+        try await sessions.close(request.cookies[DashboardSessions.cookieName]?.value)
         var response = redirect(to: "/login", request: request)
         response.setCookie(Cookie(name: DashboardSessions.cookieName, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
         return response
+    }
+
+    /// Whether a sign-in was posted by a page of another site: its `Origin` (else its
+    /// `Referer`) names another host than the one the request was sent to, or the browser
+    /// says so in `Sec-Fetch-Site`. A request with none of them (curl, a script) is not a
+    /// browser's and cannot be forged by another site.
+    static func isCrossSite(_ request: Request) -> Bool {
+        if let site = request.headers[.secFetchSite], !["same-origin", "none"].contains(site) { return true }
+        guard let source = request.headers[.origin] ?? request.headers[.referer] else { return false }
+        guard let sourceHost = URLComponents(string: source)?.host?.lowercased(), !sourceHost.isEmpty,
+            let authority = request.headers[HTTPField.Name("Host")!] ?? request.head.authority,
+            let host = URLComponents(string: "http://" + authority)?.host?.lowercased()
+        else { return true }
+        return sourceHost != host
     }
 
     /// A rendered page, with the language cookie set when `?lang=` chose it.

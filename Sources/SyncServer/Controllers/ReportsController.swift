@@ -9,7 +9,8 @@ struct ReportsController {
     let access: ReportAccess
 
     /// The routes (outside the station-only ``ProtocolMiddleware`` group: ``ReportAccess``
-    /// makes the same header checks, then accepts admin tokens too).
+    /// accepts admin tokens too, and requests without the sync headers). A browser without a
+    /// live session is sent to the sign-in form (303), not answered with a JSON error.
     var routes: RouteCollection<HubRequestContext> {
         let routes = RouteCollection(context: HubRequestContext.self)
         routes.get("v1/reports", use: list)
@@ -25,14 +26,14 @@ struct ReportsController {
     }
 
     @Sendable func list(_ request: Request, context: HubRequestContext) async throws -> Response {
-        _ = try await access.viewer(for: request, context: context)
+        guard try await access.viewer(for: request, context: context) != nil else { return ReportAccess.signInRedirect(request) }
         let language = Self.language(request)
         return try JSONBody.response(
             ["reports": HubReport.allCases.map { Entry(name: $0.rawValue, title: $0.title(language), usesDates: $0.usesDates) }], to: request)
     }
 
     @Sendable func report(_ request: Request, context: HubRequestContext) async throws -> Response {
-        let viewer = try await access.viewer(for: request, context: context)
+        guard let viewer = try await access.viewer(for: request, context: context) else { return ReportAccess.signInRedirect(request) }
         let name = context.parameters.get("name") ?? ""
         guard let report = HubReport(rawValue: name) else {
             throw HubError(

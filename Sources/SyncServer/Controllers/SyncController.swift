@@ -1,6 +1,7 @@
 import Prometheus
 import Logging
 import Hummingbird
+import NIOCore
 import SyncModel
 
 /// The sync endpoints of protocol v1: push, pull, snapshot, plus whoami and digest.
@@ -16,36 +17,77 @@ struct SyncController {
         self.configuration = configuration
         self.metrics = metrics
         self.admission = SyncAdmission(limit: configuration.maxConcurrentSyncs)
+        self.turns = SyncAdmission(limit: 1, maxWaiting: Self.waitingPerStation)
     }
+
+    /// One push, pull or snapshot request per station token at a time, at most
+    /// ``waitingPerStation`` more waiting (SPEC §10 "Admission").
+    let turns: SyncAdmission
+
+    /// The requests of one station token that may wait while another of its requests is worked
+    /// on; past them 429 `rate_limited`. Two cover a station's prefetched next page and a retry.
+    static let waitingPerStation = 2
 
     /// The routes, to be added under `/v1` behind the ``ProtocolMiddleware``.
     var routes: RouteCollection<HubRequestContext> {
         let routes = RouteCollection(context: HubRequestContext.self)
-        routes.post("push", use: admitted(push))
-        routes.get("pull", use: admitted(pull))
-        routes.get("snapshot", use: admitted(snapshot))
+        routes.post("push", use: admitted(readingBody: true, push))
+        routes.get("pull", use: admitted(readingBody: false) { request, context, _ in try await pull(request, context: context) })
+        routes.get("snapshot", use: admitted(readingBody: false) { request, context, _ in try await snapshot(request, context: context) })
         routes.get("whoami", use: whoami)
         routes.get("digest", use: digest)
+        routes.get("schema", use: schema)
         return routes
     }
 
-    /// `handler`, run once ``admission`` lets it in (its body is read only then).
+    /// `handler`, run in turn (SPEC §10 "Admission"): first the station's own turn (one
+    /// request per token at a time), then the body is read — before the request takes one of
+    /// the hub's turns, so a slow upload holds no turn while it trickles in (the connection's
+    /// body deadline bounds it) — then the hub's turn. A client that goes away while it waits
+    /// loses its place.
     private func admitted(
-        _ handler: @escaping @Sendable (Request, HubRequestContext) async throws -> Response
+        readingBody: Bool, _ handler: @escaping @Sendable (Request, HubRequestContext, ByteBuffer?) async throws -> Response
     ) -> @Sendable (Request, HubRequestContext) async throws -> Response {
-        { [admission] request, context in
-            try await admission.admitted { try await handler(request, context) }
+        { [admission, turns, configuration, metrics] request, context in
+            let station = try context.requireStation()
+            return try await Self.turn(of: station, turns: turns, context: context, metrics: metrics) {
+                var body: ByteBuffer?
+                if readingBody {
+                    do {
+                        body = try await JSONBody.collect(request, limit: configuration.maxBodyBytes)
+                    } catch {
+                        Self.logRefusedPush(error, changes: [], logger: context.logger)
+                        throw error
+                    }
+                }
+                return try await admission.admitted(connection: context.connection) { try await handler(request, context, body) }
+            }
         }
     }
 
-    @Sendable func push(_ request: Request, context: HubRequestContext) async throws -> Response {
+    /// Runs `work` in `station`'s turn; a station with ``waitingPerStation`` requests waiting
+    /// already gets 429 `rate_limited` (counted and logged as the `turn` limit).
+    private static func turn(
+        of station: HubStation, turns: SyncAdmission, context: HubRequestContext, metrics: HubMetrics, _ work: () async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await turns.admitted(station.id, connection: context.connection, work)
+        } catch is SyncAdmission.Full {
+            metrics.rateLimited(limit: "turn")
+            context.logger.notice("hub.request.refused", metadata: ["hub.code": "rate_limited", "hub.who": "station \(station.id)", "hub.limit": "turn"])
+            throw HubLimits.refusal(
+                1, "station \(station.id) already has a request in progress and \(waitingPerStation) waiting at this hub; a station syncs one request at a time")
+        }
+    }
+
+    @Sendable func push(_ request: Request, context: HubRequestContext, collected: ByteBuffer?) async throws -> Response {
         let started = ContinuousClock.now
         let station = try context.requireStation()
         let body: PushRequest
         let result: PushResponse
         let wall = configuration.wallClock.nowMillis()
         do {
-            body = try await JSONBody.decode(PushRequest.self, from: request, limit: configuration.maxBodyBytes)
+            body = try JSONBody.decode(PushRequest.self, from: collected ?? ByteBuffer(), of: request, limit: configuration.maxBodyBytes)
         } catch {
             Self.logRefusedPush(error, changes: [], logger: context.logger)
             throw error
@@ -113,6 +155,24 @@ struct SyncController {
 
     /// `GET /v1/digest[?detail=records]`: the view's digest, and with `detail=records` the
     /// digest of each of its records (so that a station can say which records differ).
+    /// `GET /v1/schema[?version=N]`: a version of the hub's schema (the current one by
+    /// default), for a station that holds an older one (SPEC §9).
+    @Sendable func schema(_ request: Request, context: HubRequestContext) async throws -> Response {
+        _ = try context.requireStation()
+        let history = try await store.schemas()
+        let asked = try request.uri.queryParameters["version"].map { text in
+            guard let version = Int(text), version >= 1 else {
+                throw HubError(.badRequest, .badRequest, "version is a whole number of 1 or more; got \"\(text.prefix(20))\"")
+            }
+            return version
+        }
+        guard let schema = asked.map({ version in history.first { $0.version == version } }) ?? history.last else {
+            let known = history.map { String($0.version) }.joined(separator: ", ")
+            throw HubError(.notFound, .notFound, "the hub has no version \(asked ?? 0) of its schema; it holds version \(known)")
+        }
+        return try JSONBody.response(schema, to: request)
+    }
+
     @Sendable func digest(_ request: Request, context: HubRequestContext) async throws -> Response {
         let station = try context.requireStation()
         var body = try await store.digest(for: station)

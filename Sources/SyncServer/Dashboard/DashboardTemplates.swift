@@ -8,7 +8,7 @@ enum DashboardTemplates {
     /// which the tests rule out.
     static let library: MustacheLibrary = {
         var library = MustacheLibrary()
-        for (name, text) in [("head", head), ("foot", foot), ("login", login), ("continue", proceed), ("overview", overview)] {
+        for (name, text) in [("head", head), ("foot", foot), ("login", login), ("overview", overview)] {
             try! library.register(text, named: name)
         }
         return library
@@ -68,17 +68,11 @@ enum DashboardTemplates {
         <form class="login" method="post" action="/login">
         <h2>{{t.login}}</h2>
         {{#error}}<p class="error">{{error}}</p>{{/error}}
+        {{#next}}<input type="hidden" name="next" value="{{next}}">{{/next}}
         <label>{{t.token}}<input type="password" name="token" autocomplete="off" autofocus></label>
         <button type="submit">{{t.signIn}}</button>
         </form>
         {{> foot}}
-        """
-
-    /// After a sign-in posted from another site: move on to `/` from this page.
-    static let proceed = """
-        <!DOCTYPE html>
-        <html lang="{{lang}}"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0; url=/"><title>{{t.title}}</title></head>
-        <body><p><a href="/">{{t.overview}}</a></p></body></html>
         """
 
     static let overview = """

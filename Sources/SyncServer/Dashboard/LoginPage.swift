@@ -6,11 +6,14 @@ struct LoginPage: Sendable {
     var error: String?
     var signedIn = false
     var generated: String?
+    /// The page to go to after signing in (a path on this hub).
+    var next: String?
 
-    init(language: ReportLanguage, error: String? = nil) {
+    init(language: ReportLanguage, error: String? = nil, next: String? = nil) {
         self.t = DashboardPage.labels(language)
         self.lang = language.htmlTag
         self.otherLang = language == .zh ? "en" : "zh"
         self.error = error
+        self.next = next == "/" ? nil : next
     }
 }

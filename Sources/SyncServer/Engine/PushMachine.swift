@@ -66,6 +66,8 @@ public struct PushMachine: Sendable {
         public var places: [RecordKey: RecordPlace]
         /// The hub's org tree.
         public var tree: OrgTree
+        /// The station that holds the push's site, when another one does (its refusal names it).
+        public var siteOwner: String?
 
         /// Creates the facts.
         public init(
@@ -165,13 +167,11 @@ public struct PushMachine: Sendable {
         if let first = changes.first {
             if let bound = facts.boundSite {
                 guard bound == first.site else {
-                    throw SyncError(
-                        .wrongSite,
-                        "station \(station.id) pushes as site \(bound), not \(first.site); a reset replica needs a new station token")
+                    throw StationAccessRefusal.otherSite(first.site, station: station.id, bound: bound)
                 }
             } else {
                 guard !facts.siteInUse else {
-                    throw SyncError(.wrongSite, "site \(first.site) belongs to another replica; a station pushes only its own changes")
+                    throw StationAccessRefusal.siteTaken(first.site, owner: facts.siteOwner)
                 }
                 bind = first.site
             }

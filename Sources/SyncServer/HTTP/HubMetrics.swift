@@ -1,4 +1,5 @@
 public import Prometheus
+import SyncModel
 
 /// The hub's metrics, kept in a registry the application owns (no global bootstrap), and
 /// exported as Prometheus text at `/metrics`.
@@ -13,6 +14,8 @@ public struct HubMetrics: Sendable {
     let snapshotRecords: Counter
     let rateLimitedTokens: Counter
     let rateLimitedFailedAuth: Counter
+    let writable: Gauge
+    let rateLimitedTurns: Counter
 
     /// Creates the hub's metrics in `registry`.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -32,11 +35,30 @@ public struct HubMetrics: Sendable {
             metricName: "tributary_rate_limited", unitName: "total", helpText: "Requests answered 429 rate_limited, by limit")
         self.rateLimitedTokens = registry.makeCounter(descriptor: limited, labels: [("limit", "token")])
         self.rateLimitedFailedAuth = registry.makeCounter(descriptor: limited, labels: [("limit", "failed_auth")])
+        self.rateLimitedTurns = registry.makeCounter(descriptor: limited, labels: [("limit", "turn")])
+        self.writable = registry.makeGauge(
+            descriptor: .init(
+                metricName: "tributary_store_writable", helpText: "1 when the hub's database can store pushes, 0 when they are refused read_only or disk_full"))
+        self.writable.set(Double(1))
+        registry.makeGauge(
+            descriptor: .init(metricName: "tributary_build_info", helpText: "The hub's software version (always 1)"),
+            labels: [("version", SoftwareVersion.current)]
+        ).set(Double(1))
     }
 
-    /// Counts a 429 of the per-token (`token`) or per-address (`failed_auth`) limit.
+    /// Sets `tributary_store_writable`.
+    func storeWritable(_ writable: Bool) {
+        self.writable.set(Double(writable ? 1 : 0))
+    }
+
+    /// Counts a 429 of the per-token (`token`), per-address (`failed_auth`) or
+    /// requests-in-progress-per-station (`turn`) limit.
     func rateLimited(limit: String) {
-        (limit == "token" ? rateLimitedTokens : rateLimitedFailedAuth).increment()
+        switch limit {
+        case "token": rateLimitedTokens.increment()
+        case "turn": rateLimitedTurns.increment()
+        default: rateLimitedFailedAuth.increment()
+        }
     }
 
     /// The latency histogram of one endpoint.

@@ -10,11 +10,14 @@ public struct HubRequestContext: RequestContext {
     public var station: HubStation?
     /// The peer's IP address (the failed-authentication limit's key).
     var clientAddress: String?
+    /// The connection the request came on, to learn when its client goes away.
+    var connection: ClientConnection?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.station = nil
         self.clientAddress = source.channel.remoteAddress?.ipAddress
+        self.connection = ClientConnection(closed: source.channel.closeFuture)
     }
 
     /// The authenticated station, or an `unauthorized` error if the middleware did not run.

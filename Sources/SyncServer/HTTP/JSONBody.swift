@@ -8,7 +8,12 @@ import SyncModel
 enum JSONBody {
     /// Collects the body (at most `limit` bytes, before and after gunzip) and decodes it.
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
-        var buffer = try await collect(request, limit: limit)
+        try decode(type, from: try await collect(request, limit: limit), of: request, limit: limit)
+    }
+
+    /// Decodes a body already collected (gunzipped here, at most `limit` bytes).
+    static func decode<T: Decodable>(_ type: T.Type, from collected: ByteBuffer, of request: Request, limit: Int) throws -> T {
+        var buffer = collected
         if let encoding = request.headers[.contentEncoding]?.lowercased(), encoding != "identity" {
             guard encoding == "gzip" else {
                 throw HubError(.unsupportedMediaType, .badRequest, "the hub accepts request bodies plain or with Content-Encoding: gzip, not \(encoding)")

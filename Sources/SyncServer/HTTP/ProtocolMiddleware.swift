@@ -16,7 +16,13 @@ struct ProtocolMiddleware: RouterMiddleware {
     let limits: HubLimits
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        try Self.checkVersions(request, schema: store.schema)
+        do {
+            try Self.checkVersions(request, schema: store.schema)
+        } catch let error as HubError where error.body.error.code == .schemaMismatch {
+            // A newer version another hub process (or `schema apply`) stored since this
+            // process last looked: look again before refusing.
+            try Self.checkVersions(request, schema: try await store.currentSchema())
+        }
         guard let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer "),
             case let token = authorization.dropFirst("Bearer ".count).trimmingCharacters(in: .whitespaces), !token.isEmpty
         else {
@@ -40,12 +46,13 @@ struct ProtocolMiddleware: RouterMiddleware {
                 "this hub speaks protocol \(WireProtocol.version) (header \(WireProtocol.versionHeader)); got \(version.map { "\"\($0.prefix(20))\"" } ?? "none"): update the station",
                 hubProtocol: WireProtocol.version)
         }
-        let expected = WireProtocol.schemaTag(schema)
-        let schema = request.headers[HTTPFields.schemaName]
-        guard schema == expected else {
+        // The same schema at a version no newer than the hub's (SPEC §9): a station weeks
+        // offline still pushes under the version it holds.
+        let stated = request.headers[HTTPFields.schemaName]
+        if let refusal = WireProtocol.schemaRefusal(stated ?? "", current: schema) {
             throw HubError(
                 .conflict, .schemaMismatch,
-                "this hub holds schema \(expected) (header \(WireProtocol.schemaHeader)); got \(schema.map { "\"\($0.prefix(40))\"" } ?? "none")")
+                "this hub holds schema \(WireProtocol.schemaTag(schema)) (header \(WireProtocol.schemaHeader)); got \(stated.map { "\"\($0.prefix(40))\"" } ?? "none"): \(refusal.message)")
         }
     }
 }

@@ -23,7 +23,13 @@ extension PostgresHubStore {
     }
 
     public func bundleStation(publicKey: String) async throws -> BundleStation? {
-        try await read { tx in try await Self.bundleStation(where: "s.bundle_key = $1", publicKey, tx) }
+        try await read { tx in
+            if let found = try await Self.bundleStation(where: "s.bundle_key = $1", publicKey, tx) { return found }
+            if let retired = try await Self.retiredStation(bundleKey: publicKey, tx) {
+                throw StationAccessRefusal.replacedBundleKey(retired)
+            }
+            return nil
+        }
     }
 
     public func bundleStation(id: String) async throws -> BundleStation {

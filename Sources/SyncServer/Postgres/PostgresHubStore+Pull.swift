@@ -5,8 +5,8 @@ import PostgresNIO
 extension PostgresHubStore {
     public func pull(for station: HubStation, after cursor: Int64, limit: Int) async throws -> PullResponse {
         let contact = now
-        let schema = self.schema
         let response = try await read { tx in
+            let schema = try await self.refreshSchema(tx)
             var machine = PullMachine(station: station, cursor: cursor, limit: limit, wallMillis: contact)
             var step = machine.start()
             while true {
@@ -17,7 +17,9 @@ extension PostgresHubStore {
                 case .marks(let from, let to, let take): step = machine.marked(try await Self.marks(from: from, to: to, take: take, tx), take: take)
                 case .moves(let from, let to): step = machine.moved(try await Self.moves(from: from, to: to, tx))
                 case .loadStates(let records): step = machine.loaded(try await Self.states(of: records, schema: schema, tx))
-                case .done(let answer): return answer
+                case .done(var answer):
+                    answer.schemaVersion = schema.version
+                    return answer
                 }
             }
         }

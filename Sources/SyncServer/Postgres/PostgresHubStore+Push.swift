@@ -3,9 +3,9 @@ import PostgresNIO
 
 extension PostgresHubStore {
     public func push(_ changes: [Change], from station: HubStation, context: ValidationContext) async throws -> PushResponse {
+        let schema = try await currentSchema()
         var machine = PushMachine(changes: changes, station: station, schema: schema, context: context)
         let first = try machine.start()
-        let schema = self.schema
         let hubSite = siteID
         return try await write { [machine] tx in
             var machine = machine
@@ -39,13 +39,15 @@ extension PostgresHubStore {
         let bound = try await tx.rows("SELECT site FROM stations WHERE id = \(request.station.id) FOR UPDATE").first
             .flatMap { try $0.decode(Int64?.self) }.map { SiteID(rawValue: UInt64(bitPattern: $0)) }
         var inUse = false
+        var owner: String?
         var acked: UInt64 = 0
         var stored: [UInt64: PushRefusal] = [:]
         if let site = request.site {
             let key = Int64(bitPattern: site.rawValue)
             try await tx.execute("SELECT pg_advisory_xact_lock(\(key))")
             if bound == nil {
-                let station = try await tx.rows("SELECT 1 FROM stations WHERE site = \(key)").first != nil
+                owner = try await tx.rows("SELECT id FROM stations WHERE site = \(key)").first?.decode(String.self)
+                let station = owner != nil
                 let changes = try await tx.rows("SELECT 1 FROM site_seq WHERE site = \(key)").first != nil
                 inUse = site == hubSite || station || changes
             }
@@ -60,7 +62,9 @@ extension PostgresHubStore {
         }
         var places: [RecordKey: RecordPlace] = [:]
         for (record, row) in try await recordRows(request.records, tx) { places[record] = row.place }
-        return PushMachine.Facts(boundSite: bound, siteInUse: inUse, acked: acked, storedRefusals: stored, places: places, tree: try await orgTree(tx))
+        var facts = PushMachine.Facts(boundSite: bound, siteInUse: inUse, acked: acked, storedRefusals: stored, places: places, tree: try await orgTree(tx))
+        facts.siteOwner = owner
+        return facts
     }
 
     /// Stores a push's outcome: site binding, refusals, moves (at the push's last log
@@ -70,7 +74,7 @@ extension PostgresHubStore {
             do {
                 try await tx.execute("UPDATE stations SET site = \(Int64(bitPattern: site.rawValue)) WHERE id = \(outcome.station.id)")
             } catch where PostgresErrors.sqlState(error) == "23505" {
-                throw SyncError(.wrongSite, "site \(site) belongs to another replica; a station pushes only its own changes")
+                throw StationAccessRefusal.siteTaken(site, owner: nil)
             }
         }
         if let (site, _) = outcome.acknowledge, !outcome.refusals.isEmpty {

@@ -25,12 +25,44 @@ extension PostgresHubStore {
             try await tx.rows("SELECT \(unescaped: Self.stationColumns) FROM stations s WHERE token_hash = \(hash)").first.map(Self.station)
         }
         guard let station = found else {
+            if let retired = try await read({ tx in try await Self.retiredStation(tokenHash: hash, tx) }) {
+                throw StationAccessRefusal.replaced(retired)
+            }
             throw SyncError(.unauthorized, "the token is not known to this hub; ask the county for a station token")
         }
-        guard !station.revoked else {
-            throw SyncError(.tokenRevoked, "station \(station.id)'s token was revoked; ask the county for a new one")
-        }
+        guard !station.revoked else { throw StationAccessRefusal.revoked(station.id) }
         return station
+    }
+
+    /// The station whose token `station rotate` replaced, by the old token's hash.
+    static func retiredStation(tokenHash: String, _ tx: PostgresTransaction) async throws -> String? {
+        try await tx.rows("SELECT station FROM retired_station_tokens WHERE token_hash = \(tokenHash)").first?.decode(String.self)
+    }
+
+    /// The station whose token `station rotate` replaced, by the old token's bundle key.
+    static func retiredStation(bundleKey: String, _ tx: PostgresTransaction) async throws -> String? {
+        try await tx.rows("SELECT station FROM retired_station_tokens WHERE bundle_key = \(bundleKey) LIMIT 1").first?.decode(String.self)
+    }
+
+    public func rotateStation(id: String) async throws -> (station: HubStation, token: String) {
+        let issued = IssuedToken(idPrefix: "st-")
+        let bundleKey = BundleKeys.stationPublicKey(token: issued.token)
+        let retired = Int64(now)
+        let station = try await write { tx -> HubStation in
+            guard let old = try await tx.rows("SELECT token_hash, bundle_key FROM stations WHERE id = \(id) FOR UPDATE").first else {
+                throw SyncError(.notFound, "there is no station \"\(id.prefix(40))\"; see tributary-hub station list")
+            }
+            let (oldHash, oldKey) = try old.decode((String, String?).self)
+            try await tx.execute(
+                """
+                INSERT INTO retired_station_tokens (token_hash, bundle_key, station, retired) VALUES (\(oldHash), \(oldKey), \(id), \(retired))
+                ON CONFLICT (token_hash) DO UPDATE SET bundle_key = excluded.bundle_key, station = excluded.station, retired = excluded.retired
+                """)
+            try await tx.execute("UPDATE stations SET token_hash = \(issued.hash), bundle_key = \(bundleKey), revoked = 0 WHERE id = \(id)")
+            let row = try await tx.rows("SELECT \(unescaped: Self.stationColumns) FROM stations s WHERE id = \(id)").first
+            return try Self.station(row!)
+        }
+        return (station, issued.token)
     }
 
     public func addStation(name: String, org: String) async throws -> (station: HubStation, token: String) {

@@ -5,10 +5,12 @@ import PostgresNIO
 extension PostgresHubStore {
     public func snapshot(for station: HubStation, token: SnapshotToken?, limit: Int) async throws -> SnapshotPage {
         let contact = now
-        let schema = self.schema
         let page = try await read { tx in
+            let schema = try await self.refreshSchema(tx)
             let machine = ViewMachine.snapshot(for: station, token: token, limit: limit)
-            return machine.page(try await Self.readView(machine, schema: schema, tx) { _ in }, token: token, wallMillis: contact)
+            var page = machine.page(try await Self.readView(machine, schema: schema, tx) { _ in }, token: token, wallMillis: contact)
+            page.schemaVersion = schema.version
+            return page
         }
         try await touchIfStale(station, at: contact)
         return page

@@ -23,7 +23,9 @@ import PostgresNIO
 public struct PostgresHubStore: HubStore {
     /// Where the database is.
     public let location: PostgresLocation
-    public let schema: Schema
+    /// The current schema, as this process last read it (``currentSchema()`` reads it again).
+    public var schema: Schema { schemaBox.schema }
+    let schemaBox: PostgresSchemaBox
     public let siteID: SiteID
     /// The wall clock, for contact times and answer clocks.
     let wallClock: WallClock
@@ -44,10 +46,10 @@ public struct PostgresHubStore: HubStore {
         _ location: PostgresLocation, schema: Schema, wallClock: WallClock = .system, logger: Logger? = nil, runsPool: Bool = true
     ) async throws -> PostgresHubStore {
         let logger = logger ?? Logger(label: "tributary-hub.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
-        let siteID = try await PostgresMigrations.migrate(location, logger: logger)
+        let (siteID, current) = try await PostgresMigrations.migrate(location, seed: schema, logger: logger)
         let client = PostgresClient(configuration: location.clientConfiguration, backgroundLogger: logger)
         let running = runsPool ? RunningClient(client) : nil
-        return PostgresHubStore(location: location, schema: schema, siteID: siteID, wallClock: wallClock, client: client, logger: logger, running: running)
+        return PostgresHubStore(location: location, schema: current, siteID: siteID, wallClock: wallClock, client: client, logger: logger, running: running)
     }
 
     private init(
@@ -55,7 +57,7 @@ public struct PostgresHubStore: HubStore {
         running: RunningClient?
     ) {
         self.location = location
-        self.schema = schema
+        self.schemaBox = PostgresSchemaBox(schema)
         self.siteID = siteID
         self.wallClock = wallClock
         self.client = client

@@ -147,13 +147,45 @@ enum PostgresMigrations {
             CREATE INDEX rf_hours_1 ON rf_hours (member, deleted, date, hours);
             CREATE INDEX rf_hours_2 ON rf_hours (team, deleted, month, date, hours, scope);
             """
-        )
+        ),
+        (
+            2, "hub-v2-rotation-sessions-schemas",
+            """
+            -- Tokens replaced by `station rotate` (SQLite's hub-v5-retired-station-tokens).
+            CREATE TABLE retired_station_tokens (
+                token_hash text PRIMARY KEY,
+                bundle_key text,
+                station text COLLATE "C" NOT NULL,
+                retired bigint NOT NULL
+            );
+            CREATE INDEX retired_station_tokens_key ON retired_station_tokens (bundle_key);
+            -- Dashboard sessions, shared by every hub process (SQLite's hub-v6-sessions); n orders
+            -- a token's sessions from oldest to newest.
+            CREATE TABLE dashboard_sessions (
+                n bigserial PRIMARY KEY,
+                id_hash text NOT NULL UNIQUE,
+                token_hash text NOT NULL,
+                created bigint NOT NULL,
+                expires bigint NOT NULL
+            );
+            CREATE INDEX dashboard_sessions_token ON dashboard_sessions (token_hash);
+            CREATE INDEX dashboard_sessions_expires ON dashboard_sessions (expires);
+            -- Every version of the hub's schema (SQLite's hub-v7-schemas); the newest is current.
+            CREATE TABLE schemas (
+                version integer PRIMARY KEY,
+                name text NOT NULL,
+                document text NOT NULL,
+                applied bigint NOT NULL
+            );
+            """
+        ),
     ]
 
     /// Connects once (bounded by the URL's connect timeout), applies the migrations not yet
     /// applied under an advisory lock (several hub processes may start at once), and returns
-    /// the hub's site id, created with its first epoch on a new database.
-    static func migrate(_ location: PostgresLocation, logger: Logger) async throws -> SiteID {
+    /// the hub's site id, created with its first epoch on a new database, and its current
+    /// schema: `seed` is stored as the first version of a hub that holds none yet.
+    static func migrate(_ location: PostgresLocation, seed: Schema, logger: Logger) async throws -> (site: SiteID, schema: Schema) {
         let connection: PostgresConnection
         do {
             connection = try await PostgresConnection.connect(configuration: location.connectionConfiguration, id: 0, logger: logger)
@@ -197,11 +229,19 @@ enum PostgresMigrations {
                 try await tx.execute("INSERT INTO meta (key, value) VALUES ('site_id', \(fresh.hex)), ('log_epoch', \(HubEpoch.random()))")
                 site = fresh.hex
             }
+            let document = String(decoding: try JSONEncoder().encode(seed), as: UTF8.self)
+            try await tx.execute(
+                """
+                INSERT INTO schemas (version, name, document, applied)
+                SELECT \(seed.version), \(seed.name), \(document), \(Int64(WallClock.system.nowMillis()))
+                WHERE NOT EXISTS (SELECT 1 FROM schemas)
+                """)
+            let current = try await PostgresHubStore.schemaHistory(tx).last ?? seed
             try await tx.execute("COMMIT")
             guard let text = site, let id = SiteID(hex: text) else {
                 throw SyncError(.storeInvalid, "the hub database's site id is damaged")
             }
-            return id
+            return (id, current)
         } catch {
             throw PostgresErrors.map(error)
         }

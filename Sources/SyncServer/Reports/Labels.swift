@@ -131,6 +131,7 @@ public enum Labels {
         "ui.signIn": ("登录", "Sign in"),
         "ui.signOut": ("退出", "Sign out"),
         "ui.badToken": ("令牌无效或已吊销", "The token is unknown or revoked"),
+        "ui.crossSite": ("请在本系统的登录页面登录", "Sign in on this hub's own sign-in page"),
         "ui.members": ("党员", "Members"),
         "ui.orders": ("服务订单", "Service orders"),
         "ui.openIncidents": ("未办结网格事件", "Open grid incidents"),

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HTTPTypes
 import Logging
 import SyncModel
 
@@ -11,38 +12,49 @@ struct ReportAccess: Sendable {
     let wallClock: WallClock
     let limits: HubLimits
 
-    /// The viewer of an API request: a bearer token (after the protocol and schema header
-    /// checks every `/v1` request passes) or, for the dashboard's download links, which a
-    /// browser cannot give those headers, a signed-in session cookie. Either is spent from
-    /// its rate limit (429).
-    func viewer(for request: Request, context: HubRequestContext) async throws -> ReportViewer {
-        if request.headers[.authorization] == nil, let viewer = try await sessionViewer(request, context: context) {
-            return viewer
+    /// The viewer of an API request: a bearer token or, for the dashboard's download links, a
+    /// signed-in session cookie. Either is spent from its rate limit (429). `nil` when a
+    /// browser must sign in first: a request without a token that carries a session cookie
+    /// (expired, unknown, revoked) or asks for HTML.
+    ///
+    /// Reports are not sync: the `Tributary-Protocol` and `Tributary-Schema` headers may be
+    /// left out (scripts, `curl`); when sent, they are checked as on every `/v1` route.
+    func viewer(for request: Request, context: HubRequestContext) async throws -> ReportViewer? {
+        if request.headers[.authorization] == nil {
+            if let viewer = try await sessionViewer(request, context: context) { return viewer }
+            let browser = request.cookies[DashboardSessions.cookieName] != nil || (request.headers[.accept]?.contains("text/html") ?? false)
+            if browser { return nil }
         }
-        try ProtocolMiddleware.checkVersions(request, schema: store.schema)
+        if request.headers[HTTPFields.versionName] != nil || request.headers[HTTPFields.schemaName] != nil {
+            try ProtocolMiddleware.checkVersions(request, schema: store.schema)
+        }
         guard let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer "),
             case let token = authorization.dropFirst("Bearer ".count).trimmingCharacters(in: .whitespaces), !token.isEmpty
         else {
             throw HubError(.unauthorized, .unauthorized, "send an admin or station token as Authorization: Bearer <token>")
         }
         let viewer = try await viewer(token: token)
+        try admit(viewer, context: context)
+        return viewer
+    }
+
+    /// Spends one request of `viewer`'s token from its rate limit (429 past it).
+    func admit(_ viewer: ReportViewer, context: HubRequestContext) throws {
         let kind = if case .admin = viewer { "admin" } else { "station" }
         try limits.admit("\(kind):\(viewer.id)", who: "\(kind) \(viewer.id)", context: context)
-        return viewer
     }
 
     /// The viewer of a live dashboard session, whose token is checked again on every request
     /// (a session of a revoked token ends at once); `nil` without a live session.
     func sessionViewer(_ request: Request, context: HubRequestContext) async throws -> ReportViewer? {
-        guard let id = request.cookies[DashboardSessions.cookieName]?.value,
-            let session = sessions.session(id, now: wallClock.nowMillis())
-        else { return nil }
+        guard let id = request.cookies[DashboardSessions.cookieName]?.value else { return nil }
         let viewer: ReportViewer
         do {
-            viewer = try await self.viewer(token: session.token)
+            guard let found = try await sessions.viewer(id) else { return nil }
+            viewer = found
         } catch let error as SyncError where error.code == .unauthorized || error.code == .tokenRevoked {
-            sessions.close(id)
-            context.logger.notice("hub.session.closed", metadata: ["hub.code": "\(error.code)", "hub.viewer": "\(session.viewer.id)"])
+            try? await sessions.close(id)
+            context.logger.notice("hub.session.closed", metadata: ["hub.code": "\(error.code)"])
             return nil
         }
         try limits.admit("session:\(id)", who: "the dashboard session of \(viewer.id)", context: context)
@@ -64,5 +76,28 @@ struct ReportAccess: Sendable {
             throw HubError(.forbidden, .forbidden, "station \(station.id) may read reports on its own unit \(station.org) and below, not \(org.prefix(60))")
         }
         return org
+    }
+
+    /// The 303 to the sign-in form that brings the browser back to `request`'s page after it.
+    static func signInRedirect(_ request: Request) -> Response {
+        Response(status: .seeOther, headers: [.location: signInLocation(next: request.uri.description)])
+    }
+
+    /// `/login`, with `?next=` (percent-encoded) unless the page is `/`.
+    static func signInLocation(next: String) -> String {
+        guard next != "/", let local = localPath(next) else { return "/login" }
+        // Unreserved characters stay; everything else (/ ? & = % …) is percent-encoded.
+        var unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        unreserved.insert(charactersIn: "-._~")
+        return "/login?next=" + (local.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "/")
+    }
+
+    /// `path` when it is a path on this hub (`/…`, not `//host…` nor a URL with a scheme),
+    /// so that `next` can never send a browser to another site.
+    static func localPath(_ path: String) -> String? {
+        guard path.hasPrefix("/"), !path.hasPrefix("//"), !path.hasPrefix("/\\"), path.count <= 2_000,
+            !path.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "\\" })
+        else { return nil }
+        return path
     }
 }

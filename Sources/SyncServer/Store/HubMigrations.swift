@@ -105,5 +105,35 @@ enum HubMigrations {
                     """)
             try db.execute(sql: "CREATE INDEX compacted_pos ON compacted (pos)")
         }
+        migrator.registerMigration("hub-v5-retired-station-tokens") { db in
+            // Tokens replaced by `station rotate` (SPEC §10 "Stations and sites"): their hash
+            // and bundle key, so that a request or a bundle made with an old token is told
+            // that the station has a new one instead of being taken for a stranger's.
+            try db.execute(
+                sql: """
+                    CREATE TABLE retired_station_tokens (
+                        token_hash TEXT PRIMARY KEY,
+                        bundle_key TEXT,
+                        station TEXT NOT NULL,
+                        retired INTEGER NOT NULL
+                    ) WITHOUT ROWID
+                    """)
+            try db.execute(sql: "CREATE INDEX retired_station_tokens_key ON retired_station_tokens (bundle_key)")
+        }
+        SQLiteHubStore.registerSessionsMigration(&migrator)
+        migrator.registerMigration("hub-v7-schemas") { db in
+            // Every version of the hub's schema, as the JSON document it was applied as
+            // (SPEC §9): the newest is the current one, the older ones are what stations
+            // weeks offline may still push under. Seeded with the default when the hub opens.
+            try db.execute(
+                sql: """
+                    CREATE TABLE schemas (
+                        version INTEGER PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        document TEXT NOT NULL,
+                        applied INTEGER NOT NULL
+                    )
+                    """)
+        }
     }
 }

@@ -23,6 +23,11 @@ public protocol HubStore: Sendable {
     func stations() async throws -> [HubStation]
     /// Revokes a station's token; throws `not_found` for an unknown id.
     func revokeStation(id: String) async throws -> HubStation
+    /// Issues a new token for station `id` — same station, org unit and site, so the replica
+    /// that holds it can still deliver its unsent changes — and retires the old token (a
+    /// request or bundle made with it is `token_revoked`, naming the station). Returns the
+    /// station, no longer revoked, with the new token (shown once). `not_found` for an unknown id.
+    func rotateStation(id: String) async throws -> (station: HubStation, token: String)
 
     // MARK: Org tree
 
@@ -33,6 +38,18 @@ public protocol HubStore: Sendable {
     func orgUnits() async throws -> [HubOrgUnit]
     /// What a station bound to `org` may see and write.
     func scope(of org: String) async throws -> StationScope
+
+    // MARK: Schemas (SPEC §9)
+
+    /// Every version of the hub's schema, oldest first; the last is the one changes are
+    /// checked against (``schema``).
+    func schemas() async throws -> [Schema]
+    /// Makes `schema` the current one; throws `schema_incompatible` unless it is a compatible
+    /// successor of the current one.
+    func applySchema(_ schema: Schema) async throws -> Schema
+    /// The current schema, looked up again: another hub process (or `tributary-hub schema
+    /// apply`) may have stored a newer one since ``schema`` was read.
+    func currentSchema() async throws -> Schema
 
     // MARK: Sync
 
@@ -63,12 +80,23 @@ public protocol HubStore: Sendable {
     /// Computes a report over the hub's current records (deleted ones excluded).
     func report(_ report: HubReport, query: ReportQuery) async throws -> ReportTable
 
+    /// Opens a dashboard session for whoever holds `token` (already authenticated) and returns
+    /// its id, the cookie's value (32 random bytes in hex, stored only as its SHA-256). The
+    /// token's sessions beyond its newest `maxPerToken` end.
+    func openSession(token: String, lifetimeMillis: UInt64, maxPerToken: Int) async throws -> String
+    /// The viewer of the live session `id`; `nil` for an unknown or expired one; `token_revoked`
+    /// or `unauthorized` when the token it was opened with was revoked or is no longer known.
+    func session(id: String) async throws -> ReportViewer?
+    /// Ends the session `id` (nothing happens for an unknown one).
+    func closeSession(id: String) async throws
+
     // MARK: Offline bundles and backups (SPEC §13, §14)
 
     /// The hub's log epoch, renewed by every restore from a backup.
     func epoch() async throws -> String?
     /// The station whose bundles are signed with the Ed25519 public key `publicKey` (hex),
-    /// with what the hub keeps to authenticate its bundles; `nil` when none is.
+    /// with what the hub keeps to authenticate its bundles; `nil` when none is, and
+    /// `token_revoked` when the key is that of a token `station rotate` replaced.
     func bundleStation(publicKey: String) async throws -> BundleStation?
     /// The station `id` with what the hub keeps to authenticate its bundles; `not_found` when unknown.
     func bundleStation(id: String) async throws -> BundleStation
@@ -87,6 +115,9 @@ public protocol HubStore: Sendable {
     func dump() async throws -> [UInt8]
     /// Drops log entries older than `retentionMillis` that no longer decide anything.
     func compact(retentionMillis: UInt64) async throws -> CompactReport
+    /// Why pushes would be refused now (`read_only`, `disk_full`, with the operator's
+    /// sentence), or `nil` when the store can take them; `/healthz` reports it.
+    func writeProblem() async -> SyncError?
 }
 
 /// A station's refused changes with the hub's state of the records they name.

@@ -19,6 +19,7 @@ extension SQLiteHubStore {
         let cursor: Int64
         do {
             let destination = try DatabaseQueue(path: partial)
+            PrivateFiles.restrict(database: partial)
             try replica.writer.backup(to: destination)
             try destination.close()
             // Reopened so that the journal mode copied with the pages (WAL) is the one in use.
@@ -66,6 +67,7 @@ extension SQLiteHubStore {
                 throw SyncError(.storeInvalid, "\(backup) is not a backup of a Tributary hub")
             }
             let destination = try DatabaseQueue(path: partial)
+            PrivateFiles.restrict(database: partial)
             try source.backup(to: destination)
             try source.close()
             try destination.close()

@@ -8,7 +8,13 @@ extension SQLiteHubStore {
     }
 
     public func bundleStation(publicKey: String) async throws -> BundleStation? {
-        try await read { db in try Self.bundleStation(where: "s.bundle_key = ?", publicKey, db) }
+        try await read { db in
+            if let found = try Self.bundleStation(where: "s.bundle_key = ?", publicKey, db) { return found }
+            if let retired = try Self.retiredStation(column: "bundle_key", publicKey, db) {
+                throw StationAccessRefusal.replacedBundleKey(retired)
+            }
+            return nil
+        }
     }
 
     public func bundleStation(id: String) async throws -> BundleStation {

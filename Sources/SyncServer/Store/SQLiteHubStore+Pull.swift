@@ -5,8 +5,9 @@ import GRDB
 extension SQLiteHubStore {
     public func pull(for station: HubStation, after cursor: Int64, limit: Int) async throws -> PullResponse {
         let contact = now
-        let schema = self.schema
         let response = try await read { db in
+            try self.refreshSchema(db)
+            let schema = self.schema
             var machine = PullMachine(station: station, cursor: cursor, limit: limit, wallMillis: contact)
             var step = machine.start()
             while true {
@@ -16,7 +17,9 @@ extension SQLiteHubStore {
                 case .marks(let from, let to, let take): step = machine.marked(try self.marks(from: from, to: to, take: take, db), take: take)
                 case .moves(let from, let to): step = machine.moved(try self.moves(from: from, to: to, db))
                 case .loadStates(let records): step = machine.loaded(try self.states(of: records, db))
-                case .done(let answer): return answer
+                case .done(var answer):
+                    answer.schemaVersion = schema.version
+                    return answer
                 }
             }
         }

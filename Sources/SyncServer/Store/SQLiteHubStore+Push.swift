@@ -4,9 +4,10 @@ import GRDB
 
 extension SQLiteHubStore {
     public func push(_ changes: [Change], from station: HubStation, context: ValidationContext) async throws -> PushResponse {
+        let schema = try await currentSchema()
         var machine = PushMachine(changes: changes, station: station, schema: schema, context: context)
         let first = try machine.start()
-        return try await pushes.run(size: changes.count) { [machine] db in
+        let answer = try await pushes.run(size: changes.count) { [machine] db in
             var machine = machine
             var step = first
             while true {
@@ -21,6 +22,8 @@ extension SQLiteHubStore {
                 }
             }
         }
+        health.succeeded()
+        return answer
     }
 
     /// Reads what the push rules need (``PushMachine/FactsRequest``).
@@ -28,12 +31,14 @@ extension SQLiteHubStore {
         let bound = try Int64.fetchOne(db.cachedStatement(sql: "SELECT site FROM stations WHERE id = ?"), arguments: [request.station.id])
             .map { SiteID(rawValue: UInt64(bitPattern: $0)) }
         var inUse = false
+        var owner: String?
         var acked: UInt64 = 0
         var stored: [UInt64: PushRefusal] = [:]
         if let site = request.site {
             let key = Int64(bitPattern: site.rawValue)
             if bound == nil {
-                let station = try Bool.fetchOne(db, sql: "SELECT 1 FROM stations WHERE site = ?", arguments: [key]) != nil
+                owner = try String.fetchOne(db, sql: "SELECT id FROM stations WHERE site = ?", arguments: [key])
+                let station = owner != nil
                 let changes = try Bool.fetchOne(db, sql: "SELECT 1 FROM site_seq WHERE site = ?", arguments: [key]) != nil
                 inUse = site == siteID || station || changes
             }
@@ -53,7 +58,9 @@ extension SQLiteHubStore {
         for record in request.records {
             if let place = try rows.place(of: record) { places[record] = place }
         }
-        return PushMachine.Facts(boundSite: bound, siteInUse: inUse, acked: acked, storedRefusals: stored, places: places, tree: try Self.orgTree(db))
+        var facts = PushMachine.Facts(boundSite: bound, siteInUse: inUse, acked: acked, storedRefusals: stored, places: places, tree: try Self.orgTree(db))
+        facts.siteOwner = owner
+        return facts
     }
 
     /// Merges the accepted changes and reads the places of the watched records after it.

@@ -6,8 +6,11 @@ extension SQLiteHubStore {
     public func snapshot(for station: HubStation, token: SnapshotToken?, limit: Int) async throws -> SnapshotPage {
         let contact = now
         let page = try await read { db in
+            try self.refreshSchema(db)
             let machine = ViewMachine.snapshot(for: station, token: token, limit: limit)
-            return machine.page(try self.readView(machine, db) { _ in }, token: token, wallMillis: contact)
+            var page = machine.page(try self.readView(machine, db) { _ in }, token: token, wallMillis: contact)
+            page.schemaVersion = self.schema.version
+            return page
         }
         try await touchIfStale(station, at: contact)
         return page

@@ -24,12 +24,18 @@ extension SQLiteHubStore {
                 .map(Self.station)
         }
         guard let station = found else {
+            if let retired = try await read({ db in try Self.retiredStation(column: "token_hash", hash, db) }) {
+                throw StationAccessRefusal.replaced(retired)
+            }
             throw SyncError(.unauthorized, "the token is not known to this hub; ask the county for a station token")
         }
-        guard !station.revoked else {
-            throw SyncError(.tokenRevoked, "station \(station.id)'s token was revoked; ask the county for a new one")
-        }
+        guard !station.revoked else { throw StationAccessRefusal.revoked(station.id) }
         return station
+    }
+
+    /// The station whose retired token (or bundle key) is `value` in `column`.
+    static func retiredStation(column: String, _ value: String, _ db: Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT station FROM retired_station_tokens WHERE \(column) = ?", arguments: [value])
     }
 
     public func addStation(name: String, org: String) async throws -> (station: HubStation, token: String) {
@@ -63,6 +69,25 @@ extension SQLiteHubStore {
             }
             return Self.station(row)
         }
+    }
+
+    public func rotateStation(id: String) async throws -> (station: HubStation, token: String) {
+        let issued = IssuedToken(idPrefix: "st-")
+        let bundleKey = BundleKeys.stationPublicKey(token: issued.token)
+        let retired = now
+        let station = try await write { db -> HubStation in
+            guard let old = try Row.fetchOne(db, sql: "SELECT token_hash, bundle_key FROM stations WHERE id = ?", arguments: [id]) else {
+                throw SyncError(.notFound, "there is no station \"\(id.prefix(40))\"; see tributary-hub station list")
+            }
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO retired_station_tokens (token_hash, bundle_key, station, retired) VALUES (?, ?, ?, ?)",
+                arguments: [old[0] as String, old[1] as String?, id, Int64(retired)])
+            try db.execute(
+                sql: "UPDATE stations SET token_hash = ?, bundle_key = ?, revoked = 0 WHERE id = ?", arguments: [issued.hash, bundleKey, id])
+            let row = try Row.fetchOne(db, sql: "SELECT \(Self.stationColumns) FROM stations s WHERE id = ?", arguments: [id])
+            return Self.station(row!)
+        }
+        return (station, issued.token)
     }
 
     /// Notes that a station was in contact.

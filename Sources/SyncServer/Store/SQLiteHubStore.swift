@@ -12,6 +12,8 @@ public struct SQLiteHubStore: HubStore {
     public let replica: ReplicaStore
     /// Pushes waiting for the next group transaction.
     let pushes: GroupCommit<PushResponse>
+    /// The disk fault of the last failed write, for `/healthz`.
+    let health = WriteHealth()
 
     public var schema: Schema { replica.schema }
     public var siteID: SiteID { replica.siteID }
@@ -24,24 +26,30 @@ public struct SQLiteHubStore: HubStore {
     public static func open(
         path: String, schema: Schema, wallClock: WallClock = .system, readOnly: Bool = false
     ) throws(SyncError) -> SQLiteHubStore {
-        SQLiteHubStore(
+        let store = SQLiteHubStore(
             replica: readOnly
                 ? try ReplicaStore.openForReading(path: path, schema: schema, wallClock: wallClock, kind: .hub, migrations: HubMigrations.register)
                 : try ReplicaStore.open(path: path, schema: schema, wallClock: wallClock, kind: .hub, migrations: HubMigrations.register))
+        try store.loadSchemas(seeding: readOnly || store.replica.unwritable != nil ? nil : schema)
+        return store
     }
 
     /// Creates a hub store in memory (tests and tools).
     public static func inMemory(schema: Schema, wallClock: WallClock = .system) throws(SyncError) -> SQLiteHubStore {
-        SQLiteHubStore(replica: try ReplicaStore.inMemory(schema: schema, wallClock: wallClock, kind: .hub, migrations: HubMigrations.register))
+        let store = SQLiteHubStore(replica: try ReplicaStore.inMemory(schema: schema, wallClock: wallClock, kind: .hub, migrations: HubMigrations.register))
+        try store.loadSchemas(seeding: schema)
+        return store
     }
 
     init(replica: ReplicaStore) {
         var replica = replica
         replica.derivedTables = ReportFacts.Refresher()
         self.replica = replica
-        let (path, unwritable) = (replica.path, replica.unwritable)
+        let (path, unwritable, health) = (replica.path, replica.unwritable, health)
         pushes = GroupCommit(writer: replica.writer, maxGroupSize: Self.maxGroupChanges) {
-            Self.mapDatabaseError($0, path: path, unwritable: unwritable)
+            let error = Self.mapDatabaseError($0, path: path, unwritable: unwritable)
+            health.failed(error)
+            return error
         }
     }
 
@@ -55,9 +63,13 @@ public struct SQLiteHubStore: HubStore {
     /// Runs a write transaction on GRDB's writer without blocking the caller's thread.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
-            return try await replica.writer.write(body)
+            let result = try await replica.writer.write(body)
+            health.succeeded()
+            return result
         } catch {
-            throw Self.mapDatabaseError(error, path: replica.path, unwritable: replica.unwritable)
+            let mapped = Self.mapDatabaseError(error, path: replica.path, unwritable: replica.unwritable)
+            health.failed(mapped)
+            throw mapped
         }
     }
 
@@ -71,19 +83,21 @@ public struct SQLiteHubStore: HubStore {
         if database.resultCode == .SQLITE_BUSY || database.resultCode == .SQLITE_LOCKED {
             return SyncError(.unavailable, "the hub database is busy; retry in a moment")
         }
-        let code = StoreError.map(database, path: path).code
-        switch code == .readOnly ? unwritable?.code ?? code : code {
-        case .diskFull:
+        var code = StoreError.map(database, path: path).code
+        if code == .readOnly, let unwritable { code = unwritable.code }
+        return code == .diskFull || code == .readOnly ? fault(code) : error
+    }
+
+    /// The hub's sentence for a disk fault (`disk_full` or `read_only`), naming no path.
+    static func fault(_ code: SyncErrorCode) -> SyncError {
+        if code == .diskFull {
             return SyncError(
                 .diskFull,
                 "the hub's disk is full: nothing of this request was kept or acknowledged; stations keep their changes and send them again later — the hub's operator must free space on the volume holding the hub database")
-        case .readOnly:
-            return SyncError(
-                .readOnly,
-                "the hub database cannot be written (its file or volume is read-only): nothing of this request was kept; reads still work — the hub's operator must make it writable again")
-        default:
-            return error
         }
+        return SyncError(
+            .readOnly,
+            "the hub database cannot be written (its file or volume is read-only): nothing of this request was kept; reads still work — the hub's operator must make it writable again")
     }
 
     /// Runs a read transaction on a consistent snapshot of the database.

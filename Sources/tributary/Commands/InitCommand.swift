@@ -22,9 +22,13 @@ struct InitCommand: AsyncParsableCommand {
             under it are refused (out_of_scope). With --offline (or when the hub cannot be reached) \
             init says so, and `tributary sync` must come before writes to those units.
 
+            --ca FILE: the certificate authority (PEM) that signed the hub's TLS certificate, when the \
+            county runs its own; its text is kept in the replica (see `tributary remote set --help`).
+
             Examples:
               tributary init --hub https://hub.example.org --token s3cret
               tributary init --org yc-t01 --offline --hub http://hub:8080 --token s3cret
+              tributary init --hub https://hub.county.local --token s3cret --ca ca.pem
             """)
 
     @OptionGroup var station: StationOptions
@@ -41,6 +45,9 @@ struct InitCommand: AsyncParsableCommand {
 
     @Option(help: "The token the hub issued for this station.")
     var token: String?
+
+    @Option(help: ArgumentHelp("The certificate authority (PEM) that signed the hub's certificate, if not a public one; kept in the replica.", valueName: "FILE"))
+    var ca: String?
 
     @Flag(help: "Do not contact the hub now (needs --org); the first `tributary sync` fetches the org tree.")
     var offline = false
@@ -82,10 +89,11 @@ struct InitCommand: AsyncParsableCommand {
         var org = self.org
         var name = self.name
         let hubURL = hub.flatMap { URL(string: $0) }
+        let pem = try ca.map(CertificateAuthorityFile.read)
         var unreachable: SyncError?
         if let hubURL, let token, !offline {
             do {
-                let identity = try await Station.identify(hub: hubURL, token: token)
+                let identity = try await Station.identify(hub: hubURL, token: token, certificateAuthority: pem)
                 if let org, org != identity.org {
                     throw SyncError(
                         .outOfScope, "the token belongs to org unit \(identity.org), not \(org); leave out --org or use that station's token")
@@ -101,6 +109,8 @@ struct InitCommand: AsyncParsableCommand {
         let created = try Station.create(
             at: station.path, org: org, name: name, hub: hubURL, token: token, force: force,
             busyTimeout: station.busyTimeout)
+        // Before the first sync: every request, that one included, trusts the CA.
+        if let pem { try created.setCertificateAuthority(pem) }
         var result = Created(path: created.path, site: created.siteID.hex, org: created.org, replaced: replaced, bootstrapped: false)
         if hubURL != nil, !offline, unreachable == nil {
             do {

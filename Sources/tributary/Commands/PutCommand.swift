@@ -1,4 +1,5 @@
 import ArgumentParser
+import CountyWork
 import SyncClient
 import SyncModel
 
@@ -12,7 +13,8 @@ struct PutCommand: AsyncParsableCommand {
             whole numbers, numbers, true/false, dates YYYY-MM-DD, text. Set fields take +ELEMENT to add \
             and -ELEMENT to remove (comma-separated for several). FIELD= clears a field. --json takes \
             the fields as one JSON object instead (an array gives a set's elements exactly). Only fields \
-            whose value changes are written.
+            whose value changes are written. Values a clerk would hardly mean together (an order done \
+            before it was ordered) are written and shown as `warning: …` lines on stderr.
 
             Examples:
               tributary put member name=林秀英 orgUnitId=yc-t01-c01 category=retired
@@ -45,6 +47,15 @@ struct PutCommand: AsyncParsableCommand {
             write.fields.merge(fromJSON.fields) { $1 }
             write.exactSets.merge(fromJSON.exactSets) { $1 }
         }
-        Console.out(try replica.write(write).id)
+        let written = try replica.write(write).id
+        Console.out(written)
+        // Cross-field oddities are warnings on stderr, never refusals (the write stands, exit 0).
+        if let record = try replica.record(type: type, id: written) {
+            for warning in CountyWorkWarnings.warnings(
+                type: type, id: written, values: record.values, written: Set(write.fields.keys), schema: replica.schema)
+            {
+                Console.warn(warning)
+            }
+        }
     }
 }

@@ -32,10 +32,13 @@ struct RemoteCommand: AsyncParsableCommand {
         func run() async throws {
             let settings = try station.openForReading().settings()
             let hub = settings.hub?.absoluteString
+            let ca = settings.certificateAuthority == nil ? "" : "set"
             if output.json {
-                try JSONOutput.print(["hub": hub ?? "", "token": settings.token == nil ? "" : "set"])
+                try JSONOutput.print(["hub": hub ?? "", "token": settings.token == nil ? "" : "set", "ca": ca])
             } else {
-                Console.out(hub.map { "hub \($0), token \(settings.token == nil ? "not set" : "set")" } ?? "no hub set")
+                Console.out(
+                    hub.map { "hub \($0), token \(settings.token == nil ? "not set" : "set")\(ca.isEmpty ? "" : ", own certificate authority")" }
+                        ?? "no hub set")
             }
         }
     }
@@ -46,8 +49,14 @@ struct RemoteCommand: AsyncParsableCommand {
             commandName: "set",
             abstract: "Set the hub URL and token; the hub is asked to confirm the token is this station's.",
             discussion: """
-                Example:
-                  tributary remote set --hub http://hub.county.local:8080 --token 4f1c…
+                A hub whose TLS certificate is signed by the county's own certificate authority needs that \
+                authority's certificate: --ca FILE (PEM) copies it into the replica, which trusts it for every \
+                request from then on (moving or deleting FILE changes nothing). Without --ca, a CA set before is \
+                kept. SSL_CERT_FILE and CURL_CA_BUNDLE, when set, name further PEM files to trust.
+
+                Examples:
+                  tributary remote set --hub https://hub.county.local --token 4f1c…
+                  tributary remote set --hub https://hub.local --token 4f1c… --ca ca.pem
                 """)
 
         @OptionGroup var station: StationOptions
@@ -58,6 +67,9 @@ struct RemoteCommand: AsyncParsableCommand {
         @Option(help: "The token the hub issued for this station.")
         var token: String
 
+        @Option(help: ArgumentHelp("The certificate authority (PEM) that signed the hub's certificate, if not a public one.", valueName: "FILE"))
+        var ca: String?
+
         @Flag(help: "Store the settings without asking the hub (for a station that is offline now).")
         var offline = false
 
@@ -66,8 +78,9 @@ struct RemoteCommand: AsyncParsableCommand {
                 throw ValidationError("--hub takes an http or https URL")
             }
             let opened = try station.open()
+            let pem = try ca.map(CertificateAuthorityFile.read) ?? opened.settings().certificateAuthority
             if !offline {
-                let identity = try await Station.identify(hub: url, token: token, schema: opened.schema)
+                let identity = try await Station.identify(hub: url, token: token, schema: opened.schema, certificateAuthority: pem)
                 guard identity.org == opened.org else {
                     throw SyncError(
                         .outOfScope,
@@ -75,7 +88,8 @@ struct RemoteCommand: AsyncParsableCommand {
                 }
             }
             try opened.setRemote(hub: url, token: token)
-            Console.out("hub set to \(url.absoluteString)")
+            if ca != nil { try opened.setCertificateAuthority(pem) }
+            Console.out("hub set to \(url.absoluteString)\(ca == nil ? "" : ", trusting the certificate authority in \(ca!)")")
         }
     }
 }

@@ -25,6 +25,11 @@ enum Console {
         FileHandle.standardError.write(Data((TerminalText.escaped(text, keepingNewlines: true) + "\n").utf8))
     }
 
+    /// Writes one line `warning: <sentence>` to stderr; the command still succeeds.
+    static func warn(_ sentence: String) {
+        error("warning: " + sentence.replacingOccurrences(of: "\n", with: " "))
+    }
+
     /// Whether stderr is a terminal (progress is shown only there unless asked for).
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }
 
