@@ -62,7 +62,7 @@ struct RestoreCommand: AsyncParsableCommand {
               systemctl stop tributary-hub
               tributary-hub restore --from /backup/hub-2026-11-20.db --db hub.db
               systemctl start tributary-hub
-              tributary-hub --db postgres://hub@db1/tributary restore --from /backup/hub.dump
+              tributary-hub restore --from hub.dump --db postgres://hub@db1/tributary
             """)
 
     @OptionGroup var hub: HubOptions
@@ -100,13 +100,18 @@ struct EpochCommand: AsyncParsableCommand {
             database with pg_restore (or from a file-system snapshot), before the hubs serve again.
 
             Examples:
-              tributary-hub --db postgres://hub@db1/tributary epoch show
-              tributary-hub --db postgres://hub@db1/tributary epoch renew
+              tributary-hub epoch show --db postgres://hub@db1/tributary
+              tributary-hub epoch renew --db postgres://hub@db1/tributary
             """,
         subcommands: [Show.self, Renew.self])
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the hub's log epoch.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print the hub's log epoch.",
+            discussion: """
+                Example:
+                  tributary-hub epoch show --db postgres://hub@db1/tributary
+                """)
         @OptionGroup var hub: HubOptions
 
         func run() async throws {
@@ -115,7 +120,14 @@ struct EpochCommand: AsyncParsableCommand {
     }
 
     struct Renew: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Give a PostgreSQL hub a new log epoch (after pg_restore).")
+        static let configuration = CommandConfiguration(
+            abstract: "Give a PostgreSQL hub a new log epoch (after pg_restore).",
+            discussion: """
+                Stop every hub process first; stations push again what the hub lost and pull from the start.
+
+                Example:
+                  tributary-hub epoch renew --db postgres://hub@db1/tributary
+                """)
         @OptionGroup var hub: HubOptions
 
         func run() async throws {

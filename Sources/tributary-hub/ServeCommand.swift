@@ -141,8 +141,12 @@ struct ServeCommand: AsyncParsableCommand {
         try connectionSettings(settings, into: &configuration)
 
         try HubStoreOpener.requireExisting(configuration.dbPath)
-        // Held while serving: `restore` and a second `serve` on the same file are refused.
-        let lock = try HubFileLock.acquire(database: configuration.dbPath, purpose: "serve")
+        // Held while serving an SQLite file: `restore` and a second `serve` on the same file are
+        // refused. A PostgreSQL database is served by any number of processes (SPEC §10 "Storage").
+        var lock: HubFileLock?
+        if case .sqlite = try HubDatabase(configuration.dbPath) {
+            lock = try HubFileLock.acquire(database: configuration.dbPath, purpose: "serve")
+        }
         var logger = Logger(label: "tributary-hub")
         logger.logLevel = level
         let app = try await buildApplication(configuration: configuration, logger: logger) { port in

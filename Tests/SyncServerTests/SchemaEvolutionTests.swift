@@ -52,11 +52,11 @@ struct SchemaEvolutionTests {
         #expect(try station.store.digest() == (try await hub.inProcess(name).scopeDigest()).digest, comment)
     }
 
-    @Test("a station offline under version 1 pushes its whole outbox after the hub went to 2 and 3, takes 3, and writes its new types")
-    func offlineAcrossVersions() async throws {
+    @Test("a station offline under version 1 pushes its whole outbox after the hub went to 2 and 3, takes 3, and writes its new types", arguments: HubStoreKind.all)
+    func offlineAcrossVersions(_ kind: HubStoreKind) async throws {
         // Given: the township station writes offline under county-work/1 — members, a service
         // order and an activity — while the hub goes to version 2, then 3
-        let hub = try await HubFixture()
+        let hub = try await HubFixture(kind)
         let township = try station(hub, "t1", org: "yc-t01")
         try township.store.install(try await hub.inProcess("t1").snapshot(page: nil, limit: 100).records)
         let member = try township.put(type: "member", fields: ["name": "林秀英", "orgUnitId": "yc-t01-c01", "category": "retired"])
@@ -102,11 +102,11 @@ struct SchemaEvolutionTests {
         try await expectAgrees(hub, "c01", community, "community on version 3")
     }
 
-    @Test("the same through bundles: a USB station takes version 3 from the hub's bundle")
-    func offlineAcrossVersionsByBundle() async throws {
+    @Test("the same through bundles: a USB station takes version 3 from the hub's bundle", arguments: HubStoreKind.all)
+    func offlineAcrossVersionsByBundle(_ kind: HubStoreKind) async throws {
         // Given: a station that syncs only by bundles, writing under version 1, and a hub that
         // went to version 3 where another station wrote a party lesson
-        let hub = try await HubFixture()
+        let hub = try await HubFixture(kind)
         let bundles = HubBundles(store: hub.store, configuration: hub.configuration)
         let usb = try station(hub, "t1", org: "yc-t01")
         _ = try usb.store.writeLocal(memberEdits("m-usb", unit: "yc-t01-c01"))
@@ -129,10 +129,10 @@ struct SchemaEvolutionTests {
         try await expectAgrees(hub, "t1", usb, "bundle station after taking version 3")
     }
 
-    @Test("stations on different versions of one hub's schema push at once without refusals")
-    func twoVersionsAtOnce() async throws {
+    @Test("stations on different versions of one hub's schema push at once without refusals", arguments: HubStoreKind.all)
+    func twoVersionsAtOnce(_ kind: HubStoreKind) async throws {
         // Given: a hub at version 2, one station that took it, one still on version 1
-        let hub = try await HubFixture()
+        let hub = try await HubFixture(kind)
         _ = try await hub.store.applySchema(try Self.version2())
         let current = try station(hub, "c01", org: "yc-t01-c01")
         _ = try await sync(hub, "c01", current)
@@ -151,9 +151,9 @@ struct SchemaEvolutionTests {
         #expect(b.refused.isEmpty && b.applied == 3)
     }
 
-    @Test("the hub refuses an incompatible schema and changes nothing; a station ahead of its hub is refused")
-    func refusals() async throws {
-        let hub = try await HubFixture()
+    @Test("the hub refuses an incompatible schema and changes nothing; a station ahead of its hub is refused", arguments: HubStoreKind.all)
+    func refusals(_ kind: HubStoreKind) async throws {
+        let hub = try await HubFixture(kind)
         var breaking = try Self.version2()
         breaking.types["member"]?.fields["name"] = nil
         await expectCode(.schemaIncompatible) { try await hub.store.applySchema(breaking) }

@@ -21,9 +21,9 @@ import TributaryTestSupport
         return changes
     }
 
-    @Test func aRotatedStationDeliversTheRestOfItsOutboxAndItsOldTokenIsToldWhy() async throws {
+    @Test(arguments: HubStoreKind.all) func aRotatedStationDeliversTheRestOfItsOutboxAndItsOldTokenIsToldWhy(_ kind: HubStoreKind) async throws {
         // Given t1 revoked after pushing half its changes
-        let fixture = try await HubFixture()
+        let fixture = try await HubFixture(kind)
         let id = try #require(fixture.stationIDs["t1"])
         try await fixture.application().test(.live) { client in
             var hub = fixture
@@ -54,9 +54,9 @@ import TributaryTestSupport
         }
     }
 
-    @Test func aNewStationForAnOldReplicaIsToldToRotateTheOldOne() async throws {
+    @Test(arguments: HubStoreKind.all) func aNewStationForAnOldReplicaIsToldToRotateTheOldOne(_ kind: HubStoreKind) async throws {
         // Given t1 revoked after pushing half its changes, and a new station added for its replica
-        let fixture = try await HubFixture()
+        let fixture = try await HubFixture(kind)
         let id = try #require(fixture.stationIDs["t1"])
         try await fixture.application().test(.live) { client in
             var hub = fixture
@@ -76,8 +76,8 @@ import TributaryTestSupport
         }
     }
 
-    @Test func rotatingAnUnknownStationIsNotFound() async throws {
-        let hub = try await HubFixture()
+    @Test(arguments: HubStoreKind.all) func rotatingAnUnknownStationIsNotFound(_ kind: HubStoreKind) async throws {
+        let hub = try await HubFixture(kind)
         await #expect(throws: SyncError.self) { _ = try await hub.store.rotateStation(id: "st-000000000000") }
     }
 }
