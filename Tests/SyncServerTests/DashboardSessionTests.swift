@@ -19,11 +19,16 @@ import TributaryTestSupport
     struct Hub {
         let directory = TemporaryDirectory("sessions")
         let clock = MovableClock()
+        let kind: HubStoreKind
+        /// The PostgreSQL database (`nil` on SQLite).
+        let postgres: PostgresLocation?
         let adminToken: String
         let stationToken: String
 
-        init() async throws {
-            let store = try Self.open(directory, clock)
+        init(_ kind: HubStoreKind) async throws {
+            self.kind = kind
+            postgres = kind == .postgres ? try PostgresLocation(url: try PostgresTestServer.require().newDatabase("sessions")) : nil
+            let store = try await Self.open(directory, postgres, clock)
             _ = try await store.importOrgUnits([
                 HubOrgUnit(id: "yc", name: "永春县", kind: "county"),
                 HubOrgUnit(id: "yc-t01", name: "桃城镇", kind: "township", parentId: "yc"),
@@ -38,18 +43,34 @@ import TributaryTestSupport
             WallClock { clock.millis.withLock { $0 } }
         }
 
-        /// Opens the hub file anew, as a restarted hub does.
-        func open() throws -> SQLiteHubStore { try Self.open(directory, clock) }
+        /// Opens the hub's store anew, as a restarted hub (or another hub process) does.
+        func open() async throws -> any HubStore { try await Self.open(directory, postgres, clock) }
 
-        static func open(_ directory: TemporaryDirectory, _ clock: MovableClock) throws -> SQLiteHubStore {
-            try SQLiteHubStore.open(path: directory.path("hub.db"), schema: try CountyWorkSchema.load(), wallClock: wallClock(clock))
+        static func open(_ directory: TemporaryDirectory, _ postgres: PostgresLocation?, _ clock: MovableClock) async throws -> any HubStore {
+            if let postgres {
+                return try await PostgresHubStore.open(postgres, schema: try CountyWorkSchema.load(), wallClock: wallClock(clock))
+            }
+            return try SQLiteHubStore.open(path: directory.path("hub.db"), schema: try CountyWorkSchema.load(), wallClock: wallClock(clock))
         }
 
         /// An application over a freshly opened store.
-        func application(rateLimit: Double = 50, rateBurst: Int = 1_000, failedAuthLimit: Double = 1) throws -> some ApplicationProtocol {
+        func application(rateLimit: Double = 50, rateBurst: Int = 1_000, failedAuthLimit: Double = 1) async throws -> some ApplicationProtocol {
             let configuration = HubConfiguration(
                 port: 0, wallClock: wallClock, rateLimit: rateLimit, rateBurst: rateBurst, failedAuthLimit: failedAuthLimit, failedAuthBurst: 60)
-            return buildApplication(store: try open(), configuration: configuration)
+            return buildApplication(store: try await open(), configuration: configuration)
+        }
+
+        /// The stored sessions' `id_hash` and `token_hash`, read from the database itself.
+        func storedSessions() async throws -> [[String]] {
+            if let postgres {
+                let store = try await PostgresHubStore.open(postgres, schema: try CountyWorkSchema.load())
+                defer { Task { await store.close() } }
+                return try await store.rawRows("SELECT id_hash, token_hash FROM dashboard_sessions")
+            }
+            let queue = try DatabaseQueue(path: directory.path("hub.db"))
+            return try await queue.read { db in
+                try Row.fetchAll(db, sql: "SELECT id_hash, token_hash FROM dashboard_sessions").map { [$0[0], $0[1]] }
+            }
         }
     }
 
@@ -77,10 +98,10 @@ import TributaryTestSupport
         return (response.status, response.headers[.location])
     }
 
-    @Test("a session survives a hub restart, and the hub keeps only the SHA-256 of its id")
-    func sessionsSurviveARestart() async throws {
+    @Test("a session survives a hub restart, and the hub keeps only the SHA-256 of its id", arguments: HubStoreKind.all)
+    func sessionsSurviveARestart(_ kind: HubStoreKind) async throws {
         // Given a signed-in browser
-        let hub = try await Hub()
+        let hub = try await Hub(kind)
         let cookie = try await hub.application().test(.router) { client in
             try await Self.signIn(client, token: hub.adminToken)
         }
@@ -99,17 +120,16 @@ import TributaryTestSupport
             }
         }
         // And the file holds the id's hash, never the id
-        let queue = try DatabaseQueue(path: hub.directory.path("hub.db"))
-        let rows = try await queue.read { db in try Row.fetchAll(db, sql: "SELECT * FROM dashboard_sessions") }
+        let rows = try await hub.storedSessions()
         #expect(rows.count == 1)
-        #expect(rows.first?["id_hash"] == ReplicaStore.sha256Hex(id.utf8))
+        #expect(rows.first?.first == ReplicaStore.sha256Hex(id.utf8))
         #expect(!rows.description.contains(id) && !rows.description.contains(hub.adminToken))
     }
 
-    @Test("a browser with an expired or unknown session is sent to the sign-in form, on pages and on CSV links")
-    func expiredSessionsGoToTheSignInForm() async throws {
+    @Test("a browser with an expired or unknown session is sent to the sign-in form, on pages and on CSV links", arguments: HubStoreKind.all)
+    func expiredSessionsGoToTheSignInForm(_ kind: HubStoreKind) async throws {
         // Given a session 13 hours old (they last 12)
-        let hub = try await Hub()
+        let hub = try await Hub(kind)
         try await hub.application().test(.router) { client in
             let cookie = try await Self.signIn(client, token: hub.adminToken)
             hub.clock.millis.withLock { $0 += 13 * 3_600_000 }
@@ -139,9 +159,9 @@ import TributaryTestSupport
         }
     }
 
-    @Test("a sign-in posted by another site is refused; one from the hub's own page works")
-    func signInRefusesCrossSitePosts() async throws {
-        let hub = try await Hub()
+    @Test("a sign-in posted by another site is refused; one from the hub's own page works", arguments: HubStoreKind.all)
+    func signInRefusesCrossSitePosts(_ kind: HubStoreKind) async throws {
+        let hub = try await Hub(kind)
         try await hub.application().test(.router) { client in
             // When a foreign page posts the sign-in form (Origin, else Referer, of another host)
             for foreign: HTTPFields in [
@@ -166,11 +186,11 @@ import TributaryTestSupport
         }
     }
 
-    @Test("sign-ins count against the token's rate limit, and failed ones against the address's")
-    func signInsAreRateLimited() async throws {
+    @Test("sign-ins count against the token's rate limit, and failed ones against the address's", arguments: HubStoreKind.all)
+    func signInsAreRateLimited(_ kind: HubStoreKind) async throws {
         // Given a hub allowing each token 5 requests at once, then one every 1,000 s (so that
         // however slowly the machine runs, no request is earned back during the test)
-        let hub = try await Hub()
+        let hub = try await Hub(kind)
         try await hub.application(rateLimit: 0.001, rateBurst: 5, failedAuthLimit: 0.001).test(.router) { client in
             // When one token signs in 20 times at once
             var statuses: [HTTPResponse.Status] = []
@@ -192,9 +212,9 @@ import TributaryTestSupport
         }
     }
 
-    @Test("a token keeps at most 20 sessions: the oldest end")
-    func sessionsPerTokenAreBounded() async throws {
-        let hub = try await Hub()
+    @Test("a token keeps at most 20 sessions: the oldest end", arguments: HubStoreKind.all)
+    func sessionsPerTokenAreBounded(_ kind: HubStoreKind) async throws {
+        let hub = try await Hub(kind)
         try await hub.application().test(.router) { client in
             // When one token signs in 25 times
             var cookies: [String] = []
@@ -210,17 +230,16 @@ import TributaryTestSupport
                 #expect(status == .ok)
             }
         }
-        let queue = try DatabaseQueue(path: hub.directory.path("hub.db"))
-        #expect(try await queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM dashboard_sessions") } == 20)
+        #expect(try await hub.storedSessions().count == 20)
     }
 
-    @Test("revoking the token ends its sessions at once, after a restart too")
-    func revocationEndsStoredSessions() async throws {
-        let hub = try await Hub()
+    @Test("revoking the token ends its sessions at once, after a restart too", arguments: HubStoreKind.all)
+    func revocationEndsStoredSessions(_ kind: HubStoreKind) async throws {
+        let hub = try await Hub(kind)
         let cookie = try await hub.application().test(.router) { client in
             try await Self.signIn(client, token: hub.stationToken)
         }
-        let store = try hub.open()
+        let store = try await hub.open()
         let station = try #require(try await store.stations().first)
         _ = try await store.revokeStation(id: station.id)
         try await hub.application().test(.router) { client in

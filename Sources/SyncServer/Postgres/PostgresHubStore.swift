@@ -117,6 +117,15 @@ public struct PostgresHubStore: HubStore {
         }
     }
 
+    /// The rows of a read-only query as text (tests look into the tables with it).
+    package func rawRows(_ sql: String) async throws -> [[String]] {
+        try await read { tx in
+            try await tx.rows(PostgresQuery(unsafeSQL: sql)).map { row in
+                try row.makeRandomAccess().map { cell in try cell.decode(String?.self) ?? "" }
+            }
+        }
+    }
+
     public func dump() async throws -> [UInt8] {
         let schema = self.schema
         return try await read { tx in try await tx.dump(schema: schema) }
