@@ -5,30 +5,38 @@ import Testing
 import TributaryTestSupport
 import CountyWork
 
-/// Two real `tributary-hub serve` processes on one PostgreSQL database, stations pushing and
+/// Three real `tributary-hub serve` processes on one PostgreSQL database, stations pushing and
 /// pulling through different processes, one process killed with -9 in the middle of a large
 /// push: nothing is lost, nothing applied twice, every digest equal.
 @Suite("Several hub processes on PostgreSQL", .serialized,
     .enabled(if: PostgresTestServer.shouldRun, "needs PostgreSQL: \(PostgresTestServer.unavailableReason ?? "")"))
 struct PostgresMultiHubTests {
     @Test func aHubKilledMidPushLosesNothingAndAppliesNothingTwice() async throws {
-        // Given: two hub processes on one database, three stations, two of them on hub A
+        // Given: three hub processes on one database and three stations, each syncing
+        // through a process of its own
         let dir = TemporaryDirectory("pg-multi")
         let url = try PostgresTestServer.require().newDatabase("multi")
         let a = try HubProcess(database: url, logPath: dir.path("a.log"))
         let b = try HubProcess(database: url, importSampleCounty: false, logPath: dir.path("b.log"))
+        let c = try HubProcess(database: url, importSampleCounty: false, logPath: dir.path("c.log"))
         let tokens = [
             "big": try a.addStation(org: "yc-t01", name: "big"), "small": try a.addStation(org: "yc-t02", name: "small"),
             "county": try a.addStation(org: "yc", name: "county"),
         ]
         try a.start()
         try b.start()
+        try c.start()
+        defer {
+            a.stop()
+            b.stop()
+            c.stop()
+        }
         let big = StationProcess(database: dir.path("big.db"), name: "big")
         let small = StationProcess(database: dir.path("small.db"), name: "small")
         let county = StationProcess(database: dir.path("county.db"), name: "county")
         try big.ok("init", "--hub", a.url, "--token", tokens["big"]!)
         try small.ok("init", "--hub", b.url, "--token", tokens["small"]!)
-        try county.ok("init", "--hub", b.url, "--token", tokens["county"]!)
+        try county.ok("init", "--hub", c.url, "--token", tokens["county"]!)
         // 4,000 members (16,000 changes) at the big station, written into its replica
         let schema = try CountyWorkSchema.load()
         let replica = try ReplicaStore.open(path: big.database, schema: schema)
@@ -43,7 +51,7 @@ struct PostgresMultiHubTests {
         try small.ok("put", "member", "w-1", "name=王建国", "orgUnitId=yc-t02", "category=direct")
 
         // When: the big station syncs through hub A and A is killed -9 once the hub has
-        // acknowledged part of its push, while the others sync through hub B
+        // acknowledged part of its push, while the others sync through hubs B and C
         let sync = Process()
         sync.executableURL = try CLIRunner.executable("tributary")
         sync.arguments = ["--db", big.database, "sync"]

@@ -115,12 +115,12 @@ struct BackupRestoreTests {
         }
     }
 
-    @Test("a bootstrap interrupted before a restore starts its snapshot over in the new epoch")
-    func bootstrapAcrossRestore() async throws {
+    @Test("a bootstrap interrupted before a restore starts its snapshot over in the new epoch", arguments: HubStoreKind.all)
+    func bootstrapAcrossRestore(_ kind: HubStoreKind) async throws {
         // Given: a hub holding 1,200 members, backed up; a new station whose bootstrap stops
         // after two pages of 200.
-        let hub = try await HubFixture()
-        try hub.sqlite.replica.writeLocal((0..<1_200).flatMap { memberEdits("m-\($0)", unit: "yc-t01-c01") })
+        let hub = try await HubFixture(kind)
+        try await hub.hubWrite((0..<1_200).flatMap { memberEdits("m-\($0)", unit: "yc-t01-c01") })
         let backupPath = hub.directory.path("backup.db")
         _ = try await hub.store.backup(to: backupPath)
         let station = try hub.replica("t1")
@@ -140,9 +140,7 @@ struct BackupRestoreTests {
         #expect(partial > 0 && partial < 1_200)
 
         // When: the hub is restored from the backup (same records, new epoch) and the station syncs.
-        let restoredPath = hub.directory.path("restored.db")
-        _ = try SQLiteHubStore.restore(from: backupPath, to: restoredPath)
-        let restored = try SQLiteHubStore.open(path: restoredPath, schema: hub.schema, wallClock: .fixed(HubFixture.wallMillis))
+        let restored = try await hub.restoredCopy(from: backupPath)
         try await buildApplication(store: restored, configuration: hub.configuration, metrics: HubMetrics()).test(.live) { client in
             let transport = SyncEngineTests.transport(hub, "t1", port: client.port!)
             let summary = try await SyncEngine(store: station, transport: transport, configuration: configuration, logger: Self.logger).sync()
