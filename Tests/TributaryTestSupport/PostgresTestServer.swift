@@ -6,6 +6,10 @@ public import Foundation
 /// loopback port. Started on first use, stopped at process exit. Each test asks for a
 /// database of its own (``newDatabase(_:)``).
 ///
+/// When `TRIBUTARY_TEST_POSTGRES_DIR` and `TRIBUTARY_TEST_POSTGRES_PORT` are set (`.ci/run`
+/// starts a cluster that way: data in `<dir>/data`, socket in `<dir>`), that cluster is used
+/// instead and left running.
+///
 /// Locally the PostgreSQL tests skip when no server can start (``unavailableReason`` says
 /// why); with `CI=true` they fail instead (``requireOrSkip()``).
 public final class PostgresTestServer: Sendable {
@@ -75,6 +79,10 @@ public final class PostgresTestServer: Sendable {
     }
 
     private static func start() -> Result<PostgresTestServer, PostgresTestServerError> {
+        let environment = ProcessInfo.processInfo.environment
+        if let directory = environment["TRIBUTARY_TEST_POSTGRES_DIR"], let port = environment["TRIBUTARY_TEST_POSTGRES_PORT"].flatMap(Int.init) {
+            return started(directory: directory, port: port)
+        }
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql"))?.sorted(by: >) ?? []
         guard let version = versions.first(where: { FileManager.default.isExecutableFile(atPath: "/usr/lib/postgresql/\($0)/bin/initdb") }) else {
             return .failure(PostgresTestServerError(reason: "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb; Debian: apt-get install postgresql)"))
@@ -105,6 +113,21 @@ public final class PostgresTestServer: Sendable {
     }
 
     nonisolated(unsafe) private static var stopAtExit: PostgresTestServer?
+
+    /// The cluster someone else started (`.ci/run`), checked by connecting to it.
+    private static func started(directory: String, port: Int) -> Result<PostgresTestServer, PostgresTestServerError> {
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql"))?.sorted(by: >) ?? []
+        guard let version = versions.first(where: { FileManager.default.isExecutableFile(atPath: "/usr/lib/postgresql/\($0)/bin/pg_isready") }) else {
+            return .failure(PostgresTestServerError(reason: "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin; Debian: apt-get install postgresql)"))
+        }
+        let binaries = "/usr/lib/postgresql/\(version)/bin"
+        do {
+            try run(binaries + "/pg_isready", ["-h", directory, "-p", String(port), "-U", "postgres", "-t", "10"], asPostgres: false)
+        } catch {
+            return .failure(PostgresTestServerError(reason: "the PostgreSQL cluster in TRIBUTARY_TEST_POSTGRES_DIR (\(directory), port \(port)) does not answer: \(error)"))
+        }
+        return .success(PostgresTestServer(directory: directory, port: port, binaries: binaries))
+    }
 
     /// Runs a PostgreSQL tool, as the `postgres` user when this process is root and `asPostgres`.
     /// Spawned and reaped directly (posix_spawn, waitpid): the server `pg_ctl` starts lives on,
