@@ -67,8 +67,12 @@ run st wuli init --hub "${URLS[1]}" --token "$T2"
 run st county init --hub "${URLS[2]}" --token "$CO"
 run st taocheng put member m-1 name=林秀英 orgUnitId=yc-t01-c01 category=retired
 run st wuli put member m-2 name=王建国 orgUnitId=yc-t02 category=direct
+run st taocheng sync
+run st county sync
+bold "The county corrects the township's member through process 3; the township pulls it through process 1"
 run st county put member m-1 name=林秀英同志
-for s in taocheng wuli county taocheng wuli county; do st "$s" sync >/dev/null; done
+for s in county taocheng wuli county; do st "$s" sync >/dev/null; done
+run st taocheng get member m-1
 
 bold "Every station's replica equals the hub's view of its scope, whichever process answers"
 MISMATCH=0
