@@ -83,8 +83,12 @@ public struct PostgresHubStore: HubStore {
         while true {
             do {
                 return try await transaction("BEGIN ISOLATION LEVEL READ COMMITTED", body)
-            } catch let error as PSQLError where PostgresErrors.isRetryable(error) && attempt < 5 {
+            } catch let error as PSQLError where PostgresErrors.isRetryable(error) {
                 attempt += 1
+                guard attempt < 5 else {
+                    throw SyncError(.unavailable, "the hub database is busy (deadlocks between concurrent writes); nothing of this request was kept — retry in a moment")
+                }
+                // Back off a little before running the transaction again (not a synchronisation).
                 try await Task.sleep(for: .milliseconds(5 * attempt))
             }
         }
@@ -112,6 +116,9 @@ public struct PostgresHubStore: HubStore {
                     throw error
                 }
             }
+        } catch let error as PSQLError where PostgresErrors.isRetryable(error) {
+            // A deadlock or serialisation failure: ``write(_:)`` runs the transaction again.
+            throw error
         } catch {
             throw PostgresErrors.map(error)
         }
