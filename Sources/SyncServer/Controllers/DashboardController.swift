@@ -65,7 +65,7 @@ struct DashboardController {
             reports: tables, language: language, lineage: lineage, topAllowed: top, generated: ReportBuilder.iso(now))
         let response = page(request, model, template: "overview")
         context.logger.debug(
-            "hub.dashboard.render", metadata: ["hub.org": "\(unitID)", "hub.millis": "\((ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000)"])
+            "hub.dashboard.render", metadata: ["hub.org": "\(unitID)", "hub.millis": "\((ContinuousClock.now - started).milliseconds)"])
         return response
     }
 
