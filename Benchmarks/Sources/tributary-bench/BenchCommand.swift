@@ -20,7 +20,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Runs of each benchmark (the median is reported).")
     var runs: Int?
 
-    @Option(help: "Benchmarks to run: ingest, store, replica, snapshot, convergence, station (comma-separated).")
+    @Option(help: "Benchmarks to run: ingest, store, replica, snapshot, convergence, station, pg-ingest (comma-separated).")
     var only = "ingest,store,replica,snapshot,convergence,station"
 
     @Option(help: "The tributary-hub binary.")
@@ -43,6 +43,9 @@ struct BenchCommand: AsyncParsableCommand {
 
     @Option(help: "Write a perf profile of the hub during the (first) ingest here.")
     var perfOut: String?
+
+    @Option(help: "A PostgreSQL database URL whose server the pg-ingest benchmark creates its databases on.")
+    var postgres: String?
 
     func run() async throws {
         var options = quick ? BenchOptions.quick(hubBinary: hub) : BenchOptions(hubBinary: hub)
@@ -82,6 +85,10 @@ struct BenchCommand: AsyncParsableCommand {
             }
             if selected.contains("ingest") {
                 print(" ingest + pull"); try await IngestBenchmark(options: runOptions, tree: tree).run(into: &book)
+            }
+            if selected.contains("pg-ingest") {
+                guard let postgres else { throw BenchError("pg-ingest needs --postgres URL") }
+                print(" ingest on PostgreSQL"); try await PostgresIngestBenchmark(options: runOptions, tree: tree, server: postgres).run(into: &book)
             }
             if let convergenceTemplate {
                 print(" convergence"); try await convergence.run(template: convergenceTemplate, seats: seats, into: &book)

@@ -23,7 +23,13 @@ struct HubSetup {
     func prepare(tree: CountyTree, stations: [(name: String, org: String)], prefill: [Change] = []) async throws
         -> [(station: HubStation, token: String)]
     {
-        let store = try SQLiteHubStore.open(path: dbPath, schema: schema)
+        try await prepare(store: try SQLiteHubStore.open(path: dbPath, schema: schema), tree: tree, stations: stations, prefill: prefill)
+    }
+
+    /// The same on an open store (a PostgreSQL database, for instance).
+    func prepare(store: any HubStore, tree: CountyTree, stations: [(name: String, org: String)], prefill: [Change] = []) async throws
+        -> [(station: HubStation, token: String)]
+    {
         _ = try await store.importOrgUnits(tree.units)
         var registered: [(station: HubStation, token: String)] = []
         for (name, org) in stations { registered.append(try await store.addStation(name: name, org: org)) }
