@@ -11,6 +11,8 @@ import Glibc
 final class NginxFront {
     /// The shipped configuration.
     static let shipped = CLIRunner.root.appendingPathComponent("Scripts/deploy/nginx-tributary.conf").path
+    /// The shipped configuration for three hub processes on PostgreSQL (ports 8081–8083).
+    static let shippedUpstream = CLIRunner.root.appendingPathComponent("Scripts/deploy/nginx-tributary-upstream.conf").path
 
     /// Why nginx tests cannot run here (`nil` when nginx and openssl are installed).
     static var missing: String? {
@@ -35,7 +37,13 @@ final class NginxFront {
     private var process: Process?
 
     /// Renders the shipped configuration for a hub on `hubPort`, with `certificates`.
-    init(hubPort: Int, certificates: TestCertificates, directory: TemporaryDirectory) throws {
+    convenience init(hubPort: Int, certificates: TestCertificates, directory: TemporaryDirectory) throws {
+        try self.init(file: Self.shipped, hubPorts: [8080: hubPort], certificates: certificates, directory: directory)
+    }
+
+    /// Renders the shipped configuration `file`, its upstream servers on the ports `hubPorts`
+    /// maps them to, with `certificates`.
+    init(file: String, hubPorts: [Int: Int], certificates: TestCertificates, directory: TemporaryDirectory) throws {
         if let missing = Self.missing { throw CLIRunner.Failure(missing) }
         self.directory = directory
         nginx = ExternalTool.find("nginx")!
@@ -43,7 +51,7 @@ final class NginxFront {
         httpPort = try Self.freePort()
         url = "https://127.0.0.1:\(tlsPort)"
         let rendered = try Self.render(
-            try String(contentsOfFile: Self.shipped, encoding: .utf8), hubPort: hubPort, httpPort: httpPort, tlsPort: tlsPort,
+            try String(contentsOfFile: file, encoding: .utf8), hubPorts: hubPorts, httpPort: httpPort, tlsPort: tlsPort,
             certificates: certificates)
         let site = directory.path("tributary.conf")
         try rendered.write(toFile: site, atomically: true, encoding: .utf8)
@@ -74,10 +82,12 @@ final class NginxFront {
     }
 
     /// The shipped file with test paths and loopback ports.
-    static func render(_ text: String, hubPort: Int, httpPort: Int, tlsPort: Int, certificates: TestCertificates) throws -> String {
+    static func render(_ text: String, hubPorts: [Int: Int], httpPort: Int, tlsPort: Int, certificates: TestCertificates) throws -> String {
         let ipv6 = (try? String(contentsOfFile: "/proc/net/if_inet6", encoding: .utf8))?.contains("00000000000000000000000000000001") ?? false
-        var substitutions = [
-            ("server 127.0.0.1:8080;", "server 127.0.0.1:\(hubPort);"),
+        var substitutions = hubPorts.sorted { $0.key < $1.key }.map { shipped, test in
+            ("server 127.0.0.1:\(shipped)", "server 127.0.0.1:\(test)")
+        }
+        substitutions += [
             ("listen 80;", "listen 127.0.0.1:\(httpPort);"),
             ("listen 443 ssl http2;", "listen 127.0.0.1:\(tlsPort) ssl http2;"),
             ("/etc/letsencrypt/live/hub.example.gov.cn/fullchain.pem", certificates.certificate),
