@@ -6,9 +6,9 @@ public final class TemporaryDirectory: Sendable {
     /// The directory's URL.
     public let url: URL
 
-    /// Creates a fresh, empty directory.
-    public init(_ prefix: String = "tributary") {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString.prefix(8))")
+    /// Creates a fresh, empty directory in `base` (the system's temporary folder by default).
+    public init(_ prefix: String = "tributary", in base: URL = FileManager.default.temporaryDirectory) {
+        url = base.appendingPathComponent("\(prefix)-\(UUID().uuidString.prefix(8))")
         try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 

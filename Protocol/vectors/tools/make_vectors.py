@@ -1089,6 +1089,33 @@ def v60():
                    [refused("B", i + 1, "invalid_value") for i in range(len(bad))]))
 
 
+@vector
+def v51():
+    log = Log()
+    # A wrote under golden/1; B under golden/2, a compatible successor (SPEC §9): a new optional
+    # field (member.onlineGroup), a new enum value (category "partyWorker") and a new type
+    # (teaHouse). A replica holding version 2 applies both: every change valid under version 1
+    # is valid under version 2 with the same canonical value.
+    member = dict(TYPES[M])
+    member["fields"] = dict(member["fields"])
+    member["fields"]["onlineGroup"] = {"kind": "string", "policy": "lww"}
+    member["fields"]["category"] = dict(member["fields"]["category"])
+    member["fields"]["category"]["values"] = member["fields"]["category"]["values"] + ["partyWorker"]
+    tea = {"description": "a tea-house talk (民声茶馆)", "scopeField": "orgUnitId",
+           "fields": {"orgUnitId": ORG, "topic": {"kind": "string", "policy": "lww"}}}
+    v2 = {"name": "golden", "version": 2, "types": {M: member, "teaHouse": tea}}
+    a1 = log.w("A", (1, 0, 0), M, "m-0051", "category", "retired")
+    a2 = log.w("A", (1, 0, 1), M, "m-0051", "name", "林秀英")
+    b1 = log.w("B", (2, 0, 0), M, "m-0051", "onlineGroup", "桃城镇群")
+    b2 = log.w("B", (2, 0, 1), M, "m-0051", "category", "partyWorker", bases=[a1])
+    b3 = log.w("B", (2, 0, 2), "teaHouse", "t-0051", "topic", "加装电梯")
+    return ("51-older-version-applied-by-newer",
+            "schemas as data: a replica holding version 2 of a schema (a compatible successor: a new optional field, a new enum value, a new type) applies changes written under version 1 and under version 2 alike; nothing written under version 1 is refused or merged differently.",
+            v2, log,
+            expect([rec(M, "m-0051", category=fv("partyWorker", b2), name=fv("林秀英", a2), onlineGroup=fv("桃城镇群", b1)),
+                    rec("teaHouse", "t-0051", topic=fv("加装电梯", b3))]))
+
+
 def main():
     for fn in V:
         name, description, sch, log, exp = fn()[:5]
