@@ -21,14 +21,13 @@ import Testing
 
     /// The page at `uri`, signed in as the admin.
     func page(_ uri: String) async throws -> String {
-        var html = ""
-        try await fixture.application().test(.router) { client in
+        let adminToken = adminToken
+        return try await fixture.application().test(.router) { client in
             let (_, _, headers) = try await client.call(
                 .post, "/login", headers: [.contentType: "application/x-www-form-urlencoded"], body: Data("token=\(adminToken)".utf8))
             let cookie = String(try #require(headers[values: .setCookie].first { $0.hasPrefix("tributary_session=") }).prefix { $0 != ";" })
-            html = String(decoding: try await client.call(.get, uri, headers: [.cookie: cookie]).body, as: UTF8.self)
+            return String(decoding: try await client.call(.get, uri, headers: [.cookie: cookie]).body, as: UTF8.self)
         }
-        return html
     }
 
     /// The numbers of the cells of `html`'s rows matching `row` (a regex over one `<tr>`).
