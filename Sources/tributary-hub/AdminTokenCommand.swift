@@ -37,8 +37,7 @@ struct AdminTokenCommand: AsyncParsableCommand {
                 return try output.printJSON(Created(admin: admin, token: token))
             }
             Console.out("admin token \(admin.id) (\(admin.name))")
-            Console.out("token \(token)")
-            Console.out("keep the token: the hub stores only its hash")
+            Console.newToken(token)
         }
     }
 

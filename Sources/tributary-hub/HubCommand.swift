@@ -91,6 +91,12 @@ enum Console {
         print(TerminalText.escaped(text, keepingNewlines: true))
     }
 
+    /// Prints a token just issued, once: the hub keeps only its hash.
+    static func newToken(_ token: String) {
+        out("token \(token)")
+        out("keep the token: the hub stores only its hash")
+    }
+
     /// Prints a JSON document to stdout.
     static func json(_ text: String) {
         print(TerminalText.jsonSafe(text))

@@ -33,6 +33,6 @@ struct InitCommand: AsyncParsableCommand {
         let store = try HubStoreOpener.open(hub, create: true)
         let created = Created(path: hub.path, site: store.siteID.hex)
         if output.json { return try output.printJSON(created) }
-        print("created the hub \(created.path) (site \(created.site)); next: tributary-hub org import FILE")
+        Console.out("created the hub \(created.path) (site \(created.site)); next: tributary-hub org import FILE")
     }
 }

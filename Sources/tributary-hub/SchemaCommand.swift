@@ -77,10 +77,7 @@ struct SchemaCommand: AsyncParsableCommand {
         var file: String
 
         func run() async throws {
-            let (candidate, unknownKeys) = try SchemaFile.read(file)
-            for key in unknownKeys {
-                Console.error("warning: \(file): unknown key \(key) is ignored")
-            }
+            let candidate = try SchemaFile.readWarningOfUnknownKeys(file)
             let current = try await HubSchemas.schema(version: nil, hub)
             let differences = candidate.differences(from: current)
             if output.json {
@@ -130,10 +127,7 @@ struct SchemaCommand: AsyncParsableCommand {
         var file: String
 
         func run() async throws {
-            let (candidate, unknownKeys) = try SchemaFile.read(file)
-            for key in unknownKeys {
-                Console.error("warning: \(file): unknown key \(key) is ignored")
-            }
+            let candidate = try SchemaFile.readWarningOfUnknownKeys(file)
             let store = try HubStoreOpener.open(hub)
             let current = try await store.currentSchema()
             if !output.json { Console.out(Check.text(candidate.differences(from: current), current: current, candidate: candidate)) }

@@ -34,6 +34,16 @@ enum SchemaFile {
         return (schema, unknownKeys(in: data))
     }
 
+    /// Reads and checks the schema in `path` as ``read(_:)`` does, telling the user on stderr
+    /// about every key the format does not know (it would be ignored).
+    static func readWarningOfUnknownKeys(_ path: String) throws(SyncError) -> Schema {
+        let (schema, unknownKeys) = try read(path)
+        for key in unknownKeys {
+            Console.error("warning: \(path): unknown key \(key) is ignored")
+        }
+        return schema
+    }
+
     /// `types.member.fields.name`, or `the document` for the top.
     static func place(_ path: [any CodingKey]) -> String {
         path.isEmpty ? "the document" : path.map(\.stringValue).joined(separator: ".")

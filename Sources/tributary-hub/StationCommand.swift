@@ -32,8 +32,7 @@ struct StationCommand: AsyncParsableCommand {
                 return try output.printJSON(Added(station: station, token: token))
             }
             Console.out("station \(station.id) (\(station.name), org \(station.org))")
-            Console.out("token \(token)")
-            Console.out("keep the token: the hub stores only its hash")
+            Console.newToken(token)
         }
     }
 
@@ -95,10 +94,9 @@ struct StationCommand: AsyncParsableCommand {
                 struct Rotated: Encodable { var station: HubStation; var token: String }
                 return try output.printJSON(Rotated(station: station, token: token))
             }
-            print("station \(station.id) (\(station.name), org \(station.org)) has a new token; the old one is refused from now on")
-            print("token \(token)")
-            print("at the station: tributary remote set --hub URL --token \(token)")
-            print("keep the token: the hub stores only its hash")
+            Console.out("station \(station.id) (\(station.name), org \(station.org)) has a new token; the old one is refused from now on")
+            Console.newToken(token)
+            Console.out("at the station: tributary remote set --hub URL --token \(token)")
         }
     }
 }

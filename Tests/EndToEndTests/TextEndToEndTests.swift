@@ -90,6 +90,13 @@ struct TextEndToEndTests {
             #expect(!result.stdout.unicodeScalars.contains { TerminalText.needsEscape($0, keepingNewlines: true) }, "\(args): \(result.stdout.debugDescription)")
             #expect(result.stdout.contains(#"\u{1B}]0;x\u{7}"#) || result.stdout.contains(#"\u{202E}"#), "\(args): \(result.stdout)")
         }
+        // And rotating that station's token names it escaped
+        let stations = try CLIRunner.runTool(name: "tributary-hub", args: ["station", "list", "--json", "--db", hubPath]).json() as? [[String: Any]]
+        let stationID = try #require(stations?.first?["id"] as? String)
+        let rotated = try CLIRunner.runTool(name: "tributary-hub", args: ["station", "rotate", stationID, "--db", hubPath])
+        #expect(rotated.status == 0, "\(rotated.stderr)")
+        #expect(!rotated.stdout.unicodeScalars.contains { TerminalText.needsEscape($0, keepingNewlines: true) }, "\(rotated.stdout.debugDescription)")
+        #expect(rotated.stdout.contains(#"王建国\u{202E}gpj.exe"#), "\(rotated.stdout)")
     }
 
     @Test("org import: a Windows CSV imports every unit; a header-only file fails; a GBK file is refused or read with --encoding gbk")
