@@ -4,7 +4,7 @@ import TributaryTestSupport
 
 /// The browser test: runs Scripts/dashboard-screenshot.sh (a live hub fed by real station
 /// processes, headless Chromium signed in with a session cookie) and checks the PNGs: the
-/// desktop page, and the county and a township page at a phone's width (390 px), which the
+/// desktop page, and the county, a township and its Records card at a phone's width (390 px), which the
 /// script measured no wider than the viewport. Runs when `chromium` is on PATH (`.ci/run`
 /// installs Debian's `chromium`) and the executables are built (`swift build --build-tests`
 /// builds them); under `CI=true` it always runs, so a missing browser fails it.
@@ -72,9 +72,10 @@ extension DashboardScreenshotTests {
         let size = try #require(ScreenshotPrerequisites.size(ofPNG: png))
         #expect(size.width == 1280 && size.height > 1_000)
         #expect(png.count > 50_000)
-        // And at 390 px the county and a township page were no wider than the phone (the script
+        // And at 390 px the county, a township and its service orders (a wide table in the Records
+        // card) were no wider than the phone (the script
         // measured the document's scroll width and the unit names' widths) and are whole pages
-        for phone in ["dashboard-390.png", "dashboard-390-township.png"] {
+        for phone in ["dashboard-390.png", "dashboard-390-township.png", "dashboard-390-records.png"] {
             let shot = try Data(contentsOf: URL(fileURLWithPath: directory.path(phone)))
             let size = try #require(ScreenshotPrerequisites.size(ofPNG: shot), "\(phone) is not a PNG")
             #expect(size.width == 390 && size.height > 844, "\(phone): \(size)")
