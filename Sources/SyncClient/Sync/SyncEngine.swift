@@ -172,22 +172,22 @@ public struct SyncEngine: Sendable {
             // Fetch the next page while this one is installed (its epoch is checked in turn).
             prefetched = response.next.map { token in Prefetch { () async throws(SyncError) in try await transport.snapshot(page: token, limit: limit) } }
             do {
-            let taking = try await schemaToTake(response.schemaVersion)
-            try await adopting(taking) { [store] db in
-                try store.install(response.records, db)
-                try store.updateClock(db) { $0.receive(response.hubClock, wallMillis: store.wallClock.nowMillis()) }
-                if let next = response.next {
-                    try SyncMeta.snapshotPage.write(next, db)
-                    try SyncMeta.snapshotCursor.write(String(snapshotCursor), db)
-                    if let snapshotEpoch { try SyncMeta.snapshotEpoch.write(snapshotEpoch, db) }
-                } else {
-                    try SyncMeta.snapshotPage.delete(db)
-                    try SyncMeta.snapshotCursor.delete(db)
-                    try SyncMeta.snapshotEpoch.delete(db)
-                    try Meta.pullCursor.write(String(snapshotCursor), db)
-                    if let snapshotEpoch { try SyncMeta.epoch.write(snapshotEpoch, db) } else { try SyncMeta.epoch.delete(db) }
+                let taking = try await schemaToTake(response.schemaVersion)
+                try await adopting(taking) { [store] db in
+                    try store.install(response.records, db)
+                    try store.updateClock(db) { $0.receive(response.hubClock, wallMillis: store.wallClock.nowMillis()) }
+                    if let next = response.next {
+                        try SyncMeta.snapshotPage.write(next, db)
+                        try SyncMeta.snapshotCursor.write(String(snapshotCursor), db)
+                        if let snapshotEpoch { try SyncMeta.snapshotEpoch.write(snapshotEpoch, db) }
+                    } else {
+                        try SyncMeta.snapshotPage.delete(db)
+                        try SyncMeta.snapshotCursor.delete(db)
+                        try SyncMeta.snapshotEpoch.delete(db)
+                        try Meta.pullCursor.write(String(snapshotCursor), db)
+                        if let snapshotEpoch { try SyncMeta.epoch.write(snapshotEpoch, db) } else { try SyncMeta.epoch.delete(db) }
+                    }
                 }
-            }
             } catch {
                 prefetched?.cancel()
                 throw error
@@ -383,8 +383,12 @@ private struct Prefetch<Value: Sendable>: Sendable {
         }
     }
 
+    /// The answer; a caller cancelled while it waits cancels the request too (the task is
+    /// unstructured, so it would not inherit the cancellation by itself).
     var value: Value {
-        get async throws(SyncError) { try await task.value.get() }
+        get async throws(SyncError) {
+            try await withTaskCancellationHandler { await task.value } onCancel: { [task] in task.cancel() }.get()
+        }
     }
 
     func cancel() { task.cancel() }

@@ -70,7 +70,7 @@ struct DashboardController {
             unitKind: unit.map { Labels.text($0.kind, language) } ?? "", topAllowed: top, generated: ReportBuilder.iso(now))
         let response = page(request, model, template: "overview")
         context.logger.debug(
-            "hub.dashboard.render", metadata: ["hub.org": "\(unitID)", "hub.millis": "\((ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000)"])
+            "hub.dashboard.render", metadata: ["hub.org": "\(unitID)", "hub.millis": "\((ContinuousClock.now - started).milliseconds)"])
         return response
     }
 

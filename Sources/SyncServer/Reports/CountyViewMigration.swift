@@ -22,7 +22,9 @@ enum CountyViewMigration {
 
             // Records of one type inside a set of org units (a drill-down), skipping deleted ones.
             try db.execute(sql: "CREATE INDEX records_type_scope ON records (type, scope, deleted)")
-            try ReportFacts.create(db)
+            // (As shipped, this migration also kept the facts by triggers, which v3 drops at
+            // once; they are no longer created, as every binary that runs v2 runs v3 next.)
+            for statement in createV2 { try db.execute(sql: statement) }
         }
         // The facts were first kept by triggers on `fields` and `records`: a dozen statements
         // for each field write of a member, order or time-bank entry, half the hub's ingest
@@ -31,12 +33,42 @@ enum CountyViewMigration {
         migrator.registerMigration("hub-v3-report-facts-refreshed") { db in
             let triggers = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rf\\_%' ESCAPE '\\'")
             for name in triggers { try db.execute(sql: "DROP TRIGGER \(name)") }
-            for table in ReportFacts.tables {
-                try db.execute(sql: "DELETE FROM \(table.name)")
-                try db.execute(sql: table.fill(where: ""))
-            }
+            for table in ["rf_member", "rf_order", "rf_hours"] { try db.execute(sql: "DELETE FROM \(table)") }
+            for statement in fillV3 { try db.execute(sql: statement) }
         }
     }
+
+    /// The facts tables and indexes as `hub-v2-county-view` created them, frozen: a shipped
+    /// migration never follows the live ``ReportFacts/tables`` (a later migration changes them).
+    static let createV2 = [
+        "CREATE TABLE rf_member (rid TEXT PRIMARY KEY, scope TEXT, deleted INTEGER NOT NULL DEFAULT 0, category, name) WITHOUT ROWID",
+        "CREATE INDEX rf_member_0 ON rf_member (scope, deleted, category)",
+        "CREATE TABLE rf_order (rid TEXT PRIMARY KEY, scope TEXT, deleted INTEGER NOT NULL DEFAULT 0, category, state, ordered_on, done_on, rating) WITHOUT ROWID",
+        "CREATE INDEX rf_order_0 ON rf_order (scope, deleted, category, state, ordered_on, done_on, rating)",
+        "CREATE TABLE rf_hours (rid TEXT PRIMARY KEY, scope TEXT, deleted INTEGER NOT NULL DEFAULT 0, member, team, date, month, hours) WITHOUT ROWID",
+        "CREATE INDEX rf_hours_0 ON rf_hours (scope, deleted, month, date, hours)",
+        "CREATE INDEX rf_hours_1 ON rf_hours (member, deleted, date, hours)",
+        "CREATE INDEX rf_hours_2 ON rf_hours (team, deleted, month, date, hours, scope)",
+    ]
+
+    /// How `hub-v3-report-facts-refreshed` filled the facts from the records, frozen likewise.
+    static let fillV3 = [
+        """
+        INSERT OR REPLACE INTO rf_member (rid, scope, deleted, category, name)
+        SELECT r.rid, r.scope, r.deleted, (SELECT value FROM fields f WHERE f.type = r.type AND f.rid = r.rid AND f.field = 'category' AND f.elem = ''), (SELECT value FROM fields f WHERE f.type = r.type AND f.rid = r.rid AND f.field = 'name' AND f.elem = '')
+        FROM records r WHERE r.type = 'member'
+        """,
+        """
+        INSERT OR REPLACE INTO rf_order (rid, scope, deleted, category, state, ordered_on, done_on, rating)
+        SELECT r.rid, r.scope, r.deleted, (SELECT value FROM fields f WHERE f.type = r.type AND f.rid = r.rid AND f.field = 'category' AND f.elem = ''), (SELECT value FROM fields f WHERE f.type = r.type AND f.rid = r.rid AND f.field = 'state' AND f.elem = ''), (SELECT value FROM fields f WHERE f.type = r.type AND f.rid = r.rid AND f.field = 'orderedOn' AND f.elem = ''), (SELECT value FROM fields f WHERE f.type = r.type AND f.rid = r.rid AND f.field = 'doneOn' AND f.elem = ''), (SELECT value FROM fields f WHERE f.type = r.type AND f.rid = r.rid AND f.field = 'rating' AND f.elem = '')
+        FROM records r WHERE r.type = 'serviceOrder'
+        """,
+        """
+        INSERT OR REPLACE INTO rf_hours (rid, scope, deleted, member, team, date, month, hours)
+        SELECT r.rid, r.scope, r.deleted, (SELECT value FROM fields f WHERE f.type = r.type AND f.rid = r.rid AND f.field = 'memberId' AND f.elem = ''), (SELECT value FROM fields f WHERE f.type = r.type AND f.rid = r.rid AND f.field = 'teamId' AND f.elem = ''), (SELECT value FROM fields f WHERE f.type = r.type AND f.rid = r.rid AND f.field = 'date' AND f.elem = ''), (SELECT substr(value, 1, 7) FROM fields f WHERE f.type = r.type AND f.rid = r.rid AND f.field = 'date' AND f.elem = ''), (SELECT value FROM fields f WHERE f.type = r.type AND f.rid = r.rid AND f.field = 'hours' AND f.elem = '')
+        FROM records r WHERE r.type = 'volunteerHours'
+        """,
+    ]
 }
 
 /// Report facts: one narrow row per member, service order and time-bank entry, holding just
@@ -84,6 +116,8 @@ enum ReportFacts {
         }
     }
 
+    /// The facts the ``Refresher`` keeps. Changing them needs a new migration (the shipped
+    /// ones are frozen); `ReportFactsMigrationTests` holds a new hub's tables equal to these.
     static let tables = [
         Table(type: "member", name: "rf_member", columns: [("category", "category", "value"), ("name", "name", "value")],
             indexes: ["scope, deleted, category"]),
@@ -103,58 +137,4 @@ enum ReportFacts {
             ],
             indexes: ["scope, deleted, month, date, hours", "member, deleted, date, hours", "team, deleted, month, date, hours, scope"]),
     ]
-
-    /// Creates the tables, their triggers and indexes, and fills them from the current records.
-    static func create(_ db: Database) throws {
-        for table in tables {
-            let columns = table.columns.map(\.column)
-            try db.execute(
-                sql: "CREATE TABLE \(table.name) (rid TEXT PRIMARY KEY, scope TEXT, deleted INTEGER NOT NULL DEFAULT 0, \(columns.joined(separator: ", "))) WITHOUT ROWID")
-            let fieldList = Set(table.columns.map { "'\($0.field)'" }).sorted().joined(separator: ", ")
-            let assignments = table.columns.map {
-                "\($0.column) = CASE WHEN new.field = '\($0.field)' THEN \($0.value.replacingOccurrences(of: "value", with: "new.value")) ELSE \($0.column) END"
-            }
-                .joined(separator: ", ")
-            for event in ["INSERT", "UPDATE OF value"] {
-                let suffix = event == "INSERT" ? "ins" : "upd"
-                try db.execute(
-                    sql: """
-                        CREATE TRIGGER \(table.name)_fields_\(suffix) AFTER \(event) ON fields
-                        WHEN new.type = '\(table.type)' AND new.elem = '' AND new.field IN (\(fieldList))
-                        BEGIN
-                            -- not INSERT OR IGNORE: an outer statement's conflict policy would override it
-                            INSERT INTO \(table.name) (rid) SELECT new.rid WHERE NOT EXISTS (SELECT 1 FROM \(table.name) WHERE rid = new.rid);
-                            UPDATE \(table.name) SET \(assignments) WHERE rid = new.rid;
-                        END
-                        """)
-                try db.execute(
-                    sql: """
-                        CREATE TRIGGER \(table.name)_records_\(suffix) AFTER \(event == "INSERT" ? "INSERT" : "UPDATE") ON records
-                        WHEN new.type = '\(table.type)'
-                        BEGIN
-                            -- not INSERT OR IGNORE: an outer statement's conflict policy would override it
-                            INSERT INTO \(table.name) (rid) SELECT new.rid WHERE NOT EXISTS (SELECT 1 FROM \(table.name) WHERE rid = new.rid);
-                            UPDATE \(table.name) SET scope = new.scope, deleted = new.deleted WHERE rid = new.rid;
-                        END
-                        """)
-            }
-            try db.execute(
-                sql: """
-                    CREATE TRIGGER \(table.name)_fields_del AFTER DELETE ON fields
-                    WHEN old.type = '\(table.type)' AND old.elem = '' AND old.field IN (\(fieldList))
-                    BEGIN
-                        UPDATE \(table.name) SET \(table.columns.map { "\($0.column) = CASE WHEN old.field = '\($0.field)' THEN NULL ELSE \($0.column) END" }.joined(separator: ", ")) WHERE rid = old.rid;
-                    END
-                    """)
-            try db.execute(
-                sql: """
-                    CREATE TRIGGER \(table.name)_records_del AFTER DELETE ON records WHEN old.type = '\(table.type)'
-                    BEGIN DELETE FROM \(table.name) WHERE rid = old.rid; END
-                    """)
-            try db.execute(sql: table.fill(where: ""))
-            for (index, columns) in table.indexes.enumerated() {
-                try db.execute(sql: "CREATE INDEX \(table.name)_\(index) ON \(table.name) (\(columns))")
-            }
-        }
-    }
 }

@@ -125,7 +125,12 @@ public struct SQLiteHubStore: HubStore {
 
     /// Runs a read transaction on a consistent snapshot of the database.
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await replica.writer.read(body)
+        do {
+            return try await replica.writer.read(body)
+        } catch {
+            // A busy or failing file answers 503 / 507 like a write would, never a 500.
+            throw Self.mapDatabaseError(error, path: replica.path, unwritable: replica.unwritable)
+        }
     }
 
     /// The highest hub log position, 0 when empty.
