@@ -37,9 +37,12 @@ struct SiteWriter {
         return HLC(millis: millis, counter: counter)
     }
 
-    /// Writes one clerk's save: every edit becomes a change.
+    /// Writes one clerk's save: every edit becomes a change, a record's scope field first as
+    /// a station writes it (a record's first push must place it, SPEC §10).
     mutating func write(_ edits: [LocalEdit]) {
-        for edit in edits {
+        let placing = edits.filter { $0.key.element == nil && $0.key.field == schema.types[$0.key.type]?.scopeField }
+        let rest = edits.filter { !($0.key.element == nil && $0.key.field == schema.types[$0.key.type]?.scopeField) }
+        for edit in placing + rest {
             seq += 1
             let hlc = tick()
             let isLWW = edit.key.element == nil && schema.types[edit.key.type]?.effectivePolicy(of: edit.key.field) == .lww

@@ -26,27 +26,31 @@ struct StoreIngestBenchmark {
 
             let cpuBefore = ProcessCPU.seconds
             let began = ContinuousClock.now
-            let refused: Int
+            let refusals: [PushRefusal]
             if concurrent {
-                refused = try await withThrowingTaskGroup(of: Int.self) { group in
+                refusals = try await withThrowingTaskGroup(of: [PushRefusal].self) { group in
                     for (station, batches) in loads {
                         group.addTask {
-                            var refused = 0
-                            for batch in batches { refused += try await store.push(batch, from: station, context: context).refused.count }
+                            var refused: [PushRefusal] = []
+                            for batch in batches { refused += try await store.push(batch, from: station, context: context).refused }
                             return refused
                         }
                     }
-                    return try await group.reduce(0, +)
+                    return try await group.reduce([], +)
                 }
             } else {
-                var count = 0
+                var all: [PushRefusal] = []
                 let rounds = loads.map(\.1.count).max() ?? 0
                 for round in 0..<rounds {
                     for (station, batches) in loads where round < batches.count {
-                        count += try await store.push(batches[round], from: station, context: context).refused.count
+                        all += try await store.push(batches[round], from: station, context: context).refused
                     }
                 }
-                refused = count
+                refusals = all
+            }
+            let refused = refusals.count
+            if let first = refusals.first {
+                print("  \(refused) changes refused, e.g. \(first.code.rawValue): \(first.message)")
             }
             let seconds = (ContinuousClock.now - began).seconds
             let cpu = ProcessCPU.seconds - cpuBefore
