@@ -95,7 +95,7 @@ let package = Package(
         .target(
             name: "SyncServer",
             dependencies: [
-                "SyncModel", "SyncStore", "CountyWork", "SyncBundle",
+                "SyncModel", "SyncStore", "SyncBundle",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Logging", package: "swift-log"),

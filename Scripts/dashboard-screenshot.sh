@@ -7,7 +7,10 @@
 #      a fourth station never syncs, so the sync-health table shows a "never synced" row;
 #   3. signs in with the admin token (curl, checking the page's HTML for its key elements);
 #      headless Chromium, given the session cookie over the DevTools protocol, opens the
-#      dashboard and saves a full-page PNG (default docs/dashboard.png).
+#      dashboard and saves a full-page PNG (default docs/dashboard.png); then, at a phone's
+#      width (390 px), the county and a township page, and the township's service orders in its
+#      Records card: each must be no wider than the viewport and keep unit names readable
+#      (OUT-390.png, OUT-390-township.png, OUT-390-records.png).
 #
 # Needs: chromium (Debian package `chromium`) and, for Chinese labels, fonts-noto-cjk.
 # Usage: Scripts/dashboard-screenshot.sh [OUT.png]      (DASHBOARD_LANG=en for English;
@@ -167,6 +170,28 @@ height = int(metrics["cssContentSize"]["height"])
 shot = call("Page.captureScreenshot", format="png", captureBeyondViewport=True,
             clip={"x": 0, "y": 0, "width": 1280, "height": height, "scale": 1})
 open(out, "wb").write(base64.b64decode(shot["data"]))
+
+# At a phone's width (390 px) every page fits: the document is no wider than the viewport
+# (charts scale, wide tables scroll inside their card) and no unit name is squeezed to a
+# character per line. Saved beside OUT as OUT-390.png (county), OUT-390-township.png and
+# OUT-390-records.png (the township with the Records card showing service orders, a wide table).
+def measure(js):
+    return call("Runtime.evaluate", expression=js, returnByValue=True)["result"]["value"]
+call("Emulation.setDeviceMetricsOverride", width=390, height=844, deviceScaleFactor=1, mobile=True)
+for suffix, page in (("390", "/"), ("390-township", "/org/yc-t01"), ("390-records", "/org/yc-t01?type=serviceOrder")):
+    call("Page.navigate", url=url + page)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        if receive().get("method") == "Page.loadEventFired": break
+    width = measure("document.documentElement.scrollWidth")
+    if width > 390: sys.exit(f"error: at 390 px the page {page} is {width} px wide")
+    narrowest = measure("Math.min(1e9, ...Array.from(document.querySelectorAll('td.name')).map(e => e.getBoundingClientRect().width))")
+    if narrowest < 48: sys.exit(f"error: at 390 px a unit name on {page} is squeezed to {narrowest} px")
+    height = int(call("Page.getLayoutMetrics")["cssContentSize"]["height"])
+    shot = call("Page.captureScreenshot", format="png", captureBeyondViewport=True,
+                clip={"x": 0, "y": 0, "width": 390, "height": height, "scale": 1})
+    open(re.sub(r"\.png$", "", out) + f"-{suffix}.png", "wb").write(base64.b64decode(shot["data"]))
+    print(f"{page}: {width} px wide at 390, narrowest name {narrowest:.0f} px", file=sys.stderr)
 PY
 [ -s "$OUT" ] || { echo "error: no screenshot" >&2; exit 1; }
 echo "$OUT"

@@ -2,25 +2,25 @@ public import Hummingbird
 public import Logging
 public import ServiceLifecycle
 import SyncModel
-import CountyWork
 import SyncStore
 
 /// Builds the hub application: opens (and migrates) the hub's store `configuration.dbPath`
-/// names (an SQLite file or a `postgres://` URL, ``HubDatabase``) with the default
-/// `county-work` schema, and serves protocol v1.
+/// names (an SQLite file or a `postgres://` URL, ``HubDatabase``) — a new hub starts with
+/// `configuration.schema`, an existing one goes by the newest schema it holds — and serves
+/// protocol v1.
 ///
 /// - Parameters:
 ///   - onServerRunning: called with the bound port once the server listens (useful with port 0).
 public func buildApplication(
     configuration: HubConfiguration, logger: Logger? = nil, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
-    let schema = try CountyWorkSchema.load()
     if case .postgres(let location) = try HubDatabase(configuration.dbPath) {
         // The connection pool runs in the application's service group: it ends on graceful shutdown.
-        let store = try await PostgresHubStore.open(location, schema: schema, wallClock: configuration.wallClock, logger: logger, runsPool: false)
+        let store = try await PostgresHubStore.open(
+            location, schema: configuration.schema, wallClock: configuration.wallClock, logger: logger, runsPool: false)
         return buildApplication(store: store, configuration: configuration, logger: logger, services: [store.pool], onServerRunning: onServerRunning)
     }
-    let store = try SQLiteHubStore.open(path: configuration.dbPath, schema: schema, wallClock: configuration.wallClock)
+    let store = try SQLiteHubStore.open(path: configuration.dbPath, schema: configuration.schema, wallClock: configuration.wallClock)
     if let unwritable = store.replica.unwritable {
         // Opened for reading only (SPEC §16): pulls are served, pushes refused until a restart
         // with the disk writable again.
@@ -53,7 +53,7 @@ func buildRouter(store: any HubStore, configuration: HubConfiguration, metrics: 
     let router = Router(context: HubRequestContext.self)
     router.add(
         middleware: ErrorMiddleware(routes: [
-            "/v1/push": "POST", "/v1/pull": "GET", "/v1/snapshot": "GET", "/v1/whoami": "GET", "/v1/digest": "GET", "/v1/schema": "GET",
+            "/v1/push": "POST", "/v1/pull": "GET", "/v1/snapshot": "GET", "/v1/whoami": "GET", "/v1/digest": "GET", "/v1/schema": "GET", "/v1/sites": "GET",
             "/healthz": "GET", "/metrics": "GET", "/v1/reports": "GET", "/v1/log": "GET", "/login": "GET, POST", "/logout": "GET, POST",
         ]))
     let limits = HubLimits(configuration: configuration, metrics: metrics)

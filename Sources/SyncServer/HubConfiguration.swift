@@ -9,6 +9,10 @@ public struct HubConfiguration: Sendable {
     /// The hub's store (created and migrated at start): the path of its SQLite file, or a
     /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DB` URL (``HubDatabase``).
     public var dbPath: String = "./hub.db"
+    /// The schema a new hub file starts with, as its version 1 (SPEC §9); a hub file that holds
+    /// schemas goes by the newest it holds (`tributary-hub schema apply`). `nil`: the file must
+    /// hold one already. `tributary-hub` passes county-work's; SyncServer names no schema.
+    public var schema: Schema? = nil
     /// The largest request body accepted, before and after gunzip (413 `payload_too_large`).
     public var maxBodyBytes: Int = 32 * 1024 * 1024
     /// How far ahead of the hub's clock a change's clock may be (409 `clock_skew`).
@@ -61,8 +65,9 @@ public struct HubConfiguration: Sendable {
         maxDriftMillis: UInt64 = ValidationContext.defaultMaxDriftMillis, pullLimit: Int = 5_000, maxPullLimit: Int = 20_000,
         snapshotLimit: Int = 2_000, serverName: String = "tributary-hub", wallClock: WallClock = .system,
         rateLimit: Double = 50, rateBurst: Int = 1_000, failedAuthLimit: Double = 1, failedAuthBurst: Int = 60,
-        trustForwardedFor: Bool = false, maxConcurrentSyncs: Int = 8
+        trustForwardedFor: Bool = false, maxConcurrentSyncs: Int = 8, schema: Schema? = nil
     ) {
+        self.schema = schema
         self.host = host
         self.port = port
         self.dbPath = dbPath

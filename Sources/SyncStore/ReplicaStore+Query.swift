@@ -34,33 +34,39 @@ extension ReplicaStore {
     public func records(
         ofType type: String, matching: [String: FieldValue] = [:], includeDeleted: Bool = false, limit: Int = .max
     ) throws(SyncError) -> [RecordState] {
-        try read { db in
-            var result: [RecordState] = []
-            let cursor = try Row.fetchCursor(
-                db,
-                sql: "SELECT rid, field, elem, hlc, site, value, heads FROM fields WHERE type = ? ORDER BY rid, field, elem",
-                arguments: [type])
-            var current: RecordState?
-            func flush() {
-                guard let record = current else { return }
-                current = nil
-                guard includeDeleted || !record.isDeleted else { return }
-                let values = record.values
-                guard matching.allSatisfy({ values[$0.key] == $0.value }) else { return }
-                result.append(record)
-            }
-            while let row = try cursor.next() {
-                let id: String = row[0]
-                if current?.key.id != id {
-                    flush()
-                    if result.count >= limit { break }
-                    current = RecordState(key: RecordKey(type: type, id: id))
-                }
-                add(row, to: &current!, offset: 1)
-            }
-            if result.count < limit { flush() }
-            return result
+        try read { db in try records(ofType: type, matching: matching, includeDeleted: includeDeleted, limit: limit, db) }
+    }
+
+    /// Records of `type` in id order (UTF-8) inside the caller's transaction; see
+    /// ``records(ofType:matching:includeDeleted:limit:)``.
+    package func records(
+        ofType type: String, matching: [String: FieldValue] = [:], includeDeleted: Bool = false, limit: Int = .max, _ db: Database
+    ) throws -> [RecordState] {
+        var result: [RecordState] = []
+        let cursor = try Row.fetchCursor(
+            db,
+            sql: "SELECT rid, field, elem, hlc, site, value, heads FROM fields WHERE type = ? ORDER BY rid, field, elem",
+            arguments: [type])
+        var current: RecordState?
+        func flush() {
+            guard let record = current else { return }
+            current = nil
+            guard includeDeleted || !record.isDeleted else { return }
+            let values = record.values
+            guard matching.allSatisfy({ values[$0.key] == $0.value }) else { return }
+            result.append(record)
         }
+        while let row = try cursor.next() {
+            let id: String = row[0]
+            if current?.key.id != id {
+                flush()
+                if result.count >= limit { break }
+                current = RecordState(key: RecordKey(type: type, id: id))
+            }
+            add(row, to: &current!, offset: 1)
+        }
+        if result.count < limit { flush() }
+        return result
     }
 
     /// Every open conflict the replica holds, sorted.

@@ -50,7 +50,7 @@ struct OrgCommand: AsyncParsableCommand {
             let text = try (encoding == .gbk ? OrgFileEncoding.gbk : .utf8).decode([UInt8](data), file: file)
             let store = try await HubStoreOpener.open(hub, create: true)
             let existing = Set(try await store.orgUnits().map(\.id))
-            let units = try OrgTreeFile.parse(text, existing: existing, allowEmpty: allowEmpty, file: file)
+            let units = try OrgTreeFile.parse(text, existing: existing, allowEmpty: allowEmpty, file: file, schema: try await store.currentSchema())
             let report = try await store.importOrgUnits(units)
             if output.json { return try output.printJSON(report) }
             Console.out("imported \(units.count) units: \(report.added) added, \(report.updated) updated, \(report.unchanged) unchanged (\(report.changes) changes logged)")

@@ -1,3 +1,4 @@
+import CountyWork
 import ArgumentParser
 import Configuration
 import SystemPackage
@@ -139,6 +140,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw SyncError(.badRequest, "--max-concurrent-syncs is at least 1; got \(configuration.maxConcurrentSyncs)")
         }
         try connectionSettings(settings, into: &configuration)
+        // A hub file made by `init` or `org import` already holds its schema; this is the first
+        // version a hub made otherwise starts with.
+        configuration.schema = try CountyWorkSchema.load()
 
         try HubStoreOpener.requireExisting(configuration.dbPath)
         // Held while serving an SQLite file: `restore` and a second `serve` on the same file are

@@ -15,11 +15,13 @@ import TributaryTestSupport
         let figuresPath = directory.path("figures.json")
         let bin = try CLIRunner.executable("tributary").deletingLastPathComponent()
 
-        // When the soak runs: 6 stations, 16 kills, at most 80 seconds
+        // When the soak runs: 6 stations, until 16 kills have landed (about a minute here); the
+        // time bound is only a backstop, so a slow machine lands its kills too (the figure
+        // checked below is a count of kills, never a speed)
         let result = try CLIRunner.runTool(
             name: "tributary-soak",
             args: [
-                "--kills", "16", "--seconds", "80", "--stations", "6", "--seed", String(seed), "--bin-dir", bin.path,
+                "--kills", "16", "--seconds", "300", "--stations", "6", "--seed", String(seed), "--bin-dir", bin.path,
                 "--work-dir", directory.path("work"), "--json", figuresPath,
             ])
 

@@ -94,6 +94,12 @@ struct SyncEndToEndTests {
         #expect(order.contains("\"done\""), "forward: the furthest state wins")
     }
 
+    /// The members a station's replica holds now (read while another process may write it).
+    static func members(in station: StationProcess) throws -> Int {
+        let status = try station.run(["status", "--json"]).jsonObject()
+        return (status["records"] as? [String: Any])?["member"] as? Int ?? 0
+    }
+
     /// A JSONL import of `count` members in `org`, as `tributary import` reads it.
     static func members(_ count: Int, org: String, prefix: String) -> String {
         (0..<count).map { index in
@@ -108,18 +114,23 @@ struct SyncEndToEndTests {
         // Given: a station with 24,000 changes waiting.
         try a.run(["import", "-"], stdin: Self.members(6_000, org: "yc-t01-c01", prefix: "m"))
 
-        // When: it is killed once the hub has acknowledged part of its push…
+        // When: it is killed once the hub has acknowledged part of its push (not all of it)…
         let push = try CLIRunner.startTool(name: "tributary", args: ["--db", a.database, "sync"])
         var acked = 0
         while acked == 0 && push.process.isRunning { acked = try county.hub.ackedByStation()["a"] ?? 0 }
         push.kill9()
-        _ = push.wait()
-        // …and the other device is killed while pulling.
-        let pull = try CLIRunner.startTool(name: "tributary", args: ["--db", b.database, "sync"])
+        #expect(push.wait().killedBySignal, "the push ended before it could be killed")
+        let ackedAtKill = try county.hub.ackedByStation()["a"] ?? 0
+        #expect(ackedAtKill > 0 && ackedAtKill < 6_000 * 4, "killed mid-push: \(ackedAtKill) of \(6_000 * 4) acknowledged")
+        // …and the other device is killed once its pull has applied some members, not all.
         try a.ok("sync")
-        usleep(UInt32.random(in: 20_000...200_000))  // fault injection at an arbitrary point, not synchronisation
+        let pull = try CLIRunner.startTool(name: "tributary", args: ["--db", b.database, "sync"])
+        var pulled = 0
+        while pulled == 0 && pull.process.isRunning { pulled = try Self.members(in: b) }
         pull.kill9()
-        _ = pull.wait()
+        #expect(pull.wait().killedBySignal, "the pull ended before it could be killed")
+        let pulledAtKill = try Self.members(in: b)
+        #expect(pulledAtKill < 6_000, "killed mid-pull: \(pulledAtKill) of 6000 members applied")
 
         // Then: both finish on the next round and agree with the hub.
         try b.ok("sync")
@@ -146,7 +157,7 @@ struct SyncEndToEndTests {
         // When: the hub dies mid-push, the station gives up (hub unreachable), the hub restarts.
         county.hub.kill9()
         let ended = push.wait()
-        #expect(ended.status == 3 || ended.status == 0, "unreachable (3), or it had just finished")
+        #expect(ended.status == 3 && !ended.killedBySignal, "the station should have lost its hub mid-push (exit 3), got \(ended.status)")
         try county.hub.start()
         // Then: the next rounds converge; the hub holds each change exactly once.
         try a.ok("sync")

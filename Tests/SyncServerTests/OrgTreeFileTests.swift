@@ -1,3 +1,4 @@
+import CountyWork
 import Foundation
 import SyncModel
 import SyncServer
@@ -27,7 +28,7 @@ import Testing
     func problemsAreReportedWithTheirLine(_ text: String, _ expected: String) {
         // When a broken tree is parsed / Then the error names the line (or the cycle)
         #expect {
-            try OrgTreeFile.parse(text)
+            try OrgTreeFile.parse(text, schema: CountyWorkSchema.load())
         } throws: { error in
             (error as? SyncError)?.message.contains(expected) == true
         }

@@ -21,6 +21,12 @@ import Testing
             order.append(index)
         }
         func leave() { now -= 1 }
+
+        /// Works holding their slot until the test lets the oldest go.
+        private var holding: [CheckedContinuation<Void, Never>] = []
+        var held: Int { holding.count }
+        func hold() async { await withCheckedContinuation { holding.append($0) } }
+        func releaseOldest() { holding.removeFirst().resume() }
     }
 
     @Test func neverMoreThanTheLimitAtOnceAndEveryoneGetsIn() async throws {
@@ -28,16 +34,29 @@ import Testing
         let gate = SyncAdmission(limit: 3)
         let occupancy = Occupancy()
 
-        // When each holds its slot for a moment
+        // When each holds its slot until the test lets it go, one at a time, each time the
+        // gate is as full as it can be (no sleeps: the test waits for the state it checks)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<40 {
                 group.addTask {
                     try await gate.admitted {
                         await occupancy.enter(index)
-                        try await Task.sleep(for: .milliseconds(2))
+                        await occupancy.hold()
                         await occupancy.leave()
                     }
                 }
+            }
+            for released in 0..<40 {
+                // (the work let go last has left the gate, and the gate is as full as it can be)
+                let full = min(3, 40 - released)
+                var spins = 0
+                while await occupancy.held < full || gate.load().running != full {
+                    spins += 1
+                    if spins > 1_000_000 { Issue.record("the gate never settled at \(full) running: \(gate.load())"); break }
+                    await Task.yield()
+                }
+                #expect(await occupancy.now == full)
+                await occupancy.releaseOldest()
             }
             try await group.waitForAll()
         }

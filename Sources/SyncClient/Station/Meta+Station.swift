@@ -15,6 +15,9 @@ extension Meta {
     /// When the station last finished a sync successfully: milliseconds since the Unix
     /// epoch, as decimal text.
     package static let lastSync = Meta(key: "last_sync")
+    /// The names of the sites whose changes the station receives, as the hub last gave them
+    /// (`GET /v1/sites`): a JSON object of site (hex) → name, for `explain`.
+    package static let siteNames = Meta(key: "site_names")
     /// The hub log position to pull from next, as decimal text.
     package static let pullCursor = Meta(key: "pull_cursor")
 }

@@ -16,6 +16,15 @@ public protocol ChangeTransport: Sendable {
     func scopeDigest() async throws(SyncError) -> DigestResponse
     /// Fetches a version of the hub's schema, the current one when `nil` (`GET /v1/schema`).
     func schema(version: Int?) async throws(SyncError) -> Schema
+    /// Fetches the names of the sites whose changes the station receives (`GET /v1/sites`).
+    func sites() async throws(SyncError) -> SitesResponse
+}
+
+extension ChangeTransport {
+    /// A transport that cannot name sites (a test fake): `not_found`, which a sync round ignores.
+    public func sites() async throws(SyncError) -> SitesResponse {
+        throw SyncError(.notFound, "this transport names no sites")
+    }
 }
 
 extension SyncError {

@@ -93,6 +93,10 @@ public struct HTTPTransport: ChangeTransport {
         try await send(.GET, path: "v1/schema", query: version.map { ["version": String($0)] } ?? [:])
     }
 
+    public func sites() async throws(SyncError) -> SitesResponse {
+        try await send(.GET, path: "v1/sites")
+    }
+
     /// Sends one request, retrying what may pass, and decodes the answer.
     private func send<Response: Decodable>(
         _ method: HTTPMethod, path: String, query: [String: String] = [:], body: [UInt8]? = nil

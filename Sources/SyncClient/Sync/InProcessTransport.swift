@@ -15,6 +15,8 @@ public struct InProcessTransport: ChangeTransport {
     public var onDigest: @Sendable () async throws(SyncError) -> DigestResponse
     /// Handles a schema request.
     public var onSchema: @Sendable (Int?) async throws(SyncError) -> Schema
+    /// Handles a request for site names.
+    public var onSites: @Sendable () async throws(SyncError) -> SitesResponse
 
     /// Creates a transport from handlers.
     public init(
@@ -25,8 +27,12 @@ public struct InProcessTransport: ChangeTransport {
         digest: @escaping @Sendable () async throws(SyncError) -> DigestResponse,
         schema: @escaping @Sendable (Int?) async throws(SyncError) -> Schema = { _ throws(SyncError) in
             throw SyncError(.notFound, "this transport serves no schema")
+        },
+        sites: @escaping @Sendable () async throws(SyncError) -> SitesResponse = { () throws(SyncError) in
+            throw SyncError(.notFound, "this transport names no sites")
         }
     ) {
+        self.onSites = sites
         self.onSchema = schema
         self.onDigest = digest
         self.onPush = push
@@ -43,4 +49,5 @@ public struct InProcessTransport: ChangeTransport {
     public func whoami() async throws(SyncError) -> WhoAmIResponse { try await onWhoami() }
     public func scopeDigest() async throws(SyncError) -> DigestResponse { try await onDigest() }
     public func schema(version: Int?) async throws(SyncError) -> Schema { try await onSchema(version) }
+    public func sites() async throws(SyncError) -> SitesResponse { try await onSites() }
 }

@@ -48,7 +48,7 @@ public struct SyncEngine: Sendable {
     public let transport: any ChangeTransport
     /// Tuning.
     public let configuration: Configuration
-    private let logger: Logger
+    let logger: Logger
 
     /// Creates an engine.
     public init(store: ReplicaStore, transport: any ChangeTransport, configuration: Configuration = Configuration(), logger: Logger) {
@@ -75,6 +75,7 @@ public struct SyncEngine: Sendable {
             try await bootstrap(into: &summary, progress: progress)
         }
         try await pull(into: &summary, progress: progress)
+        await learnSiteNames(after: summary)
 
         let conflictsAfter = try store.conflicts()
         summary.openConflicts = conflictsAfter.count

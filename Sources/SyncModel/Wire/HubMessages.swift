@@ -99,3 +99,37 @@ public struct HealthResponse: Hashable, Sendable, Codable {
         self.message = message
     }
 }
+
+/// `GET /v1/sites`: who wrote the changes a station receives, so that it can name sites
+/// (`tributary explain`) instead of showing their hex: the hub's own site, and the site of every
+/// station bound to a unit the asking station sees — its subtree and the units above it, the
+/// only units whose stations write records in that view (SPEC §10).
+public struct SitesResponse: Hashable, Sendable, Codable {
+    /// One site with the name of whoever writes as it.
+    public struct Entry: Hashable, Sendable, Codable {
+        /// The site.
+        public var site: SiteID
+        /// The station's name, or `hub` for the hub's own site.
+        public var name: String
+        /// The station id; absent for the hub's own site.
+        public var station: String?
+        /// The org unit the station is bound to; absent for the hub's own site.
+        public var org: String?
+
+        /// Creates an entry.
+        public init(site: SiteID, name: String, station: String? = nil, org: String? = nil) {
+            self.site = site
+            self.name = name
+            self.station = station
+            self.org = org
+        }
+    }
+
+    /// The sites, by site id.
+    public var sites: [Entry]
+
+    /// Creates a response.
+    public init(sites: [Entry]) {
+        self.sites = sites
+    }
+}

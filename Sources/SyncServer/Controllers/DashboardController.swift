@@ -16,8 +16,8 @@ struct DashboardController {
     let sessions: DashboardSessions
     let wallClock: WallClock
 
-    /// The reports an overview page shows.
-    static let pageReports: [HubReport] = [.members, .orders, .hours, .incidents, .wishes, .transfers, .sync, .balances]
+    /// The reports an overview page shows, when the hub's schema has their types.
+    static let pageReports: [HubReport] = CountyPanel.reports + [.sync, .balances]
 
     var routes: RouteCollection<HubRequestContext> {
         let routes = RouteCollection(context: HubRequestContext.self)
@@ -44,9 +44,12 @@ struct DashboardController {
         let started = ContinuousClock.now
         let org = try await access.authorize(viewer, org: org)
         let language = language(request)
+        let schema = try await store.currentSchema()
+        let available = HubReport.available(in: schema)
+        let units = try await store.orgUnits()
         let query = ReportQuery(org: org, language: language)
         let tables = try await withThrowingTaskGroup(of: (HubReport, ReportTable).self) { group in
-            for report in Self.pageReports {
+            for report in Self.pageReports where available.contains(report) {
                 var query = query
                 if report == .balances { query.limit = 10 }
                 group.addTask { [query] in (report, try await store.report(report, query: query)) }
@@ -55,18 +58,38 @@ struct DashboardController {
             for try await (report, table) in group { tables[report] = table }
             return tables
         }
-        let units = try await store.orgUnits()
+        let unitID = tables[.sync]?.org ?? org ?? units.first { $0.parentId == nil }?.id ?? ""
         let names = Dictionary(units.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
-        let unitID = tables[.members]!.org
-        let path = units.first { $0.id == unitID }?.path ?? "/\(unitID)/"
+        let unit = units.first { $0.id == unitID }
+        let path = unit?.path ?? "/\(unitID)/"
         let lineage = path.split(separator: "/").map { (id: String($0), name: names[String($0)] ?? String($0)) }
         let top = viewer.defaultOrg ?? lineage.first?.id ?? unitID
+        let records = try await recordsPanel(request, viewer: viewer, unit: unitID, schema: schema, language: language)
         let model = DashboardPage.build(
-            reports: tables, language: language, lineage: lineage, topAllowed: top, generated: ReportBuilder.iso(now))
+            reports: tables, available: available, records: records, language: language, lineage: lineage,
+            unitKind: unit.map { Labels.text($0.kind, language) } ?? "", topAllowed: top, generated: ReportBuilder.iso(now))
         let response = page(request, model, template: "overview")
         context.logger.debug(
             "hub.dashboard.render", metadata: ["hub.org": "\(unitID)", "hub.millis": "\((ContinuousClock.now - started).milliseconds)"])
         return response
+    }
+
+    /// The page's view of any record type: the `type` the picker chose (none at first), its
+    /// counts per sub-unit and its first records, read as the viewer may read them.
+    func recordsPanel(
+        _ request: Request, viewer: ReportViewer, unit: String, schema: Schema, language: ReportLanguage
+    ) async throws -> RecordsPanel {
+        let types = schema.types.keys.sorted()
+        let action = unit.isEmpty ? "/" : "/org/\(DashboardPage.query(unit))"
+        guard let type = request.uri.queryParameters["type"].map(String.init), schema.types[type] != nil, !unit.isEmpty else {
+            return RecordsPanel.build(action: action, unit: unit, types: types, chosen: nil, counts: nil, records: nil, language: language)
+        }
+        let query = ReportQuery(org: unit, language: language, type: type)
+        let counts = try await store.typeReport(.counts, query: query, personal: .all)
+        var first = query
+        first.limit = RecordsPanel.shownRows
+        let records = try await store.typeReport(.records, query: first, personal: try await access.personalAccess(viewer))
+        return RecordsPanel.build(action: action, unit: unit, types: types, chosen: type, counts: counts, records: records, language: language)
     }
 
     @Sendable func signIn(_ request: Request, context: HubRequestContext) async throws -> Response {

@@ -3,7 +3,9 @@ import Hummingbird
 import Logging
 import SyncModel
 
-/// `GET /v1/reports` (the report names) and `GET /v1/reports/NAME?org=&from=&to=&format=json|csv&lang=zh|en&bom=1`.
+/// `GET /v1/reports` (the report names) and `GET /v1/reports/NAME?org=&from=&to=&type=&format=json|csv&lang=zh|en&bom=1`:
+/// the county reports the hub's schema has the types for, and the generic `counts` and
+/// `records` reports of any type (``TypeReport``).
 struct ReportsController {
     let store: any HubStore
     let access: ReportAccess
@@ -23,22 +25,39 @@ struct ReportsController {
         var name: String
         var title: String
         var usesDates: Bool
+        /// Whether the report takes `type=TYPE` (the generic reports of every record type).
+        var takesType: Bool
+    }
+
+    /// The report list: the county reports the hub's schema has the types for, the generic
+    /// reports, and the record types these take.
+    struct Listing: Encodable {
+        var reports: [Entry]
+        var types: [String]
     }
 
     @Sendable func list(_ request: Request, context: HubRequestContext) async throws -> Response {
         guard try await access.viewer(for: request, context: context) != nil else { return ReportAccess.signInRedirect(request) }
         let language = Self.language(request)
-        return try JSONBody.response(
-            ["reports": HubReport.allCases.map { Entry(name: $0.rawValue, title: $0.title(language), usesDates: $0.usesDates) }], to: request)
+        let schema = try await store.currentSchema()
+        let county = HubReport.available(in: schema).map {
+            Entry(name: $0.rawValue, title: $0.title(language), usesDates: $0.usesDates, takesType: false)
+        }
+        let generic = TypeReport.allCases.map {
+            Entry(name: $0.rawValue, title: Labels.text("report.\($0.rawValue)", language), usesDates: false, takesType: true)
+        }
+        return try JSONBody.response(Listing(reports: county + generic, types: schema.types.keys.sorted()), to: request)
     }
 
     @Sendable func report(_ request: Request, context: HubRequestContext) async throws -> Response {
         guard let viewer = try await access.viewer(for: request, context: context) else { return ReportAccess.signInRedirect(request) }
         let name = context.parameters.get("name") ?? ""
-        guard let report = HubReport(rawValue: name) else {
-            throw HubError(
-                .notFound, .notFound,
-                "there is no report \"\(name.prefix(40))\"; reports: \(HubReport.allCases.map(\.rawValue).joined(separator: ", "))")
+        let schema = try await store.currentSchema()
+        let county = HubReport(rawValue: name)
+        let generic = TypeReport(rawValue: name)
+        guard county != nil || generic != nil else {
+            let names = (HubReport.available(in: schema).map(\.rawValue) + TypeReport.allCases.map(\.rawValue)).joined(separator: ", ")
+            throw HubError(.notFound, .notFound, "there is no report \"\(name.prefix(40))\"; reports: \(names)")
         }
         let parameters = request.uri.queryParameters
         var limit: Int?
@@ -51,16 +70,23 @@ struct ReportsController {
         let org = try await access.authorize(viewer, org: parameters["org"].map(String.init).flatMap { $0.isEmpty ? nil : $0 })
         let query = ReportQuery(
             org: org, from: parameters["from"].map(String.init), to: parameters["to"].map(String.init), language: Self.language(request),
-            limit: limit)
-        let table = try await store.report(report, query: query)
-        context.logger.info("hub.report", metadata: ["hub.report": "\(report.rawValue)", "hub.viewer": "\(viewer.id)"])
+            limit: limit, type: parameters["type"].map(String.init))
+        let table: ReportTable
+        if let county {
+            try county.checkAvailable(in: schema)
+            table = try await store.report(county, query: query)
+        } else {
+            table = try await store.typeReport(generic!, query: query, personal: try await access.personalAccess(viewer))
+        }
+        let fileName = county?.rawValue ?? "\(name)-\(query.type ?? "")"
+        context.logger.info("hub.report", metadata: ["hub.report": "\(name)", "hub.viewer": "\(viewer.id)"])
         switch parameters["format"].map(String.init) ?? "json" {
         case "json":
             return try JSONBody.response(table, to: request)
         case "csv":
             let bom = ["1", "true", "yes"].contains(parameters["bom"].map(String.init) ?? "")
             var response = JSONBody.bytes(table.csv(bom: bom), contentType: "text/csv; charset=utf-8", to: request)
-            response.headers[.contentDisposition] = "attachment; filename=\"\(report.rawValue)-\(table.org).csv\""
+            response.headers[.contentDisposition] = "attachment; filename=\"\(fileName)-\(table.org).csv\""
             return response
         case let other:
             throw HubError(.badRequest, .badRequest, "format is json or csv, not \"\(other.prefix(20))\"")

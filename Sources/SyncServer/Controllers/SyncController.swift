@@ -37,6 +37,7 @@ struct SyncController {
         routes.get("whoami", use: whoami)
         routes.get("digest", use: digest)
         routes.get("schema", use: schema)
+        routes.get("sites", use: sites)
         return routes
     }
 

@@ -2,7 +2,13 @@ import Foundation
 
 /// Server-side SVG charts: geometry is computed here, the markup is in the templates, so every
 /// label goes through mustache's HTML escaping like any other text.
+///
+/// Coordinates are in a fixed view box (``width`` × ``height``); the page scales the SVG to its
+/// card's width (`width: 100%`, height from the view box's aspect), so charts fit a phone.
 enum SVGChart {
+    /// The view box's width and height.
+    static let width = 480.0, height = 240.0
+
     /// A vertical bar chart's view model.
     struct Bars: Sendable {
         struct Bar: Sendable {
@@ -17,8 +23,8 @@ enum SVGChart {
             var colour: String
         }
 
-        var width = 560
-        var height = 260
+        var width = Int(SVGChart.width)
+        var height = Int(SVGChart.height)
         var baseline: String
         var labelY: String
         var bars: [Bar]
@@ -34,19 +40,28 @@ enum SVGChart {
             var value: String
         }
 
+        /// A label on the x-axis (a month).
         struct Tick: Sendable {
             var x: String
             var label: String
         }
 
-        var width = 560
-        var height = 260
+        /// A round value on the y-axis, with its grid line.
+        struct Level: Sendable {
+            var y: String
+            var textY: String
+            var label: String
+        }
+
+        var width = Int(SVGChart.width)
+        var height = Int(SVGChart.height)
+        var left: String
         var baseline: String
         var labelY: String
         var points: [Point]
         var polyline: String
         var ticks: [Tick]
-        var maxLabel: String
+        var levels: [Level]
         var empty: Bool
     }
 
@@ -54,7 +69,7 @@ enum SVGChart {
 
     /// Bars for `(label, value)` pairs, scaled to the largest value.
     static func bars(_ data: [(label: String, value: Double)]) -> Bars {
-        let width = 560.0, height = 260.0, top = 24.0, bottom = 40.0, left = 16.0
+        let top = 24.0, bottom = 40.0, left = 8.0
         let plot = height - top - bottom
         let maximum = max(data.map(\.value).max() ?? 0, 1)
         let slot = (width - 2 * left) / Double(max(data.count, 1))
@@ -70,25 +85,42 @@ enum SVGChart {
         return Bars(baseline: f(top + plot), labelY: f(height - bottom + 18), bars: bars, empty: data.allSatisfy { $0.value == 0 })
     }
 
-    /// A line through `(label, value)` points in order, scaled from 0 to the largest value.
+    /// A line through `(label, value)` points in order, on a y-axis from 0 to a round value at or
+    /// above the largest one, labelled at a few round steps (``levels(upTo:)``).
     static func line(_ data: [(label: String, value: Double)]) -> Line {
-        let width = 560.0, height = 260.0, top = 24.0, bottom = 40.0, left = 48.0, right = 36.0
+        let top = 16.0, bottom = 40.0, left = 44.0, right = 24.0
         let plot = height - top - bottom
-        let maximum = max(data.map(\.value).max() ?? 0, 1)
+        let (axisTop, steps) = levels(upTo: data.map(\.value).max() ?? 0)
         let step = data.count > 1 ? (width - left - right) / Double(data.count - 1) : 0
         let points = data.enumerated().map { index, item in
             Line.Point(
                 x: f(left + step * Double(index) + (data.count == 1 ? (width - left - right) / 2 : 0)),
-                y: f(top + plot - plot * max(item.value, 0) / maximum), label: item.label, value: ReportValue.format(item.value))
+                y: f(top + plot - plot * max(item.value, 0) / axisTop), label: item.label, value: ReportValue.format(item.value))
         }
         let every = max(1, Int((Double(data.count) / 6).rounded(.up)))
         let ticks = points.enumerated().filter { $0.offset % every == 0 || $0.offset == points.count - 1 }.map {
             Line.Tick(x: $0.element.x, label: $0.element.label)
         }
+        let levels = steps.map { value in
+            let y = top + plot - plot * value / axisTop
+            return Line.Level(y: f(y), textY: f(y + 4), label: ReportValue.format(value))
+        }
         return Line(
-            baseline: f(top + plot), labelY: f(height - bottom + 18), points: points,
-            polyline: points.map { "\($0.x),\($0.y)" }.joined(separator: " "), ticks: ticks, maxLabel: ReportValue.format(maximum),
-            empty: data.isEmpty)
+            left: f(left), baseline: f(top + plot), labelY: f(height - bottom + 18), points: points,
+            polyline: points.map { "\($0.x),\($0.y)" }.joined(separator: " "), ticks: ticks, levels: levels, empty: data.isEmpty)
+    }
+
+    /// The y-axis for values up to `maximum`: its top (a round value at or above `maximum`, at
+    /// least 1) and the round values labelled on it, 0 included — 3 to 6 of them, a step of 1, 2,
+    /// 2.5 or 5 times a power of ten (`levels(upTo: 83)` → top 100, labels 0, 25, 50, 75, 100).
+    static func levels(upTo maximum: Double) -> (top: Double, values: [Double]) {
+        let target = max(maximum, 1)
+        let rough = target / 4
+        let magnitude = pow(10, (log10(rough)).rounded(.down))
+        let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= rough } ?? 10 * magnitude
+        let count = Int((target / step).rounded(.up))
+        let top = step * Double(count)
+        return (top, (0...count).map { step * Double($0) })
     }
 
     /// A coordinate with one decimal.

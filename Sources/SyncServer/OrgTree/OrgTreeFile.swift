@@ -1,5 +1,4 @@
 public import SyncModel
-import CountyWork
 import Foundation
 
 /// Reads an org tree file for `tributary-hub org import`: CSV (RFC 4180, as spreadsheet
@@ -17,15 +16,20 @@ public enum OrgTreeFile {
 
     /// Decodes `bytes` (``OrgFileEncoding``) and parses them; `file` names the file in errors.
     public static func parse(
-        _ bytes: [UInt8], file: String, encoding: OrgFileEncoding = .utf8, existing: Set<String> = [], allowEmpty: Bool = false
+        _ bytes: [UInt8], file: String, encoding: OrgFileEncoding = .utf8, existing: Set<String> = [], allowEmpty: Bool = false,
+        schema: Schema? = nil
     ) throws(SyncError) -> [HubOrgUnit] {
-        try parse(encoding.decode(bytes, file: file), existing: existing, allowEmpty: allowEmpty, file: file)
+        try parse(encoding.decode(bytes, file: file), existing: existing, allowEmpty: allowEmpty, file: file, schema: schema)
     }
 
-    /// Parses and checks `text`; `existing` are unit ids the hub already holds.
+    /// Parses and checks `text`; `existing` are unit ids the hub already holds. With the hub's
+    /// `schema`, `kind` and `orgForm` must be values its org unit type allows (when that type
+    /// lists them).
     public static func parse(
-        _ text: String, existing: Set<String> = [], allowEmpty: Bool = false, file: String = "the file"
+        _ text: String, existing: Set<String> = [], allowEmpty: Bool = false, file: String = "the file", schema: Schema? = nil
     ) throws(SyncError) -> [HubOrgUnit] {
+        let unitFields = schema?.orgUnitType.flatMap { schema?.types[$0]?.fields } ?? [:]
+        let kinds = unitFields["kind"]?.values ?? [], forms = unitFields["orgForm"]?.values ?? []
         let text = text.hasPrefix("\u{FEFF}") ? String(text.unicodeScalars.dropFirst()) : text
         let trimmed = text.drop { $0.isWhitespace }
         let entries = trimmed.hasPrefix("[") ? try json(text) : try csv(text)
@@ -41,11 +45,11 @@ public enum OrgTreeFile {
             guard Identifier.isValidID(unit.id) else { throw problem(line, "\"\(unit.id.prefix(40))\" is not a valid unit id") }
             if let first = seen[unit.id] { throw problem(line, "unit \(unit.id) is already defined on line \(first)") }
             seen[unit.id] = line
-            guard OrgUnit.Kind(rawValue: unit.kind) != nil else {
-                throw problem(line, "kind \"\(unit.kind)\" is not one of \(OrgUnit.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            guard kinds.isEmpty || kinds.contains(unit.kind) else {
+                throw problem(line, "kind \"\(unit.kind)\" is not one of \(kinds.joined(separator: ", "))")
             }
-            if let form = unit.orgForm, OrgUnit.OrgForm(rawValue: form) == nil {
-                throw problem(line, "orgForm \"\(form)\" is not one of \(OrgUnit.OrgForm.allCases.map(\.rawValue).joined(separator: ", "))")
+            if let form = unit.orgForm, !forms.isEmpty, !forms.contains(form) {
+                throw problem(line, "orgForm \"\(form)\" is not one of \(forms.joined(separator: ", "))")
             }
             guard !unit.name.isEmpty else { throw problem(line, "unit \(unit.id) has no name") }
         }

@@ -11,7 +11,11 @@ extension PostgresHubStore {
             // The hub's own site, then the records it writes, then (for its clock) the head.
             try await tx.execute("SELECT pg_advisory_xact_lock(\(Int64(bitPattern: hubSite.rawValue)))")
             let merge = PostgresMerge(schema: schema, tx: tx)
-            try await merge.lock(Set(units.map { RecordKey(type: "orgUnit", id: $0.id) }))
+            // The schema's org unit type (county-work's `orgUnit`); none: the tree is kept in
+            // `org_units` only.
+            let unitType = schema.orgUnitType
+            let unitFields = unitType.flatMap { schema.types[$0]?.fields } ?? [:]
+            if let unitType { try await merge.lock(Set(units.map { RecordKey(type: unitType, id: $0.id) })) }
             var tree: [String: HubOrgUnit] = [:]
             for row in try await tx.rows("SELECT id, name, kind, parent, org_form, path FROM org_units") {
                 let (id, name, kind, parent, form, path) = try row.decode((String, String, String, String?, String?, String).self)
@@ -20,7 +24,8 @@ extension PostgresHubStore {
             let before = tree
             for unit in units { tree[unit.id] = unit }
             let paths = try OrgTree(parents: tree.mapValues { $0.parentId }).materialisedPaths()
-            let current = try await Self.winners(of: units.map(\.id), schema: schema, tx)
+            var current: [String: [String: FieldValue]] = [:]
+            if let unitType { current = try await Self.winners(of: units.map(\.id), type: unitType, schema: schema, tx) }
             var report = OrgImportReport()
             var edits: [(key: FieldKey, scope: String, value: FieldValue)] = []
             for unit in units {
@@ -30,14 +35,15 @@ extension PostgresHubStore {
                 } else {
                     report.added += 1
                 }
-                let wanted: [String: FieldValue] = [
-                    "name": .string(unit.name), "kind": .string(unit.kind),
-                    "parentId": unit.parentId.map(FieldValue.string) ?? .null, "orgForm": unit.orgForm.map(FieldValue.string) ?? .null,
+                guard let unitType else { continue }
+                var wanted: [String: FieldValue] = [
+                    "name": .string(unit.name), "kind": .string(unit.kind), "orgForm": unit.orgForm.map(FieldValue.string) ?? .null,
                 ]
+                if let parentField = schema.orgUnitParentField { wanted[parentField] = unit.parentId.map(FieldValue.string) ?? .null }
                 let values = current[unit.id] ?? [:]
-                for (field, value) in wanted.sorted(by: { $0.key < $1.key }) where (values[field] ?? .null) != value {
+                for (field, value) in wanted.sorted(by: { $0.key < $1.key }) where unitFields[field] != nil && (values[field] ?? .null) != value {
                     if value == .null && values[field] == nil { continue }
-                    edits.append((FieldKey(type: "orgUnit", id: unit.id, field: field), unit.id, value))
+                    edits.append((FieldKey(type: unitType, id: unit.id, field: field), unit.id, value))
                 }
             }
             let ids = tree.keys.sorted()
@@ -58,12 +64,12 @@ extension PostgresHubStore {
         }
     }
 
-    /// The winning value of each field of the `orgUnit` records `ids`.
-    static func winners(of ids: [String], schema: Schema, _ tx: PostgresTransaction) async throws -> [String: [String: FieldValue]] {
+    /// The winning value of each field of the org unit records `ids` (of type `type`).
+    static func winners(of ids: [String], type: String, schema: Schema, _ tx: PostgresTransaction) async throws -> [String: [String: FieldValue]] {
         var values: [String: [String: FieldValue]] = [:]
-        for row in try await tx.rows("SELECT rid, field, value::text FROM fields WHERE type = 'orgUnit' AND elem = '' AND rid = ANY(\(ids))") {
+        for row in try await tx.rows("SELECT rid, field, value::text FROM fields WHERE type = \(type) AND elem = '' AND rid = ANY(\(ids))") {
             let (rid, field, value) = try row.decode((String, String, String).self)
-            values[rid, default: [:]][field] = PostgresValues.value(value, kind: schema.field(field, of: "orgUnit")?.kind)
+            values[rid, default: [:]][field] = PostgresValues.value(value, kind: schema.field(field, of: type)?.kind)
         }
         return values
     }
@@ -139,6 +145,22 @@ extension PostgresHubStore {
             try await tx.rows("SELECT id, name, kind, parent, org_form, path FROM org_units ORDER BY path").map { row in
                 let (id, name, kind, parent, form, path) = try row.decode((String, String, String, String?, String?, String).self)
                 return HubOrgUnit(id: id, name: name, kind: kind, parentId: parent, orgForm: form, path: path)
+            }
+        }
+    }
+
+    public func records(ofType type: String) async throws -> [HubRecord] {
+        let schema = self.schema
+        return try await read { tx in
+            var places: [(key: RecordKey, scope: String, visibility: Visibility)] = []
+            var placeOf: [String: RecordPlace] = [:]
+            for row in try await tx.rows("SELECT rid, scope, scope2 FROM records WHERE type = \(type) AND deleted = 0 ORDER BY rid") {
+                let (rid, scope, scope2) = try row.decode((String, String, String?).self)
+                places.append((RecordKey(type: type, id: rid), scope, .whole))
+                placeOf[rid] = RecordPlace(scope: scope, scope2: scope2)
+            }
+            return try await Self.snapshotRecords(places, schema: schema, tx).compactMap { record in
+                placeOf[record.id].map { HubRecord(state: record.recordState, place: $0) }
             }
         }
     }

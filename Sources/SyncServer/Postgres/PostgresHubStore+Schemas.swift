@@ -34,8 +34,9 @@ extension PostgresHubStore {
     @discardableResult
     func refreshSchema(_ tx: PostgresTransaction) async throws -> Schema {
         let known = schemaBox.schema
-        let newest = try await tx.rows("SELECT max(version) FROM schemas").first?.decode(Int32?.self)
-        guard let newest, Int(newest) != known.version else { return known }
+        guard let newest = try await tx.rows("SELECT version, name FROM schemas ORDER BY version DESC LIMIT 1").first else { return known }
+        let (version, name) = try newest.decode((Int32, String).self)
+        guard Int(version) != known.version || name != known.name else { return known }
         guard let current = try await Self.schemaHistory(tx).last else { return known }
         schemaBox.set(current)
         return current

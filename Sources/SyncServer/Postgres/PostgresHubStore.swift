@@ -39,11 +39,13 @@ public struct PostgresHubStore: HubStore {
     /// `runsPool: false` and runs it in its own service group.
     public var pool: any Service { client }
 
-    /// Opens the hub database at `location` (creating and migrating its tables if needed):
+    /// Opens the hub database at `location` (creating and migrating its tables if needed; a new
+    /// hub starts with `schema` as its version 1, an existing one goes by the newest schema it
+    /// holds, and with no `schema` the database must hold one already):
     /// `unavailable` when the server cannot be reached within the URL's connect timeout,
     /// `store_invalid` when the database holds something else.
     public static func open(
-        _ location: PostgresLocation, schema: Schema, wallClock: WallClock = .system, logger: Logger? = nil, runsPool: Bool = true
+        _ location: PostgresLocation, schema: Schema?, wallClock: WallClock = .system, logger: Logger? = nil, runsPool: Bool = true
     ) async throws -> PostgresHubStore {
         let logger = logger ?? Logger(label: "tributary-hub.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
         let (siteID, current) = try await PostgresMigrations.migrate(location, seed: schema, logger: logger)

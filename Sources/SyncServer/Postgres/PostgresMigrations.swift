@@ -185,7 +185,7 @@ enum PostgresMigrations {
     /// applied under an advisory lock (several hub processes may start at once), and returns
     /// the hub's site id, created with its first epoch on a new database, and its current
     /// schema: `seed` is stored as the first version of a hub that holds none yet.
-    static func migrate(_ location: PostgresLocation, seed: Schema, logger: Logger) async throws -> (site: SiteID, schema: Schema) {
+    static func migrate(_ location: PostgresLocation, seed: Schema?, logger: Logger) async throws -> (site: SiteID, schema: Schema) {
         let connection: PostgresConnection
         do {
             connection = try await PostgresConnection.connect(configuration: location.connectionConfiguration, id: 0, logger: logger)
@@ -229,14 +229,21 @@ enum PostgresMigrations {
                 try await tx.execute("INSERT INTO meta (key, value) VALUES ('site_id', \(fresh.hex)), ('log_epoch', \(HubEpoch.random()))")
                 site = fresh.hex
             }
-            let document = String(decoding: try JSONEncoder().encode(seed), as: UTF8.self)
-            try await tx.execute(
-                """
-                INSERT INTO schemas (version, name, document, applied)
-                SELECT \(seed.version), \(seed.name), \(document), \(Int64(WallClock.system.nowMillis()))
-                WHERE NOT EXISTS (SELECT 1 FROM schemas)
-                """)
-            let current = try await PostgresHubStore.schemaHistory(tx).last ?? seed
+            if let seed {
+                let document = String(decoding: try JSONEncoder().encode(seed), as: UTF8.self)
+                try await tx.execute(
+                    """
+                    INSERT INTO schemas (version, name, document, applied)
+                    SELECT \(seed.version), \(seed.name), \(document), \(Int64(WallClock.system.nowMillis()))
+                    WHERE NOT EXISTS (SELECT 1 FROM schemas)
+                    """)
+            }
+            guard let current = try await PostgresHubStore.schemaHistory(tx).last else {
+                try? await tx.execute("ROLLBACK")
+                throw SyncError(
+                    .storeInvalid,
+                    "the hub database \(location.database) holds no schema and none was given: create the hub with tributary-hub (or give the hub's configuration a schema)")
+            }
             try await tx.execute("COMMIT")
             guard let text = site, let id = SiteID(hex: text) else {
                 throw SyncError(.storeInvalid, "the hub database's site id is damaged")

@@ -1,3 +1,5 @@
+public import SyncModel
+
 /// The reports of the county view, by the name used on the command line and in
 /// `GET /v1/reports/NAME`.
 public enum HubReport: String, CaseIterable, Sendable, Codable {
@@ -29,6 +31,43 @@ public enum HubReport: String, CaseIterable, Sendable, Codable {
 
     /// The title in `language`.
     public func title(_ language: ReportLanguage) -> String { Labels.text("report.\(rawValue)", language) }
+
+    /// The record types the report reads: it is offered only on a hub whose schema has them all
+    /// (a hub on another schema still serves sync, the generic reports and the dashboard).
+    public var recordTypes: [String] {
+        switch self {
+        case .members: ["member"]
+        case .orders: ["serviceOrder"]
+        case .hours: ["volunteerHours"]
+        case .teamHours: ["volunteerHours", "volunteerTeam"]
+        case .balances: ["member", "volunteerHours"]
+        case .activities: ["activity"]
+        case .wishes: ["microWish"]
+        case .incidents: ["gridIncident"]
+        case .transfers: ["transfer", "member"]
+        case .partners: ["partnerUnit"]
+        case .sync: []
+        }
+    }
+
+    /// Whether the hub's `schema` has every type the report reads.
+    public func isAvailable(in schema: Schema) -> Bool {
+        recordTypes.allSatisfy { schema.types[$0] != nil }
+    }
+
+    /// The reports a hub on `schema` offers.
+    public static func available(in schema: Schema) -> [HubReport] {
+        allCases.filter { $0.isAvailable(in: schema) }
+    }
+
+    /// Throws 404 `not_found` when the hub's `schema` lacks a type the report reads.
+    public func checkAvailable(in schema: Schema) throws(SyncError) {
+        let missing = recordTypes.filter { schema.types[$0] == nil }
+        guard !missing.isEmpty else { return }
+        throw SyncError(
+            .notFound,
+            "the \(rawValue) report reads record type\(missing.count > 1 ? "s" : "") \(missing.joined(separator: ", ")), which the hub's schema \(schema.name)/\(schema.version) does not have; the counts and records reports work for every type")
+    }
 
     /// Whether `--from`/`--to` filter this report.
     public var usesDates: Bool {

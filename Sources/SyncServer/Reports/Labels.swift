@@ -24,10 +24,14 @@ public enum Labels {
         "report.transfers": ("在途组织关系接转", "Registration transfers in flight"),
         "report.partners": ("共建单位与双向评议", "Partner units and two-way rating"),
         "report.sync": ("工作站同步状态", "Station sync health"),
+        "report.counts": ("各组织记录数", "Records per unit"),
+        "report.records": ("记录明细", "Records"),
 
         // Columns.
         "col.unit": ("组织编号", "Unit id"),
         "col.name": ("名称", "Name"),
+        "col.records": ("记录数", "Records"),
+        "col.recordId": ("记录编号", "Record id"),
         "col.unitName": ("所属组织", "Unit name"),
         "col.kind": ("层级", "Level"),
         "col.depth": ("深度", "Depth"),
@@ -149,5 +153,11 @@ public enum Labels {
         "ui.never": ("从未", "never"),
         "ui.up": ("上级", "Up"),
         "ui.topBalances": ("时间银行余额前十名", "Top 10 time bank balances"),
+        "ui.recordsOfType": ("各类记录", "Records of any type"),
+        "ui.recordType": ("记录类型", "Record type"),
+        "ui.show": ("查看", "Show"),
+        "ui.shownRecords": ("显示前 %d 条，共 %d 条", "The first %d of %d records"),
+        "ui.downloadCSV": ("下载全部（CSV）", "Download all (CSV)"),
+        "ui.downloadJSON": ("下载全部（JSON）", "Download all (JSON)"),
     ]
 }

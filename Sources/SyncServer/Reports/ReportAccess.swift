@@ -78,6 +78,13 @@ struct ReportAccess: Sendable {
         return org
     }
 
+    /// Which personal fields `viewer` may read in a generic report: all for an admin, those of
+    /// the records it owns for a station (the scope rule, SPEC §10).
+    func personalAccess(_ viewer: ReportViewer) async throws -> PersonalAccess {
+        guard case .station(let station) = viewer else { return .all }
+        return .owner(try await store.scope(of: station.org))
+    }
+
     /// The 303 to the sign-in form that brings the browser back to `request`'s page after it.
     static func signInRedirect(_ request: Request) -> Response {
         Response(status: .seeOther, headers: [.location: signInLocation(next: request.uri.description)])

@@ -11,16 +11,21 @@ public struct ReportQuery: Hashable, Sendable {
     public var to: String?
     /// The language of headers and labels.
     public var language: ReportLanguage
-    /// The most rows a list report (balances, transfers, partners) returns; all when `nil`.
+    /// The most rows a list report (balances, transfers, partners, records) returns; all when `nil`.
     public var limit: Int?
+    /// The record type of a generic report (``TypeReport``: `counts`, `records`).
+    public var type: String?
 
     /// Creates a query; empty strings count as absent.
-    public init(org: String? = nil, from: String? = nil, to: String? = nil, language: ReportLanguage = .zh, limit: Int? = nil) {
+    public init(
+        org: String? = nil, from: String? = nil, to: String? = nil, language: ReportLanguage = .zh, limit: Int? = nil, type: String? = nil
+    ) {
         self.org = org?.isEmpty == true ? nil : org
         self.from = from?.isEmpty == true ? nil : from
         self.to = to?.isEmpty == true ? nil : to
         self.language = language
         self.limit = limit.map { max(0, $0) }
+        self.type = type?.isEmpty == true ? nil : type
     }
 
     /// Checks the dates: each a real `YYYY-MM-DD`, `from` not after `to` (400 `bad_request`).

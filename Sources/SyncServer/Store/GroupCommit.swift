@@ -37,6 +37,9 @@ actor GroupCommit<Answer: Sendable> {
         self.mapError = mapError
     }
 
+    /// How many pushes wait for the next group (tests watch it fill).
+    var waitingCount: Int { waiting.count }
+
     /// Runs `work` (of `size` changes) in the next group's transaction and returns its
     /// answer once that transaction has committed.
     func run(size: Int, _ work: @escaping Work) async throws -> Answer {

@@ -80,6 +80,12 @@ public protocol HubStore: Sendable {
     /// Computes a report over the hub's current records (deleted ones excluded).
     func report(_ report: HubReport, query: ReportQuery) async throws -> ReportTable
 
+    /// Every live (not deleted) record of `type`, in id order, with its merged state and its
+    /// place: what the generic reports (counts and the export of any type, SPEC §12) are built
+    /// from, in Swift over the org tree, so they work for types no code names. Empty for a type
+    /// the hub holds no record of.
+    func records(ofType type: String) async throws -> [HubRecord]
+
     /// Opens a dashboard session for whoever holds `token` (already authenticated) and returns
     /// its id, the cookie's value (32 random bytes in hex, stored only as its SHA-256). The
     /// token's sessions beyond its newest `maxPerToken` end.

@@ -42,16 +42,20 @@ extension SQLiteHubStore {
         }
     }
 
-    /// The field writes that make the hub's `orgUnit` record match `unit`.
+    /// The field writes that make the hub's record of `unit` match it: a record of the schema's
+    /// org unit type (county-work's `orgUnit`) with the fields that type has among `name`,
+    /// `kind`, `orgForm` and its parent field. None when the schema has no org unit type.
     private func orgUnitEdits(_ unit: HubOrgUnit, _ db: Database) throws -> [LocalEdit] {
-        let key = RecordKey(type: "orgUnit", id: unit.id)
+        let schema = self.schema
+        guard let unitType = schema.orgUnitType, let fields = schema.types[unitType]?.fields else { return [] }
+        let key = RecordKey(type: unitType, id: unit.id)
         let current = try replica.record(key, db)?.values ?? [:]
-        let wanted: [String: FieldValue] = [
-            "name": .string(unit.name), "kind": .string(unit.kind),
-            "parentId": unit.parentId.map(FieldValue.string) ?? .null, "orgForm": unit.orgForm.map(FieldValue.string) ?? .null,
+        var wanted: [String: FieldValue] = [
+            "name": .string(unit.name), "kind": .string(unit.kind), "orgForm": unit.orgForm.map(FieldValue.string) ?? .null,
         ]
+        if let parentField = schema.orgUnitParentField { wanted[parentField] = unit.parentId.map(FieldValue.string) ?? .null }
         var edits: [LocalEdit] = []
-        for (field, value) in wanted.sorted(by: { $0.key < $1.key }) where (current[field] ?? .null) != value {
+        for (field, value) in wanted.sorted(by: { $0.key < $1.key }) where fields[field] != nil && (current[field] ?? .null) != value {
             if value == .null && current[field] == nil { continue }
             edits.append(LocalEdit(key: FieldKey(type: key.type, id: key.id, field: field), scope: unit.id, value: value))
         }

@@ -44,7 +44,9 @@ extension SQLiteHubStore {
     /// Takes the newest schema stored, when another process (or `tributary-hub schema apply`)
     /// stored one since this store last looked: one indexed read per request.
     func refreshSchema(_ db: Database) throws {
-        guard let version = try Int.fetchOne(db, sql: "SELECT max(version) FROM schemas"), version != schema.version,
+        let held = schema
+        guard let newest = try Row.fetchOne(db, sql: "SELECT version, name FROM schemas ORDER BY version DESC LIMIT 1"),
+            newest[0] as Int != held.version || newest[1] as String != held.name,
             let current = try Self.schemaHistory(db).last
         else { return }
         replica.adopted(current)

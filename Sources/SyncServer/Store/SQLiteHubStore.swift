@@ -1,5 +1,6 @@
 public import SyncModel
 public import SyncStore
+import Foundation
 import GRDB
 
 /// The hub's store in one SQLite file (WAL, one writer): a ``ReplicaStore`` opened with the
@@ -33,6 +34,28 @@ public struct SQLiteHubStore: HubStore {
         try store.loadSchemas(seeding: readOnly || store.replica.unwritable != nil ? nil : schema)
         return store
     }
+
+    /// Opens the hub file at `path` like ``open(path:schema:wallClock:readOnly:)``; with no
+    /// `schema`, the file must hold one already (it goes by the newest it holds), else
+    /// `store_invalid` saying so.
+    public static func open(
+        path: String, schema: Schema?, wallClock: WallClock = .system, readOnly: Bool = false
+    ) throws(SyncError) -> SQLiteHubStore {
+        if let schema { return try open(path: path, schema: schema, wallClock: wallClock, readOnly: readOnly) }
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw SyncError(.notFound, "no hub database at \(path), and no schema to start a new one with: give the hub's configuration a schema")
+        }
+        let store = try open(path: path, schema: Self.unnamed, wallClock: wallClock, readOnly: true)
+        guard store.schema != Self.unnamed else {
+            throw SyncError(
+                .storeInvalid,
+                "the hub file \(path) holds no schema and none was given: create the hub with tributary-hub init (or give the hub's configuration a schema)")
+        }
+        return readOnly ? store : try open(path: path, schema: store.schema, wallClock: wallClock)
+    }
+
+    /// What a hub is opened with before it reads its own schema.
+    static let unnamed = try! Schema(name: "unnamed", version: 1, types: [:])
 
     /// Creates a hub store in memory (tests and tools).
     public static func inMemory(schema: Schema, wallClock: WallClock = .system) throws(SyncError) -> SQLiteHubStore {

@@ -25,6 +25,8 @@ struct ConflictsCommand: AsyncParsableCommand {
             Console.out("no conflicts")
         } else {
             var table = TextTable(header: ["RECORD", "FIELD", "KIND", "WINNER", "KEPT VERSION", "KEPT VALUE"])
+            // The record, its field and the versions are pasted into `resolve`: never cut.
+            table.wholeColumns = [0, 1, 3, 4]
             for conflict in conflicts {
                 table.rows.append([
                     "\(conflict.type) \(conflict.id)", conflict.element.map { "\(conflict.field)[\($0)]" } ?? conflict.field,

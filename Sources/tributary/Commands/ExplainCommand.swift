@@ -10,7 +10,8 @@ struct ExplainCommand: AsyncParsableCommand {
         discussion: """
             For each field: every write this replica holds (value, version, origin, bases), which are \
             heads, which one wins and the rule that decided (lww, forward, set, immutable, deleted), \
-            which are conflicts, and whether the hub acknowledged this station's writes.
+            which are conflicts, and whether the hub acknowledged this station's writes. Writes of other \
+            sites are named by the station that wrote them (as the hub last named them in a sync).
 
             Example:
               tributary explain meeting mt-2025-03 minutes
@@ -25,7 +26,8 @@ struct ExplainCommand: AsyncParsableCommand {
     var field: String?
 
     func run() async throws {
-        let view = ExplanationView(try station.openForReading().explain(type: record.type, id: record.id, field: field))
+        let replica = try station.openForReading()
+        let view = ExplanationView(try replica.explain(type: record.type, id: record.id, field: field), siteNames: try replica.siteNames())
         if output.json { try JSONOutput.print(view) } else { Console.out(view.text()) }
     }
 }

@@ -8,6 +8,8 @@ struct ExplanationView: Encodable {
         var position: Int64
         var version: Version
         var site: SiteID
+        /// Who writes as the site, when the hub named it (`GET /v1/sites`).
+        var siteName: String?
         var seq: UInt64
         var own: Bool
         var value: FieldValue
@@ -35,7 +37,7 @@ struct ExplanationView: Encodable {
     var deletion: String?
     var fields: [Field]
 
-    init(_ explanation: RecordExplanation) {
+    init(_ explanation: RecordExplanation, siteNames: [SiteID: String] = [:]) {
         type = explanation.key.type
         id = explanation.key.id
         deleted = explanation.isDeleted
@@ -47,7 +49,8 @@ struct ExplanationView: Encodable {
                 writes: field.writes.map { write in
                     let (sync, reason) = LogEntryView.describe(write.syncState)
                     return Write(
-                        position: write.position, version: write.version, site: write.origin.site, seq: write.origin.seq,
+                        position: write.position, version: write.version, site: write.origin.site,
+                        siteName: siteNames[write.origin.site], seq: write.origin.seq,
                         own: write.isOwn, value: write.value, bases: write.bases, head: write.isHead, role: write.role,
                         sync: sync, reason: reason)
                 },
@@ -65,9 +68,10 @@ struct ExplanationView: Encodable {
             lines.append("  why: \(field.rule)")
             var table = TextTable(header: ["  #", "VERSION", "ORIGIN", "VALUE", "BASES", "ROLE", "SYNC"])
             table.maxCellWidth = 36
+            table.wholeColumns = [1, 2]
             for write in field.writes {
                 table.rows.append([
-                    "  \(write.position)", write.version.text, write.own ? "this station #\(write.seq)" : "\(write.site.hex) #\(write.seq)",
+                    "  \(write.position)", write.version.text, write.own ? "this station #\(write.seq)" : "\(write.siteName.map { "\($0) (\(write.site.hex))" } ?? write.site.hex) #\(write.seq)",
                     write.value.description, write.bases.isEmpty ? "-" : write.bases.map(\.text).joined(separator: " "),
                     write.role.rawValue + (write.head ? " (head)" : ""),
                     write.reason.map { "refused: \($0.code.rawValue): \($0.message)" } ?? write.sync,

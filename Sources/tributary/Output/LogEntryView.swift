@@ -48,6 +48,7 @@ struct LogEntryView: Encodable {
 
     static func table(_ entries: [LogEntryView]) -> String {
         var table = TextTable(header: ["SEQ", "VERSION", "RECORD", "FIELD", "VALUE", "STATE"])
+        table.wholeColumns = [1, 2]
         for entry in entries {
             table.rows.append([
                 "\(entry.seq)", entry.version.text, "\(entry.type) \(entry.id)",

@@ -24,6 +24,7 @@ struct RecordView: Encodable {
     func text() -> String {
         var table = TextTable(header: ["FIELD", "VALUE", "VERSION"])
         table.maxCellWidth = 60
+        table.wholeColumns = [2]
         for name in fields.keys.sorted() {
             table.rows.append([name, ValueText.text(fields[name]), versions[name]?.text ?? ""])
         }
@@ -42,6 +43,7 @@ struct RecordView: Encodable {
         let sets = Set(views.flatMap(\.sets.keys)).sorted()
         var table = TextTable(header: ["ID"] + scalar + sets)
         table.maxCellWidth = 24
+        table.wholeColumns = [0]
         for view in views {
             table.rows.append(
                 [view.id + (view.deleted ? " (deleted)" : "")] + scalar.map { ValueText.text(view.fields[$0]) }

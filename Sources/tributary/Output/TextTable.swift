@@ -10,10 +10,15 @@ struct TextTable {
     var rows: [[String]] = []
     /// The widest a cell is shown; longer cells are cut with `…`.
     var maxCellWidth = 40
+    /// The columns (by index) shown whole, never cut: ids and versions people paste into
+    /// another command (`get`, `explain`, `resolve --keep`).
+    var wholeColumns: Set<Int> = []
 
     /// The table as lines of text.
     func render() -> String {
-        let cells = ([header] + rows).map { $0.map { Self.cut($0, to: maxCellWidth) } }
+        let cells = ([header] + rows).map { row in
+            row.enumerated().map { index, cell in Self.cut(cell, to: wholeColumns.contains(index) ? .max : maxCellWidth) }
+        }
         var widths = Array(repeating: 0, count: header.count)
         for row in cells {
             for (index, cell) in row.enumerated() where index < widths.count {
@@ -46,7 +51,7 @@ struct TextTable {
     /// escaped (``TerminalText``), cut to `limit` columns.
     static func cut(_ text: String, to limit: Int) -> String {
         let flat = TerminalText.escaped(text.replacingOccurrences(of: "\n", with: "⏎"))
-        guard width(of: flat) > limit else { return flat }
+        guard limit < .max, width(of: flat) > limit else { return flat }
         var result = ""
         var used = 0
         for character in flat {
