@@ -65,6 +65,8 @@ struct PostgresMultiHubTests {
         }
         a.kill9()
         sync.waitUntilExit()
+        // The kill came in the middle of the push: part of it acknowledged, not all
+        #expect(partial > 0 && partial < 16_000, "hub A was killed after \(partial) of 16,000 changes were acknowledged")
         try small.ok("sync")
         try county.ok("sync")
         // …then A comes back (same port, same database) and every station syncs again

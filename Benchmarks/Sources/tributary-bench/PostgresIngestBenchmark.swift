@@ -52,6 +52,7 @@ struct PostgresIngestBenchmark {
             HubClient(hub: hubs[index % hubs.count].url, token: station.token, schemaTag: setup.schemaTag)
         }
         let cpuBefore = hubs.map(\.cpuSeconds).reduce(0, +)
+        let postgresBefore = label == "sqlite" ? 0 : Self.postgresCPUSeconds()
         let began = ContinuousClock.now
         let refused = try await withThrowingTaskGroup(of: Int.self) { group in
             for (client, load) in zip(clients, loads) {
@@ -69,14 +70,14 @@ struct PostgresIngestBenchmark {
         }
         let seconds = (ContinuousClock.now - began).seconds
         let hubCPU = hubs.map(\.cpuSeconds).reduce(0, +) - cpuBefore
-        let postgresCPU = label == "sqlite" ? 0 : Self.postgresCPUSeconds()
+        let postgresCPU = label == "sqlite" ? 0 : Self.postgresCPUSeconds() - postgresBefore
         book.check("\(label) ×\(processes) ingest: no change refused", refused == 0)
         let name = label == "sqlite" ? "SQLite, one process" : "PostgreSQL, \(processes) process\(processes == 1 ? "" : "es")"
         book.add(
             "pgIngest.\(label)\(processes)", "Hub ingest end to end, \(name) (HTTP, gzip, 20 stations)", unit: "changes/s",
             value: Double(total) / seconds, target: label == "sqlite" ? nil : Figure.atLeast(50_000, aim: 100_000),
             detail: "\(total) changes into \(year.register.count) pre-filled live fields; hub CPU \(String(format: "%.1f", hubCPU)) s"
-                + (label == "sqlite" ? "" : ", PostgreSQL server CPU so far \(String(format: "%.1f", postgresCPU)) s")
+                + (label == "sqlite" ? "" : ", PostgreSQL server CPU \(String(format: "%.1f", postgresCPU)) s")
                 + " in \(String(format: "%.1f", seconds)) s wall")
     }
 
@@ -89,11 +90,12 @@ struct PostgresIngestBenchmark {
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw BenchError("psql could not create a database on \(url)") }
-        guard let path = url.range(of: "/", options: .backwards, range: url.range(of: "://")!.upperBound..<url.endIndex) else {
+        let base = url.prefix { $0 != "?" }
+        let query = url.dropFirst(base.count)
+        guard let scheme = base.range(of: "://"), let slash = base.range(of: "/", options: .backwards, range: scheme.upperBound..<base.endIndex) else {
             throw BenchError("no database name in \(url)")
         }
-        let query = url[path.upperBound...].drop { $0 != "?" }
-        return url[..<path.upperBound] + name + query
+        return base[..<slash.upperBound] + name + query
     }
 
     /// CPU seconds of every `postgres` process now running (the server's share of the machine).
