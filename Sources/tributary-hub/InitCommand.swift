@@ -13,6 +13,9 @@ struct InitCommand: AsyncParsableCommand {
             site id and log epoch. Refuses a file that exists. Every other command except `org import` and \
             `restore` needs the file to exist, so that one run in the wrong folder does not leave an empty hub.
 
+            With --db postgres://… it creates the hub's tables in that (existing, empty) database, and \
+            refuses one that already holds a hub's org tree or stations.
+
             Example:
               tributary-hub init --db /var/lib/tributary/hub.db
             """)
@@ -31,7 +34,17 @@ struct InitCommand: AsyncParsableCommand {
             throw SyncError(.storeInvalid, "\(hub.path) already exists; a hub is created once (see tributary-hub station list)")
         }
         let store = try await HubStoreOpener.open(hub, create: true)
-        let created = Created(path: hub.path, site: store.siteID.hex)
+        let database = try HubDatabase(hub.path)
+        if case .postgres = database {
+            let units = try await store.orgUnits().count, stations = try await store.stations().count
+            guard units == 0 && stations == 0 else {
+                throw SyncError(
+                    .storeInvalid,
+                    "\(database) already holds a hub (\(units) org unit(s), \(stations) station(s)); a hub is created once (see tributary-hub station list)")
+            }
+        }
+        // A URL's password is not repeated.
+        let created = Created(path: database.description, site: store.siteID.hex)
         if output.json { return try output.printJSON(created) }
         Console.out("created the hub \(created.path) (site \(created.site)); next: tributary-hub org import FILE")
     }

@@ -55,6 +55,22 @@ struct PostgresCommandTests {
         #expect(try Self.ok(["epoch", "show", "--db", url]) != renewed)
     }
 
+    @Test(.enabled(if: PostgresTestServer.shouldRun, "needs PostgreSQL: \(PostgresTestServer.unavailableReason ?? "")"))
+    func initCreatesTheTablesOnceAndShowsNoPassword() throws {
+        // Given an empty database, named with a password in the URL
+        let url = try PostgresTestServer.require().newDatabase("init").replacingOccurrences(of: "postgres@", with: "postgres:pw-not-shown@")
+
+        // When the hub is created there, given an org tree, and created again
+        let created = try Self.ok(["init", "--db", url])
+        _ = try Self.ok(["org", "import", CLIRunner.root.appendingPathComponent("Protocol/examples/sample-county.csv").path, "--db", url])
+        let again = try CLIRunner.runTool(name: "tributary-hub", args: ["init", "--db", url])
+
+        // Then the first says so without the password, and the second is refused
+        #expect(created.hasPrefix("created the hub postgres://postgres:") && !created.contains("pw-not-shown"), "\(created)")
+        #expect(again.status == 1 && again.stderr.hasPrefix("error: store_invalid: "), "\(again.stderr)")
+        #expect(!again.stderr.contains("pw-not-shown"))
+    }
+
     /// Runs `tributary-hub ARGS…`, expecting exit 0; returns its stdout.
     static func ok(_ args: [String]) throws -> String {
         let result = try CLIRunner.runTool(name: "tributary-hub", args: args)

@@ -15,7 +15,7 @@ public import Foundation
 public final class PostgresTestServer: Sendable {
     /// The cluster's directory (holds the socket `.s.PGSQL.<port>`).
     public let directory: String
-    /// The TCP port on 127.0.0.1 (also the socket's number).
+    /// The port (the socket's number; the cluster this type starts also listens on it on 127.0.0.1).
     public let port: Int
     /// The PostgreSQL binaries' directory.
     public let binaries: String
@@ -59,17 +59,6 @@ public final class PostgresTestServer: Sendable {
     /// The URL of database `name` over the unix socket.
     public func url(_ name: String) -> String {
         "postgres://postgres@localhost:\(port)/\(name)?host=\(directory)"
-    }
-
-    /// The URL of database `name` over TCP on 127.0.0.1.
-    public func tcpURL(_ name: String) -> String {
-        "postgres://postgres@127.0.0.1:\(port)/\(name)"
-    }
-
-    /// Stops the cluster abruptly and starts it again (a PostgreSQL restart).
-    public func restart() throws {
-        try Self.run(binaries + "/pg_ctl", ["-D", directory + "/data", "-m", "immediate", "-w", "stop"], asPostgres: true)
-        try Self.run(binaries + "/pg_ctl", ["-D", directory + "/data", "-l", directory + "/server.log", "-w", "start"], asPostgres: true)
     }
 
     private init(directory: String, port: Int, binaries: String) {
