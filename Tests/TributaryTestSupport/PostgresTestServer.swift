@@ -72,6 +72,36 @@ public final class PostgresTestServer: Sendable {
         if let directory = environment["TRIBUTARY_TEST_POSTGRES_DIR"], let port = environment["TRIBUTARY_TEST_POSTGRES_PORT"].flatMap(Int.init) {
             return started(directory: directory, port: port)
         }
+        let result = startCluster()
+        if case .success(let server) = result {
+            stopAtExit = server
+            atexit {
+                PostgresTestServer.stopAtExit?.stop()
+            }
+        }
+        return result
+    }
+
+    /// A cluster of the caller's own (a test that restarts its server): stop it with ``stop()``.
+    public static func startPrivate() throws -> PostgresTestServer {
+        try startCluster().get()
+    }
+
+    /// Stops the cluster at once and removes its files.
+    public func stop() {
+        try? Self.run(binaries + "/pg_ctl", ["-D", directory + "/data", "-m", "immediate", "-w", "stop"], asPostgres: true)
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Stops the cluster abruptly (`-m immediate`: what a crash or a power cut leaves) and starts
+    /// it again on the same socket and port.
+    public func restart() throws {
+        try Self.run(binaries + "/pg_ctl", ["-D", directory + "/data", "-m", "immediate", "-w", "stop"], asPostgres: true)
+        try Self.run(binaries + "/pg_ctl", ["-D", directory + "/data", "-l", directory + "/server.log", "-w", "-t", "60", "start"], asPostgres: true)
+    }
+
+    /// initdb and pg_ctl start in a new temp dir.
+    private static func startCluster() -> Result<PostgresTestServer, PostgresTestServerError> {
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql"))?.sorted(by: >) ?? []
         guard let version = versions.first(where: { FileManager.default.isExecutableFile(atPath: "/usr/lib/postgresql/\($0)/bin/initdb") }) else {
             return .failure(PostgresTestServerError(reason: "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb; Debian: apt-get install postgresql)"))
@@ -85,16 +115,14 @@ public final class PostgresTestServer: Sendable {
             }
             let port = try FreePort.find()
             try run(binaries + "/initdb", ["-D", directory + "/data", "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C", "-N"], asPostgres: true)
-            let options = "-k \(directory) -p \(port) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 -c shared_buffers=64MB"
-            try run(binaries + "/pg_ctl", ["-D", directory + "/data", "-l", directory + "/server.log", "-o", options, "-w", "-t", "60", "start"], asPostgres: true)
-            let server = PostgresTestServer(directory: directory, port: port, binaries: binaries)
-            stopAtExit = server
-            atexit {
-                guard let server = PostgresTestServer.stopAtExit else { return }
-                try? PostgresTestServer.run(server.binaries + "/pg_ctl", ["-D", server.directory + "/data", "-m", "immediate", "-w", "stop"], asPostgres: true)
-                try? FileManager.default.removeItem(atPath: server.directory)
-            }
-            return .success(server)
+            // In postgresql.conf (not on pg_ctl's command line), so that a restart keeps them.
+            let settings = "unix_socket_directories = '\(directory)'\nport = \(port)\nlisten_addresses = '127.0.0.1'\nfsync = off\nmax_connections = 200\nshared_buffers = 64MB\n"
+            let conf = FileHandle(forWritingAtPath: directory + "/data/postgresql.conf")
+            conf?.seekToEndOfFile()
+            conf?.write(Data(settings.utf8))
+            try conf?.close()
+            try run(binaries + "/pg_ctl", ["-D", directory + "/data", "-l", directory + "/server.log", "-w", "-t", "60", "start"], asPostgres: true)
+            return .success(PostgresTestServer(directory: directory, port: port, binaries: binaries))
         } catch {
             try? FileManager.default.removeItem(atPath: directory)
             return .failure(PostgresTestServerError(reason: "a PostgreSQL test cluster could not start: \(error)"))

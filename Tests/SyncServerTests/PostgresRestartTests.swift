@@ -1,0 +1,50 @@
+import CountyWork
+import Foundation
+import SyncModel
+import SyncServer
+import SyncStore
+import Testing
+import TributaryTestSupport
+
+/// A PostgreSQL server that restarts under a running hub (`pg_ctl stop -m immediate`, as a
+/// crash leaves it): requests meanwhile are `unavailable` — never another error — and the hub
+/// goes on once the server is back, with everything it acknowledged before (SPEC §10 "Storage").
+@Suite(.enabled(if: PostgresTestServer.shouldRun, "needs PostgreSQL: \(PostgresTestServer.unavailableReason ?? "")"))
+struct PostgresRestartTests {
+    @Test func aServerRestartIsUnavailableThenTheHubGoesOn() async throws {
+        // Given a hub store on a cluster of this test's own, with a station that pushed a member
+        let server = try PostgresTestServer.startPrivate()
+        defer { server.stop() }
+        let store = try await PostgresHubStore.open(
+            try PostgresLocation(url: try server.newDatabase("restart")), schema: try CountyWorkSchema.load(), wallClock: .fixed(HubFixture.wallMillis))
+        defer { Task { await store.close() } }
+        _ = try await store.importOrgUnits([HubOrgUnit(id: "yc", name: "永春县", kind: "county")])
+        let (registered, _) = try await store.addStation(name: "county", org: "yc")
+        let replica = try ReplicaStore.inMemory(schema: try CountyWorkSchema.load(), wallClock: .fixed(HubFixture.wallMillis - 60_000))
+        try replica.writeLocal(memberEdits("m-1", unit: "yc"))
+        try replica.writeLocal(memberEdits("m-2", unit: "yc"))
+        let changes = try replica.outbox()
+        let context = ValidationContext(wallMillis: HubFixture.wallMillis)
+        _ = try await store.push(Array(changes[..<3]), from: registered, context: context)
+
+        // When the server restarts
+        try server.restart()
+
+        // Then each request either works or is unavailable, until the pool has reconnected
+        var outcomes: [String] = []
+        var pushed: PushResponse?
+        for _ in 0..<10 where pushed == nil {
+            do {
+                let station = try #require(try await store.stations().first)
+                pushed = try await store.push(changes, from: station, context: context)
+            } catch let error as SyncError {
+                outcomes.append(error.code.rawValue)
+            }
+        }
+        #expect(outcomes.allSatisfy { $0 == SyncErrorCode.unavailable.rawValue }, "\(outcomes)")
+        // And the push after the restart takes the rest, the first three being held already
+        let answer = try #require(pushed, "the hub never came back: \(outcomes)")
+        #expect(answer.applied == 3 && answer.duplicates == 3 && answer.acked == changes.last!.seq, "\(answer)")
+        #expect(try await store.log(after: 0, limit: 100).entries.filter { $0.change.type == "member" }.count == 6)
+    }
+}
