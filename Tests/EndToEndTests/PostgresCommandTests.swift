@@ -28,42 +28,58 @@ struct PostgresCommandTests {
     }
 
     @Test(.enabled(if: PostgresTestServer.shouldRun, "needs PostgreSQL: \(PostgresTestServer.unavailableReason ?? "")"))
-    func backupAndRestoreRenewTheEpoch() throws {
+    func backupAndRestoreRenewTheEpoch() async throws {
+        // The tools are waited for off the concurrency pool; checked here.
+        let seen = try await CLIRunner.offPool { try Self.backupAndRestore() }
+        #expect(seen.restored.contains("new epoch"))
+        #expect(seen.digestAfter == seen.digestBefore)
+        #expect(seen.stationsAfter.contains("桃城镇") && !seen.stationsAfter.contains("五里街镇"))
+        #expect(!seen.epochAfter.isEmpty && seen.epochAfter != seen.epochBefore)
+        #expect(seen.epochRenewed != seen.epochAfter)
+    }
+
+    struct BackupObserved: Sendable {
+        var restored = "", digestBefore = "", digestAfter = "", stationsAfter = "", epochBefore = "", epochAfter = "", epochRenewed = ""
+    }
+
+    static func backupAndRestore() throws -> BackupObserved {
+        var seen = BackupObserved()
         // Given a hub on PostgreSQL with the sample county and a station
         let directory = TemporaryDirectory("pg-backup")
         let url = try PostgresTestServer.require().newDatabase("backup")
         let hub = try HubProcess(database: url, logPath: directory.path("hub.log"))
         _ = try hub.addStation(org: "yc-t01", name: "桃城镇")
-        let epoch = try Self.ok(["epoch", "show", "--db", url])
-        let digest = try Self.ok(["digest", "--db", url])
+        seen.epochBefore = try Self.ok(["epoch", "show", "--db", url])
+        seen.digestBefore = try Self.ok(["digest", "--db", url])
 
         // When it is backed up (pg_dump), a station is added, and the backup restored (pg_restore)
         let dump = directory.path("hub.dump")
         _ = try Self.ok(["backup", "--out", dump, "--db", url])
         _ = try hub.addStation(org: "yc-t02", name: "五里街镇")
-        let restored = try Self.ok(["restore", "--from", dump, "--db", url])
+        seen.restored = try Self.ok(["restore", "--from", dump, "--db", url])
 
-        // Then the database holds what the backup held, under a new epoch
-        #expect(restored.contains("new epoch"))
-        #expect(try Self.ok(["digest", "--db", url]) == digest)
-        #expect(try Self.ok(["station", "list", "--db", url]).contains("桃城镇"))
-        #expect(try !Self.ok(["station", "list", "--db", url]).contains("五里街镇"))
-        let renewed = try Self.ok(["epoch", "show", "--db", url])
-        #expect(!renewed.isEmpty && renewed != epoch)
-        // And `epoch renew` (after a restore by other means) gives yet another
+        // Then the database holds what the backup held, under a new epoch; and `epoch renew`
+        // (after a restore by other means) gives yet another
+        seen.digestAfter = try Self.ok(["digest", "--db", url])
+        seen.stationsAfter = try Self.ok(["station", "list", "--db", url])
+        seen.epochAfter = try Self.ok(["epoch", "show", "--db", url])
         _ = try Self.ok(["epoch", "renew", "--db", url])
-        #expect(try Self.ok(["epoch", "show", "--db", url]) != renewed)
+        seen.epochRenewed = try Self.ok(["epoch", "show", "--db", url])
+        return seen
     }
 
     @Test(.enabled(if: PostgresTestServer.shouldRun, "needs PostgreSQL: \(PostgresTestServer.unavailableReason ?? "")"))
-    func initCreatesTheTablesOnceAndShowsNoPassword() throws {
+    func initCreatesTheTablesOnceAndShowsNoPassword() async throws {
         // Given an empty database, named with a password in the URL
-        let url = try PostgresTestServer.require().newDatabase("init").replacingOccurrences(of: "postgres@", with: "postgres:pw-not-shown@")
+        let url = try await PostgresTestServer.require().newDatabaseOffPool("init")
+            .replacingOccurrences(of: "postgres@", with: "postgres:pw-not-shown@")
 
         // When the hub is created there, given an org tree, and created again
-        let created = try Self.ok(["init", "--db", url])
-        _ = try Self.ok(["org", "import", CLIRunner.root.appendingPathComponent("Protocol/examples/sample-county.csv").path, "--db", url])
-        let again = try CLIRunner.runTool(name: "tributary-hub", args: ["init", "--db", url])
+        let (created, again) = try await CLIRunner.offPool {
+            let created = try Self.ok(["init", "--db", url])
+            _ = try Self.ok(["org", "import", CLIRunner.root.appendingPathComponent("Protocol/examples/sample-county.csv").path, "--db", url])
+            return (created, try CLIRunner.runTool(name: "tributary-hub", args: ["init", "--db", url]))
+        }
 
         // Then the first says so without the password, and the second is refused
         #expect(created.hasPrefix("created the hub postgres://postgres:") && !created.contains("pw-not-shown"), "\(created)")

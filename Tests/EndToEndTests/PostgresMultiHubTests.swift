@@ -11,7 +11,37 @@ import CountyWork
 @Suite("Several hub processes on PostgreSQL", .serialized,
     .enabled(if: PostgresTestServer.shouldRun, "needs PostgreSQL: \(PostgresTestServer.unavailableReason ?? "")"))
 struct PostgresMultiHubTests {
+    /// What the scenario observed, checked on the test's task.
+    struct Observed: Sendable {
+        var partial = 0
+        var acked: [String: Int] = [:]
+        var log: ToolResult?
+        var digests: [String: (local: String, hub: String)] = [:]
+        var digestStatus: Int32 = 0
+        var member = ""
+    }
+
     @Test func aHubKilledMidPushLosesNothingAndAppliesNothingTwice() async throws {
+        // The processes are driven and waited for off the concurrency pool (in-process hubs of
+        // other tests run on it meanwhile); the expectations are checked here.
+        let seen = try await CLIRunner.offPool { try Self.scenario() }
+        #expect(seen.partial > 0 && seen.partial < 16_000, "hub A was killed after \(seen.partial) of 16,000 changes were acknowledged")
+        #expect(seen.acked["big"] == 16_000 && seen.acked["small"] == 3, "\(seen.acked) (partial \(seen.partial))")
+        let log = try #require(seen.log)
+        try HubProcess.check(log)
+        let entries = (try log.jsonObject()["entries"] as? [[String: Any]]) ?? []
+        let origins = Set(entries.map { "\($0["site"] ?? "")/\($0["seq"] ?? "")" })
+        #expect(origins.count == entries.count, "a change was logged twice")
+        #expect(entries.filter { ($0["type"] as? String) == "member" }.count == 16_000 + 3)
+        for (name, digests) in seen.digests {
+            #expect(digests.local == digests.hub, "\(name)")
+        }
+        #expect(seen.digestStatus == 0)
+        #expect(seen.member.contains("成员3999"))
+    }
+
+    static func scenario() throws -> Observed {
+        var seen = Observed()
         // Given: three hub processes on one database and three stations, each syncing
         // through a process of its own
         let dir = TemporaryDirectory("pg-multi")
@@ -65,8 +95,7 @@ struct PostgresMultiHubTests {
         }
         a.kill9()
         sync.waitUntilExit()
-        // The kill came in the middle of the push: part of it acknowledged, not all
-        #expect(partial > 0 && partial < 16_000, "hub A was killed after \(partial) of 16,000 changes were acknowledged")
+        seen.partial = partial
         try small.ok("sync")
         try county.ok("sync")
         // …then A comes back (same port, same database) and every station syncs again
@@ -79,20 +108,11 @@ struct PostgresMultiHubTests {
 
         // Then: the hub holds every change exactly once, and every replica equals the hub's
         // view of it, whichever process answers
-        let acked = try b.ackedByStation()
-        #expect(acked["big"] == 16_000 && acked["small"] == 3, "\(acked) (partial \(partial))")
-        let log = try CLIRunner.runTool(name: "tributary-hub", args: ["log", "--db", url, "--json", "--limit", "100000"])
-        try HubProcess.check(log)
-        let entries = (try log.jsonObject()["entries"] as? [[String: Any]]) ?? []
-        let origins = Set(entries.map { "\($0["site"] ?? "")/\($0["seq"] ?? "")" })
-        #expect(origins.count == entries.count, "a change was logged twice")
-        #expect(entries.filter { ($0["type"] as? String) == "member" }.count == 16_000 + 3)
-        for station in [big, small, county] {
-            let digests = try station.digests()
-            #expect(digests.local == digests.hub, "\(station.name)")
-        }
-        let viaA = try CLIRunner.runTool(name: "tributary-hub", args: ["digest", "--db", url])
-        #expect(viaA.status == 0)
-        #expect(try county.ok("get", "member", "m-3999").contains("成员3999"))
+        seen.acked = try b.ackedByStation()
+        seen.log = try CLIRunner.runTool(name: "tributary-hub", args: ["log", "--db", url, "--json", "--limit", "100000"])
+        for station in [big, small, county] { seen.digests[station.name] = try station.digests() }
+        seen.digestStatus = try CLIRunner.runTool(name: "tributary-hub", args: ["digest", "--db", url]).status
+        seen.member = try county.ok("get", "member", "m-3999")
+        return seen
     }
 }

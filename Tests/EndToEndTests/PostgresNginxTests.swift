@@ -10,9 +10,32 @@ import TributaryTestSupport
     .enabled(if: PostgresTestServer.shouldRun && NginxFront.shouldRun,
         "needs PostgreSQL and nginx: \(PostgresTestServer.unavailableReason ?? "") \(NginxFront.missing ?? "")"))
 struct PostgresNginxTests {
-    @Test func stationsSyncThroughNginxAndThreeProcesses() throws {
-        // Given three processes on one database, started as the README says, behind nginx
+    /// What the scenario observed, checked on the test's task.
+    struct Observed: Sendable {
+        var check: ToolResult?
+        var member = ""
+        var digests: [String: (local: String, hub: String)] = [:]
+        var acked: Int?
+    }
+
+    @Test func stationsSyncThroughNginxAndThreeProcesses() async throws {
         if let missing = NginxFront.missing { Issue.record("CI=true but \(missing)"); return }
+        // The processes are driven and waited for off the concurrency pool; checked here.
+        let seen = try await CLIRunner.offPool { try Self.scenario() }
+        let check = try #require(seen.check)
+        #expect(check.status == 0, "\(check.stderr)")
+        // Then both hold the correction and agree with the hub, whichever process answered
+        #expect(seen.member.contains("林秀英同志"))
+        #expect(seen.digests.count == 2)
+        for (name, digests) in seen.digests {
+            #expect(digests.local == digests.hub, "\(name)")
+        }
+        #expect(seen.acked == 3)
+    }
+
+    static func scenario() throws -> Observed {
+        var seen = Observed()
+        // Given three processes on one database, started as the README says, behind nginx
         let directory = TemporaryDirectory("pg-nginx")
         let url = try PostgresTestServer.require().newDatabase("nginx")
         var hubs = [try HubProcess(database: url, logPath: directory.path("hub1.log"))]
@@ -27,8 +50,7 @@ struct PostgresNginxTests {
         let nginx = try NginxFront(
             file: NginxFront.shippedUpstream, hubPorts: [8081: hubs[0].port, 8082: hubs[1].port, 8083: hubs[2].port], certificates: certificates,
             directory: directory)
-        let check = try nginx.check()
-        #expect(check.status == 0, "\(check.stderr)")
+        seen.check = try nginx.check()
         try nginx.start()
         defer { nginx.stop() }
 
@@ -46,13 +68,9 @@ struct PostgresNginxTests {
             try county.ok("sync")
             try township.ok("sync")
         }
-
-        // Then both hold the correction and agree with the hub, whichever process answered
-        #expect(try township.ok("get", "member", "m-1").contains("林秀英同志"))
-        for station in [township, county] {
-            let digests = try station.digests()
-            #expect(digests.local == digests.hub, "\(station.name)")
-        }
-        #expect(try hubs[2].ackedByStation()["桃城镇"] == 3)
+        seen.member = try township.ok("get", "member", "m-1")
+        for station in [township, county] { seen.digests[station.name] = try station.digests() }
+        seen.acked = try hubs[2].ackedByStation()["桃城镇"]
+        return seen
     }
 }

@@ -27,7 +27,7 @@ import TributaryTestSupport
 
         init(_ kind: HubStoreKind) async throws {
             self.kind = kind
-            postgres = kind == .postgres ? try PostgresLocation(url: try PostgresTestServer.require().newDatabase("sessions")) : nil
+            postgres = kind == .postgres ? try PostgresLocation(url: try await PostgresTestServer.require().newDatabaseOffPool("sessions")) : nil
             let store = try await Self.open(directory, postgres, clock)
             _ = try await store.importOrgUnits([
                 HubOrgUnit(id: "yc", name: "永春县", kind: "county"),

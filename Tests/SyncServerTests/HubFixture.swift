@@ -113,7 +113,7 @@ struct HubFixture {
             _ = try SQLiteHubStore.restore(from: backup, to: path)
             return try SQLiteHubStore.open(path: path, schema: schema, wallClock: .fixed(Self.wallMillis))
         case .postgres:
-            let location = try PostgresLocation(url: try PostgresTestServer.require().newDatabase("restored"))
+            let location = try PostgresLocation(url: try await PostgresTestServer.require().newDatabaseOffPool("restored"))
             _ = try await PostgresHubStore.restore(from: backup, to: location, schema: schema)
             return try await PostgresHubStore.open(location, schema: schema, wallClock: .fixed(Self.wallMillis))
         }

@@ -29,7 +29,7 @@ enum HubStoreKind: String, Sendable, CaseIterable, CustomTestStringConvertible {
         case .sqlite:
             return try SQLiteHubStore.open(path: directory.path("hub.db"), schema: schema, wallClock: wallClock)
         case .postgres:
-            let url = try PostgresTestServer.require().newDatabase()
+            let url = try await PostgresTestServer.require().newDatabaseOffPool()
             return try await PostgresHubStore.open(try PostgresLocation(url: url), schema: schema, wallClock: wallClock)
         }
     }

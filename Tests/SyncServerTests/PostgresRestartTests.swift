@@ -13,10 +13,10 @@ import TributaryTestSupport
 struct PostgresRestartTests {
     @Test func aServerRestartIsUnavailableThenTheHubGoesOn() async throws {
         // Given a hub store on a cluster of this test's own, with a station that pushed a member
-        let server = try PostgresTestServer.startPrivate()
+        let server = try await PostgresTestServer.offPool { try PostgresTestServer.startPrivate() }
         defer { server.stop() }
         let store = try await PostgresHubStore.open(
-            try PostgresLocation(url: try server.newDatabase("restart")), schema: try CountyWorkSchema.load(), wallClock: .fixed(HubFixture.wallMillis))
+            try PostgresLocation(url: try await server.newDatabaseOffPool("restart")), schema: try CountyWorkSchema.load(), wallClock: .fixed(HubFixture.wallMillis))
         defer { Task { await store.close() } }
         _ = try await store.importOrgUnits([HubOrgUnit(id: "yc", name: "永春县", kind: "county")])
         let (registered, _) = try await store.addStation(name: "county", org: "yc")
@@ -28,7 +28,7 @@ struct PostgresRestartTests {
         _ = try await store.push(Array(changes[..<3]), from: registered, context: context)
 
         // When the server restarts
-        try server.restart()
+        try await PostgresTestServer.offPool { try server.restart() }
 
         // Then each request either works or is unavailable, until the pool has reconnected
         var outcomes: [String] = []

@@ -46,6 +46,19 @@ public final class PostgresTestServer: Sendable {
         try started.get()
     }
 
+    /// ``newDatabase(_:)`` on a thread of its own: `createdb` is waited for off the concurrency
+    /// pool, whose few threads run the in-process hubs of other tests meanwhile.
+    public func newDatabaseOffPool(_ prefix: String = "t") async throws -> String {
+        try await Self.offPool { try self.newDatabase(prefix) }
+    }
+
+    /// Runs blocking `work` (spawning and waiting for processes) on a thread of its own.
+    public static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try work() }) }.start()
+        }
+    }
+
     /// A fresh, empty database; returns its URL (over the unix socket).
     public func newDatabase(_ prefix: String = "t") throws -> String {
         let name = Self.lock.withLock { () -> String in
