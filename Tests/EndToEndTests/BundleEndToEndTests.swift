@@ -5,7 +5,7 @@ import TributaryTestSupport
 /// The real `tributary` and `tributary-hub` executables: a station with no link syncs through
 /// bundle files; the hub is backed up while it serves, restored from the older copy, and the
 /// station puts back what the hub lost.
-@Suite("Bundles, backup and restore (processes)", .serialized)
+@Suite("Bundles, backup and restore (processes)", .serialized, .ownThreads)
 struct BundleEndToEndTests {
     static func hubTool(_ args: String...) throws -> ToolResult {
         try CLIRunner.runTool(name: "tributary-hub", args: args)

@@ -5,7 +5,7 @@ import TributaryTestSupport
 /// The command-line rough edges of issue 16, through the real executables: the hub's change
 /// feed, whole `log --json` entries, negative `resolve` values, `digest --hub` naming what
 /// differs, `sync` exit statuses, `init --hub` bootstrapping.
-@Suite("CLI rough edges (processes)", .serialized)
+@Suite("CLI rough edges (processes)", .serialized, .ownThreads)
 struct CLIRoughEdgesTests {
     /// A hub with the sample county and stations, each initialised (and so bootstrapped).
     struct County {

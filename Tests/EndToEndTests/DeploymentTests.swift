@@ -8,7 +8,7 @@ import TributaryTestSupport
 /// tokens do not lock out the others. nginx is a child process with its own files in a temp
 /// dir; `.ci/run` installs `nginx-light`, `openssl` and `curl` (the tests fail under CI=true
 /// without them, and are skipped elsewhere).
-@Suite("Deployment files behind a real nginx", .serialized, .enabled(if: NginxFront.shouldRun, "\(NginxFront.missing ?? "")"))
+@Suite("Deployment files behind a real nginx", .serialized, .enabled(if: NginxFront.shouldRun, "\(NginxFront.missing ?? "")"), .ownThreads)
 struct DeploymentTests {
     static let deploy = CLIRunner.root.appendingPathComponent("Scripts/deploy")
 

@@ -5,7 +5,7 @@ import TributaryTestSupport
 /// The shipped systemd unit (Scripts/deploy/tributary-hub.service) is hardened: it rates 2.5 or
 /// better with `systemd-analyze security` where systemd-analyze exists, and carries the settings
 /// that keep personal data private whatever systemd's version.
-@Suite struct DeploymentUnitTests {
+@Suite(.ownThreads) struct DeploymentUnitTests {
     static let unit = CLIRunner.root.appendingPathComponent("Scripts/deploy/tributary-hub.service").path
 
     @Test("the unit keeps files private, runs unprivileged and leaves only its state directory writable")

@@ -4,7 +4,7 @@ import TributaryTestSupport
 
 /// Real `tributary-hub serve` and `tributary` processes with their files on a small tmpfs that
 /// fills up or turns read-only (SPEC §16).
-@Suite("Disk faults end to end (processes)", .serialized)
+@Suite("Disk faults end to end (processes)", .serialized, .ownThreads)
 struct DiskFaultEndToEndTests {
     /// JSON Lines for `tributary import`: `count` members of `unit` from `start`.
     static func members(_ start: Int, _ count: Int, unit: String = "yc-t01-c01") -> String {

@@ -8,7 +8,7 @@ import Glibc
 /// The real executables on files that are not what they seem (SPEC §16 "File kinds and format
 /// versions"): `init --force` replaces only a station replica and keeps a copy, each program
 /// refuses the other's files, empty, newer and damaged files, and writes nothing into them.
-@Suite("File kinds end to end (processes)")
+@Suite("File kinds end to end (processes)", .ownThreads)
 struct FileKindEndToEndTests {
     let directory = TemporaryDirectory("e2e-files")
 

@@ -5,7 +5,7 @@ import TributaryTestSupport
 /// `--help` of every command of both executables, found by walking their SUBCOMMANDS lists:
 /// each has an example, and no discussion is wrapped twice (hard-wrapped in the source, then
 /// wrapped again by ArgumentParser, which leaves a stub line followed by the rest of the sentence).
-@Suite("Help texts")
+@Suite("Help texts", .ownThreads)
 struct HelpTextTests {
     /// The screen width the help is rendered for (ArgumentParser's default off a terminal).
     static let columns = "80"

@@ -5,7 +5,7 @@ import TributaryTestSupport
 
 /// Operating a hub: versions, strict settings, the serve lock against a restore, commands run
 /// where there is no hub, and the modes of the files the hub creates.
-@Suite("Hub operations (processes)")
+@Suite("Hub operations (processes)", .ownThreads)
 struct HubOperationsTests {
     @Test("both binaries print the one version string", arguments: ["tributary", "tributary-hub"])
     func version(_ tool: String) throws {

@@ -4,7 +4,7 @@ import TributaryTestSupport
 
 /// `tributary-hub serve` refuses settings it cannot run with, in one clear line, before it
 /// opens anything.
-@Suite struct HubServeOptionsTests {
+@Suite(.ownThreads) struct HubServeOptionsTests {
     @Test(arguments: [
         (["--max-concurrent-syncs", "0"], "error: bad_request: --max-concurrent-syncs is at least 1"),
         (["--rate-burst", "0"], "error: bad_request: --rate-burst and --failed-auth-burst are at least 1"),

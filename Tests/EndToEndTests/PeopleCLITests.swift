@@ -5,7 +5,7 @@ import TributaryTestSupport
 /// The station CLI for people (issue 20): ids people paste into other commands are shown whole
 /// by `list` and `conflicts`, and `explain` names the stations that wrote, as the hub named
 /// them in a sync (`GET /v1/sites`).
-@Suite("CLI for people (processes)", .serialized)
+@Suite("CLI for people (processes)", .serialized, .ownThreads)
 struct PeopleCLITests {
     /// Longer than the 24 columns `list` used to cut an id to.
     static let id = "member-2025-yc-t01-c01-0000000000000001"

@@ -10,7 +10,7 @@ import Glibc
 ///
 /// Root ignores file permissions, and CI runs as root: there the executables run as `nobody`
 /// through `setpriv` (util-linux), so the permissions apply as they do for a clerk's account.
-@Suite("Read-only files end to end (processes)", .serialized)
+@Suite("Read-only files end to end (processes)", .serialized, .ownThreads)
 struct ReadOnlyFileEndToEndTests {
     /// How the tools are run unprivileged here, or why they cannot be.
     static let runner: Result<Unprivileged, CLIRunner.Failure> = Unprivileged.make()

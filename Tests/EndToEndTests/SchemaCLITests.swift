@@ -4,7 +4,7 @@ import TributaryTestSupport
 
 /// `tributary schema`, `tributary-hub schema show|check` and `put`'s warnings, through the real
 /// executables.
-@Suite("schema on the command line")
+@Suite("schema on the command line", .ownThreads)
 struct SchemaCLITests {
     let directory = TemporaryDirectory("schema-cli")
     var db: String { directory.path("station.db") }

@@ -3,7 +3,7 @@ import Testing
 import TributaryTestSupport
 
 /// The `tributary` executable, run as a subprocess on a replica in a temp directory.
-@Suite("tributary command line")
+@Suite("tributary command line", .ownThreads)
 struct StationCLITests {
     let directory = TemporaryDirectory("cli")
     var db: String { directory.path("station.db") }

@@ -5,7 +5,7 @@ import TributaryTestSupport
 /// Real `tributary-hub serve` and real `tributary` processes on loopback: stations with
 /// overlapping and disjoint scopes edit offline, sync in random orders, and end up agreeing
 /// with the hub — same digests, same conflicts, nothing lost.
-@Suite("Sync end to end (processes)", .serialized)
+@Suite("Sync end to end (processes)", .serialized, .ownThreads)
 struct SyncEndToEndTests {
     /// Five stations: two devices of township yc-t01, its community yc-t01-c01, township
     /// yc-t02, and the county office.

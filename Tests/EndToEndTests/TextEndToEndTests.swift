@@ -6,7 +6,7 @@ import TributaryTestSupport
 /// Text people actually have, and text stations write to attack whoever reads it, through the
 /// real executables: JSON Lines and org tree files from Windows and spreadsheets, names with
 /// terminal escapes and bidirectional overrides.
-@Suite("Files and text end to end (processes)")
+@Suite("Files and text end to end (processes)", .ownThreads)
 struct TextEndToEndTests {
     let directory = TemporaryDirectory("e2e-text")
 

@@ -4,7 +4,7 @@ import TributaryTestSupport
 
 /// `tributary-hub report counts|records --type T` through the real executable, for a type the
 /// binary has never heard of: county-work/2's `teaHouseMeeting`, known only after `schema apply`.
-@Suite("generic reports on the command line")
+@Suite("generic reports on the command line", .ownThreads)
 struct TypeReportCLITests {
     let directory = TemporaryDirectory("type-report-cli")
     static let example = CLIRunner.root.appendingPathComponent("Protocol/examples/county-work-2.json").path

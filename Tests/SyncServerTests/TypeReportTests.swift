@@ -34,7 +34,7 @@ import TributaryTestSupport
     init() async throws {
         fixture = try await HubFixture()
         let two = try JSONDecoder().decode(
-            Schema.self, from: Data(contentsOf: ScreenshotPrerequisites.root.appendingPathComponent("Protocol/examples/county-work-2.json")))
+            Schema.self, from: Data(contentsOf: URL(fileURLWithPath: GoldenVectors.directory).deletingLastPathComponent().appendingPathComponent("examples/county-work-2.json")))
         _ = try await fixture.store.applySchema(two)
         _ = try await fixture.store.applySchema(try Self.version3(after: two))
         adminToken = try await fixture.store.addAdminToken(name: "admin").token

@@ -8,7 +8,7 @@ import TributaryTestSupport
 /// script measured no wider than the viewport. Runs when `chromium` is on PATH (`.ci/run`
 /// installs Debian's `chromium`) and the executables are built (`swift build --build-tests`
 /// builds them); under `CI=true` it always runs, so a missing browser fails it.
-@Suite(.enabled(if: ScreenshotPrerequisites.shouldRun, "needs chromium on PATH and the built executables (swift build)"))
+@Suite(.enabled(if: ScreenshotPrerequisites.shouldRun, "needs chromium on PATH and the built executables (swift build)"), .ownThreads)
 struct DashboardScreenshotTests {
     @Test func screenshotOfTheLiveDashboard() throws {
         try run()
@@ -61,7 +61,7 @@ extension DashboardScreenshotTests {
         process.environment = environment
         let errors = Pipe()
         process.standardError = errors
-        process.standardOutput = Pipe()
+        process.standardOutput = FileHandle.nullDevice  // (an unread pipe would stall the script once full)
         // When it runs (it checks the page's HTML for the charts, sync table and links itself)
         try process.run()
         let log = errors.fileHandleForReading.readDataToEndOfFile()
