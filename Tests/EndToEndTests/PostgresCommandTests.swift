@@ -5,7 +5,7 @@ import TributaryTestSupport
 /// `tributary-hub` commands on a `postgres://` database: an unreachable server or a malformed
 /// URL is one line on stderr (the password never shown), and backup/restore go through
 /// pg_dump/pg_restore and give the database a new log epoch (SPEC §14).
-@Suite("tributary-hub on PostgreSQL", .serialized)
+@Suite("tributary-hub on PostgreSQL", .serialized, .ownThreads)
 struct PostgresCommandTests {
     @Test func anUnreachableServerIsOneLineWithoutThePassword() throws {
         // Given a URL whose server does not listen (port 1 on loopback)

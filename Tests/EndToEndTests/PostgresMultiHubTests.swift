@@ -8,7 +8,7 @@ import CountyWork
 /// Three real `tributary-hub serve` processes on one PostgreSQL database, stations pushing and
 /// pulling through different processes, one process killed with -9 in the middle of a large
 /// push: nothing is lost, nothing applied twice, every digest equal.
-@Suite("Several hub processes on PostgreSQL", .serialized,
+@Suite("Several hub processes on PostgreSQL", .serialized, .ownThreads,
     .enabled(if: PostgresTestServer.shouldRun, "needs PostgreSQL: \(PostgresTestServer.unavailableReason ?? "")"))
 struct PostgresMultiHubTests {
     /// What the scenario observed, checked on the test's task.

@@ -6,7 +6,7 @@ import TributaryTestSupport
 /// processes on one PostgreSQL database, as Scripts/deploy/README.md §7 sets them up: stations
 /// sync through nginx over TLS wherever it sends each request, a dashboard session opened
 /// through one process works through the others, and every digest ends equal.
-@Suite("Three hub processes behind the shipped nginx upstream", .serialized,
+@Suite("Three hub processes behind the shipped nginx upstream", .serialized, .ownThreads,
     .enabled(if: PostgresTestServer.shouldRun && NginxFront.shouldRun,
         "needs PostgreSQL and nginx: \(PostgresTestServer.unavailableReason ?? "") \(NginxFront.missing ?? "")"))
 struct PostgresNginxTests {
