@@ -25,7 +25,7 @@ import TributaryTestSupport
         // Given t1 revoked after pushing half its changes
         let fixture = try await HubFixture(kind)
         let id = try #require(fixture.stationIDs["t1"])
-        try await fixture.application().test(.live) { client in
+        try await fixture.application().test(.router) { client in
             var hub = fixture
             let changes = try await Self.halfPushed(hub, client)
             _ = try await hub.store.revokeStation(id: id)
@@ -58,7 +58,7 @@ import TributaryTestSupport
         // Given t1 revoked after pushing half its changes, and a new station added for its replica
         let fixture = try await HubFixture(kind)
         let id = try #require(fixture.stationIDs["t1"])
-        try await fixture.application().test(.live) { client in
+        try await fixture.application().test(.router) { client in
             var hub = fixture
             let changes = try await Self.halfPushed(hub, client)
             _ = try await hub.store.revokeStation(id: id)
