@@ -40,15 +40,7 @@ extension PostgresHubStore {
             return (admin, station)
         }
         guard let found else { return nil }
-        if let admin = found.admin {
-            guard !admin.revoked else { throw SyncError(.tokenRevoked, "admin token \(admin.id) was revoked") }
-            return .admin(id: admin.id)
-        }
-        if let station = found.station {
-            guard !station.revoked else { throw SyncError(.tokenRevoked, "station \(station.id)'s token was revoked") }
-            return .station(station)
-        }
-        throw SyncError(.unauthorized, "the token this session was opened with is no longer known to the hub")
+        return try ReportViewer.ofSession(admin: found.admin, station: found.station)
     }
 
     public func closeSession(id: String) async throws {
