@@ -8,18 +8,19 @@ extension Meta {
     package static let schemaDocument = Meta(key: "schema_document")
 }
 
-/// The schema a ``ReplicaStore`` checks changes against, shared by every copy of the store,
-/// so that a schema the replica takes mid-sync is the one its next page is applied with.
-final class SchemaBox: Sendable {
+/// The schema a store checks changes against, shared by every copy of the store, so that a
+/// schema taken mid-sync (a replica) or applied by an operator (a hub) is the one the next
+/// write is checked with.
+package final class SchemaBox: Sendable {
     private let current: Mutex<Schema>
 
-    init(_ schema: Schema) {
+    package init(_ schema: Schema) {
         current = Mutex(schema)
     }
 
-    var schema: Schema { current.withLock { $0 } }
+    package var schema: Schema { current.withLock { $0 } }
 
-    func set(_ schema: Schema) {
+    package func set(_ schema: Schema) {
         current.withLock { $0 = schema }
     }
 }

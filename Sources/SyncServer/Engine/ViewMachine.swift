@@ -102,6 +102,14 @@ public struct ViewMachine: Sendable {
         return .loadStates(visible)
     }
 
+    /// Takes the states: a digest hands them to `sink` batch by batch and keeps none, a page
+    /// keeps them.
+    public mutating func loaded(_ states: [SnapshotRecord], digestSink sink: ([SnapshotRecord]) throws -> Void) rethrows -> Step {
+        guard isDigest else { return loaded(states) }
+        try sink(states)
+        return loaded([])
+    }
+
     /// Takes the states; a page that holds fewer records than asked (some had no field
     /// state) reads on from where it stopped.
     public mutating func loaded(_ states: [SnapshotRecord]) -> Step {

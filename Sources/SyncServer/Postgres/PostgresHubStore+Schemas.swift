@@ -1,7 +1,7 @@
 public import SyncModel
 import Foundation
 import PostgresNIO
-import Synchronization
+import SyncStore
 
 extension PostgresHubStore {
     public func schemas() async throws -> [Schema] {
@@ -51,20 +51,5 @@ extension PostgresHubStore {
             }
             return schema
         }
-    }
-}
-
-/// The schema a PostgreSQL store checks changes against, shared by every copy of the store.
-final class PostgresSchemaBox: Sendable {
-    private let current: Mutex<Schema>
-
-    init(_ schema: Schema) {
-        current = Mutex(schema)
-    }
-
-    var schema: Schema { current.withLock { $0 } }
-
-    func set(_ schema: Schema) {
-        current.withLock { $0 = schema }
     }
 }

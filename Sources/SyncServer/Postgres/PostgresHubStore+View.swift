@@ -51,12 +51,7 @@ extension PostgresHubStore {
             case .rows(let after, let batch): step = machine.read(try await rows(after: after, batch: batch, tx), tree: tree)
             case .loadStates(let records):
                 let states = try await Self.states(of: Dictionary(records, uniquingKeysWith: { a, _ in a }), schema: schema, tx)
-                if machine.isDigest {
-                    sink(states)
-                    step = machine.loaded([])
-                } else {
-                    step = machine.loaded(states)
-                }
+                step = machine.loaded(states, digestSink: sink)
             case .done(let view): return view
             }
         }

@@ -3,6 +3,7 @@ import Foundation
 public import Logging
 public import ServiceLifecycle
 import PostgresNIO
+import SyncStore
 
 /// The hub's store in a PostgreSQL database, shared by any number of stateless
 /// `tributary-hub` processes (SPEC §10 "Storage").
@@ -25,7 +26,7 @@ public struct PostgresHubStore: HubStore {
     public let location: PostgresLocation
     /// The current schema, as this process last read it (``currentSchema()`` reads it again).
     public var schema: Schema { schemaBox.schema }
-    let schemaBox: PostgresSchemaBox
+    let schemaBox: SchemaBox
     public let siteID: SiteID
     /// The wall clock, for contact times and answer clocks.
     let wallClock: WallClock
@@ -59,7 +60,7 @@ public struct PostgresHubStore: HubStore {
         running: RunningClient?
     ) {
         self.location = location
-        self.schemaBox = PostgresSchemaBox(schema)
+        self.schemaBox = SchemaBox(schema)
         self.siteID = siteID
         self.wallClock = wallClock
         self.client = client

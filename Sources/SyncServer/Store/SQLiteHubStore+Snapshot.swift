@@ -48,12 +48,7 @@ extension SQLiteHubStore {
             case .rows(let after, let batch): step = machine.read(try rows(after: after, batch: batch, db), tree: tree)
             case .loadStates(let records):
                 let states = try self.states(of: Dictionary(records, uniquingKeysWith: { a, _ in a }), db)
-                if machine.isDigest {
-                    sink(states)
-                    step = machine.loaded([])
-                } else {
-                    step = machine.loaded(states)
-                }
+                step = machine.loaded(states, digestSink: sink)
             case .done(let view): return view
             }
         }
