@@ -83,6 +83,21 @@ enum PostgresErrors {
         return state == "40001" || state == "40P01"
     }
 
+    /// Whether `error` ended the connection (or the server is ending it): its transaction is
+    /// rolled back by the server, and nothing more may be sent on it — a statement written to
+    /// a connection the server has just closed can wait for an answer that never comes
+    /// (postgres-nio 1.33; found by the PostgreSQL soak).
+    static func isConnectionLost(_ error: any Error) -> Bool {
+        guard let psql = error as? PSQLError else { return false }
+        switch psql.code {
+        case .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed, .uncleanShutdown: return true
+        default: break
+        }
+        if let severity = psql.serverInfo?[.severity], severity == "FATAL" || severity == "PANIC" { return true }
+        guard let state = psql.serverInfo?[.sqlState] else { return false }
+        return state.hasPrefix("08") || state.hasPrefix("57P")
+    }
+
     /// The SQLSTATE of a server error.
     static func sqlState(_ error: any Error) -> String? {
         (error as? PSQLError)?.serverInfo?[.sqlState]
