@@ -9,8 +9,11 @@ public struct ViewMachine: Sendable {
         /// Read where the log stands (``PullMachine/Begin``).
         case begin
         /// Read up to `batch` record rows after `after` (from the first when `nil`) in (type, id)
-        /// order, with their places.
-        case rows(after: RecordKey?, batch: Int)
+        /// order, with their places. When `within` is given, the store may read only rows whose
+        /// scope or second scope is one of those units (every row the station can see is one
+        /// of them; the machine keeps exactly the visible rows either way), so that a view costs
+        /// its own size rather than the hub's.
+        case rows(after: RecordKey?, batch: Int, within: Set<String>?)
         /// Read the hub's state of these records as the visibility says (records without any
         /// field state are left out).
         case loadStates([(RecordKey, Visibility)])
@@ -47,6 +50,8 @@ public struct ViewMachine: Sendable {
     private let after: RecordKey?
     private let tokenCursor: Int64?
     private var begin: PullMachine.Begin?
+    /// The units whose records the station can see (`nil`: every unit, or no station).
+    private var units: Set<String>?
     private var visible: [(RecordKey, Visibility)] = []
     private var next: RecordKey?
     private var records: [SnapshotRecord] = []
@@ -80,7 +85,11 @@ public struct ViewMachine: Sendable {
             throw SyncError(.badCursor, "the snapshot page token was not issued by this hub; start the snapshot again")
         }
         self.begin = begin
-        return .rows(after: after, batch: Self.batch)
+        if let scope = scope(begin.tree) {
+            let units = scope.subtree.union(scope.ancestors)
+            self.units = units.count < begin.tree.parents.count ? units : nil
+        }
+        return .rows(after: after, batch: Self.batch, within: units)
     }
 
     /// Whether this reads the whole view for a digest: its states are asked for batch by
@@ -98,7 +107,7 @@ public struct ViewMachine: Sendable {
             if visible.count >= limit - records.count { return .loadStates(visible) }
         }
         if rows.count < Self.batch { next = nil }
-        guard next == nil || isDigest else { return .rows(after: next, batch: Self.batch) }
+        guard next == nil || isDigest else { return .rows(after: next, batch: Self.batch, within: units) }
         return .loadStates(visible)
     }
 
@@ -115,7 +124,7 @@ public struct ViewMachine: Sendable {
     public mutating func loaded(_ states: [SnapshotRecord]) -> Step {
         records += states
         visible.removeAll()
-        if let next, records.count < limit { return .rows(after: next, batch: Self.batch) }
+        if let next, records.count < limit { return .rows(after: next, batch: Self.batch, within: units) }
         return .done(View(records: records, next: next, begin: begin!))
     }
 }

@@ -48,7 +48,7 @@ extension PostgresHubStore {
                 let begin = try await Self.begin(tx)
                 tree = begin.tree
                 step = try machine.begun(begin)
-            case .rows(let after, let batch): step = machine.read(try await rows(after: after, batch: batch, tx), tree: tree)
+            case .rows(let after, let batch, let units): step = machine.read(try await rows(after: after, batch: batch, within: units, tx), tree: tree)
             case .loadStates(let records):
                 let states = try await Self.states(of: Dictionary(records, uniquingKeysWith: { a, _ in a }), schema: schema, tx)
                 step = machine.loaded(states, digestSink: sink)
@@ -57,13 +57,20 @@ extension PostgresHubStore {
         }
     }
 
-    /// Up to `batch` record rows after `after`, in (type, id) order, with their places.
-    static func rows(after: RecordKey?, batch: Int, _ tx: PostgresTransaction) async throws -> [ViewMachine.Row] {
+    /// Up to `batch` record rows after `after`, in (type, id) order, with their places; with
+    /// `units`, only rows placed in one of them (one statement that walks the key order inside
+    /// the server instead of a round trip per thousand rows of the whole hub).
+    static func rows(after: RecordKey?, batch: Int, within units: Set<String>?, _ tx: PostgresTransaction) async throws -> [ViewMachine.Row] {
+        let start = after ?? RecordKey(type: "", id: "")
         let query: PostgresQuery
-        if let after {
-            query = "SELECT type, rid, scope, scope2 FROM records WHERE (type, rid) > (\(after.type), \(after.id)) ORDER BY type, rid LIMIT \(Int64(batch))"
+        if let units {
+            let list = units.sorted()
+            query = """
+                SELECT type, rid, scope, scope2 FROM records WHERE (type, rid) > (\(start.type), \(start.id))
+                AND (scope = ANY(\(list)) OR scope2 = ANY(\(list))) ORDER BY type, rid LIMIT \(Int64(batch))
+                """
         } else {
-            query = "SELECT type, rid, scope, scope2 FROM records ORDER BY type, rid LIMIT \(Int64(batch))"
+            query = "SELECT type, rid, scope, scope2 FROM records WHERE (type, rid) > (\(start.type), \(start.id)) ORDER BY type, rid LIMIT \(Int64(batch))"
         }
         return try await tx.rows(query).map { row in
             let (type, rid, scope, scope2) = try row.decode((String, String, String, String?).self)

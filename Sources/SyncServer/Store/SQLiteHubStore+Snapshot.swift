@@ -45,7 +45,9 @@ extension SQLiteHubStore {
                 let begin = try self.begin(db)
                 tree = begin.tree
                 step = try machine.begun(begin)
-            case .rows(let after, let batch): step = machine.read(try rows(after: after, batch: batch, db), tree: tree)
+            // One process reads its own file: walking every row in key order costs little, so
+            // the view's units are not used to narrow the read.
+            case .rows(let after, let batch, _): step = machine.read(try rows(after: after, batch: batch, db), tree: tree)
             case .loadStates(let records):
                 let states = try self.states(of: Dictionary(records, uniquingKeysWith: { a, _ in a }), db)
                 step = machine.loaded(states, digestSink: sink)
