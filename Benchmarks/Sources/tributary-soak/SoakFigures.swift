@@ -15,6 +15,9 @@ struct SoakFigures: Codable, Sendable {
     var hubKillsByProcess: [Int] = []
     /// How many times the PostgreSQL server restarted under the running hubs.
     var postgresRestarts = 0
+    /// How many times a station's proxy was pointed at another hub process before a sync (a
+    /// draw of 1 in 3 lands on the same one).
+    var syncsMovedToAnotherProcess = 0
     var stationKillsDuringSync = 0
     var stationKillsDuringWrite = 0
     var faultsByKind: [String: Int] = [:]
@@ -57,7 +60,7 @@ struct SoakFigures: Codable, Sendable {
             "soak: seed \(seed), \(stations) stations, \(hubProcesses) hub process\(hubProcesses == 1 ? "" : "es") on \(store), \(String(format: "%.0f", elapsedSeconds)) s",
             "kills survived:   \(killsSurvived) (hub \(hubKills)\(hubProcesses > 1 ? " [\(hubKillsByProcess.map(String.init).joined(separator: "+"))]" : ""), station during sync \(stationKillsDuringSync), during a write \(stationKillsDuringWrite)\(store == "postgres" ? ", PostgreSQL restarts \(postgresRestarts)" : ""); asked for \(killsRequested))",
             "faults injected:  \(faultsInjected) (\(list(faultsByKind)))",
-            "syncs:            \(list(syncOutcomes))",
+            "syncs:            \(list(syncOutcomes))\(hubProcesses > 1 ? "; hub process redrawn before \(syncsMovedToAnotherProcess)" : "")",
             "writes:           \(writesAcknowledged) acknowledged (\(list(writesByKind))); \(writesKilled) killed mid-write",
             "refused locally:  \(list(refusedAtStation))",
             "changes written:  \(changesWritten) (hub log \(hubLogRows) rows; refused by the hub \(refusedByHub); open conflicts \(openConflicts))",

@@ -56,6 +56,7 @@ struct SoakRun: Sendable {
         var syncOutcomes: [String: Int] = [:]
         var killsDuringSync = 0
         var killsDuringWrite = 0
+        var upstreamSwitches = 0
         var problems: [String] = []
     }
 
@@ -99,7 +100,7 @@ struct SoakRun: Sendable {
             }
             for proxy in proxies { proxy.isEnabled = false }
             let result = try await soak(
-                hubs: hubs, cluster: cluster, tools: tools, proxies: proxies, orgs: orgs, tokens: tokens, county: county,
+                hubs: hubs, hubURLs: hubURLs, cluster: cluster, tools: tools, proxies: proxies, orgs: orgs, tokens: tokens, county: county,
                 townships: townships, figures: figures, started: started, deadline: deadline)
             await cluster?.stop()
             return result
@@ -112,7 +113,7 @@ struct SoakRun: Sendable {
     }
 
     private func soak(
-        hubs: [HubNode], cluster: SoakPostgres?, tools: Tools, proxies: [FlakyProxy], orgs: [(org: String, township: String?)], tokens: [String], county: County,
+        hubs: [HubNode], hubURLs: [URL], cluster: SoakPostgres?, tools: Tools, proxies: [FlakyProxy], orgs: [(org: String, township: String?)], tokens: [String], county: County,
         townships: [String], figures: SoakFigures, started: ContinuousClock.Instant, deadline: ContinuousClock.Instant
     ) async throws -> SoakFigures {
         var figures = figures
@@ -161,7 +162,7 @@ struct SoakRun: Sendable {
                     let workload = Workload(
                         station: node.index, township: node.township, county: county, townships: townships,
                         seed: options.seed &+ 1_000 &* UInt64(node.index + 1))
-                    group.addTask { try await self.stationLoop(node, workload: workload, flags: flags) }
+                    group.addTask { try await self.stationLoop(node, workload: workload, hubs: hubURLs, flags: flags) }
                 }
                 group.addTask {
                     try await self.chaos(hubs: hubs, cluster: cluster, nodes: stations, flags: flags, until: chaosEnd)
@@ -201,6 +202,7 @@ struct SoakRun: Sendable {
                 figures.syncOutcomes.merge(tally.syncOutcomes, uniquingKeysWith: +)
                 figures.stationKillsDuringSync += tally.killsDuringSync
                 figures.stationKillsDuringWrite += tally.killsDuringWrite
+                figures.syncsMovedToAnotherProcess += tally.upstreamSwitches
                 figures.problems += tally.problems
             }
             figures.writesAcknowledged = figures.writesByKind.values.reduce(0, +)
@@ -268,8 +270,9 @@ struct SoakRun: Sendable {
     }
 
     /// One station's work until the chaos loop says stop: random writes and syncs, its
-    /// process killed when a kill is pending for it.
-    private func stationLoop(_ node: StationNode, workload: Workload, flags: Flags) async throws -> Tally {
+    /// process killed when a kill is pending for it. With several hub processes, a sync now
+    /// and then goes to another one (as a load balancer may send it).
+    private func stationLoop(_ node: StationNode, workload: Workload, hubs: [URL], flags: Flags) async throws -> Tally {
         var workload = workload
         var tally = Tally()
         var random = SeededRandom(seed: options.seed &+ 77 &* UInt64(node.index + 1))
@@ -285,6 +288,10 @@ struct SoakRun: Sendable {
             }
             // Most kills land in a sync: that is where a half-done exchange can hurt.
             if killing ? random.chance(0.75) : offline == 0 && random.chance(0.3) {
+                if hubs.count > 1 && random.chance(0.25) {
+                    node.proxy.upstream = hubs[Int(random.next() % UInt64(hubs.count))]
+                    tally.upstreamSwitches += 1
+                }
                 let (exit, killed) = try await node.run(
                     ["sync", "--json", "--timeout", "5"], killAfter: killing ? Int(random.next() % 900) : nil)
                 if killed {
