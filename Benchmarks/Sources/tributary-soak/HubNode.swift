@@ -47,6 +47,7 @@ actor HubNode {
         if let process {
             guard process.hasEnded else { return }
             // Not killed by the soak: the hub died by itself.
+            SoakCleanup.remove(process)
             let exit = await process.wait()
             crashes.append("\(name) exited by itself with status \(exit.status): \(exit.stderr.suffix(300))")
             self.process = nil
@@ -59,6 +60,7 @@ actor HubNode {
                 if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("listening on ") }) {
                     port = Int(line.split(separator: ":").last ?? "") ?? port
                     process = started
+                    SoakCleanup.add(started) { started.kill9() }
                     return
                 }
                 if started.hasEnded { break }
@@ -75,6 +77,7 @@ actor HubNode {
     func kill9() async -> Bool {
         guard let process else { return false }
         self.process = nil
+        SoakCleanup.remove(process)
         let delivered = process.kill9()
         let exit = await process.wait()
         if delivered && exit.killedBySignal { kills += 1 }
@@ -85,6 +88,7 @@ actor HubNode {
     func stop() async {
         guard let process else { return }
         self.process = nil
+        SoakCleanup.remove(process)
         process.terminate()
         _ = await process.wait()
     }

@@ -60,8 +60,10 @@ struct SoakCommand: AsyncParsableCommand {
             ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         let work = URL(fileURLWithPath: workDir ?? NSTemporaryDirectory()).appendingPathComponent(workDir == nil ? "tributary-soak-\(seed)-\(getpid())" : "")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        SoakCleanup.installSignalHandlers()
         let store = postgres ? "\(hubProcesses) hub processes on PostgreSQL" : "one hub on SQLite"
-        print("soak: seed \(seed), \(stations) stations, \(store), \(kills) kills, at most \(Int(seconds)) s; work in \(work.path)")
+        // Unbuffered, so that it shows even when the run is cut short.
+        FileHandle.standardOutput.write(Data("soak: seed \(seed), \(stations) stations, \(store), \(kills) kills, at most \(Int(seconds)) s; work in \(work.path)\n".utf8))
         var options = SoakRun.Options(
             kills: kills, seconds: seconds, seed: seed, stations: stations, faultRate: faultRate, binDirectory: bin,
             workDirectory: work, countyCSV: county ?? root.appendingPathComponent("Protocol/examples/sample-county.csv").path)

@@ -26,11 +26,13 @@ final class SoakPostgres: Sendable {
         } catch {
             throw SoakFailure("no PostgreSQL cluster for --postgres: \(error)")
         }
+        SoakCleanup.add(server) { server.stop() }
         do {
             let url = try await server.newDatabaseOffPool("soak")
             let name = URLComponents(string: url)?.path.split(separator: "/").first.map(String.init) ?? ""
             return SoakPostgres(server: server, url: url, name: name, scratch: scratch)
         } catch {
+            SoakCleanup.remove(server)
             server.stop()
             throw error
         }
@@ -43,6 +45,7 @@ final class SoakPostgres: Sendable {
 
     /// Stops the server at once and removes its files.
     func stop() async {
+        SoakCleanup.remove(server)
         _ = try? await PostgresTestServer.offPool { self.server.stop() }
     }
 

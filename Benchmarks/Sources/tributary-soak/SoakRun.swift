@@ -177,7 +177,23 @@ struct SoakRun: Sendable {
             // Clean link, hubs up, three rounds of sync for everyone, then the digests.
             for proxy in proxies { proxy.isEnabled = false }
             for hub in hubs { try await hub.start() }
-            for _ in 0..<3 { for node in nodes { _ = try await node.settle() } }
+            for _ in 0..<3 {
+                for node in nodes {
+                    do {
+                        _ = try await node.settle()
+                    } catch where hubs.count > 1 {
+                        // A hub process that no longer answers this station is a failure of the run;
+                        // say what was seen, restart every process and go on, so that the checks
+                        // still say whether anything was lost.
+                        figures.problems.append("\(error)\(await Self.diagnosis(of: node, hubs: hubURLs, cluster: cluster))")
+                        for hub in hubs {
+                            _ = await hub.kill9()
+                            try await hub.start()
+                        }
+                        _ = try await node.settle()
+                    }
+                }
+            }
             for node in nodes {
                 let (digest, _) = try await node.run(["digest", "--hub", "--json"])
                 let object = (try? digest.json()) as? [String: Any]
@@ -231,7 +247,8 @@ struct SoakRun: Sendable {
         hubs: [HubNode], cluster: SoakPostgres?, nodes: [StationNode], flags: Flags, until end: ContinuousClock.Instant
     ) async throws {
         var random = SeededRandom(seed: options.seed ^ 0x5EED)
-        let window = Self.seconds(end - ContinuousClock.now)
+        let begin = ContinuousClock.now
+        let window = Self.seconds(end - begin)
         let interval = max(0.05, window * 0.85 / Double(max(1, options.kills)))
         let hubKills = options.kills < 2 || options.hubKillShare <= 0
             ? 0 : max(1, Int((Double(options.kills) * options.hubKillShare).rounded()))
@@ -247,8 +264,10 @@ struct SoakRun: Sendable {
             let landed = hubsKilled + flags.stationKills.load(ordering: .relaxed) + restarts
             if landed >= options.kills { return }
             try await Task.sleep(for: .seconds(interval * Double.random(in: 0.5...1.5, using: &random)))
+            // Server restarts are spread evenly over the kills, or over the time when kills are slow to land.
+            let share = Double(restarts + 1) / Double(options.postgresRestarts + 1)
             if let cluster, restarts < options.postgresRestarts,
-                landed >= options.kills * (restarts + 1) / (options.postgresRestarts + 1)
+                Double(landed) >= Double(options.kills) * share || ContinuousClock.now >= begin + .seconds(window * share)
             {
                 // The server goes away under hubs and stations in mid-sync, and comes back.
                 try await cluster.restart(mode: restarts % 2 == 0 ? "immediate" : "fast")
@@ -333,6 +352,26 @@ struct SoakRun: Sendable {
             }
         }
         return tally
+    }
+
+    /// Why a station cannot settle, when there are several hub processes: whether a sync
+    /// through each other process works, and what the database's sessions are doing.
+    private static func diagnosis(of node: StationNode, hubs: [URL], cluster: SoakPostgres?) async -> String {
+        guard let cluster, hubs.count > 1 else { return "" }
+        var lines: [String] = []
+        let stuck = node.proxy.upstream
+        for hub in hubs where hub != stuck {
+            node.proxy.upstream = hub
+            let exit = try? await node.run(["sync", "--json", "--timeout", "20"]).exit
+            lines.append("a sync through \(hub.absoluteString) exits \(exit.map { String($0.status) } ?? "?") \(exit?.firstErrorLine ?? "")")
+        }
+        node.proxy.upstream = stuck
+        let sessions = try? await cluster.queryJSON("""
+            SELECT coalesce(json_agg(json_build_array(pid, state, wait_event_type, wait_event, (now() - query_start)::text,
+                left(query, 160))), '[]') FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+            """)
+        for session in sessions ?? [] { lines.append("session \(session)") }
+        return "\n" + lines.joined(separator: "\n")
     }
 
     /// The error code of a failed command (`error: CODE: message` on stderr).
