@@ -63,12 +63,13 @@ struct LogFacts: Sendable {
     }
 
     /// The PostgreSQL hub's `log` and `hub_refusals`, read through `psql` as one JSON array each
-    /// (64-bit columns as text; a value as its jsonb type and its text).
+    /// (64-bit columns as text; a value — canonical JSON, in a `jsonb` or `text` column — as its
+    /// JSON type and its text).
     static func postgres(_ cluster: SoakPostgres) async throws -> LogFacts {
         var facts = LogFacts()
         let rows = try await cluster.queryJSON("""
             SELECT coalesce(json_agg(json_build_array(site::text, seq::text, hlc::text, type, rid, field, elem,
-                jsonb_typeof(value), value #>> '{}')), '[]') FROM log
+                jsonb_typeof(value::jsonb), value::jsonb #>> '{}')), '[]') FROM log
             """)
         for case let row as [Any] in rows {
             guard row.count == 9, let site = Int64(row[0] as? String ?? ""), let seq = Int64(row[1] as? String ?? ""),
