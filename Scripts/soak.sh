@@ -6,6 +6,9 @@
 # applied twice. Builds release first.
 #
 #   Scripts/soak.sh                  ≥100 kills, 6 stations, at most 9 minutes
+#   Scripts/soak.sh --postgres       the same against three hub processes on one PostgreSQL
+#                                    database (a throw-away cluster of the driver's own, restarted
+#                                    once mid-run; needs Debian's postgresql)
 #   Scripts/soak.sh --quick          16 kills, at most 80 seconds (what the test suite runs)
 #   Scripts/soak.sh --seed 42 …      any other argument goes to tributary-soak (see --help)
 set -euo pipefail

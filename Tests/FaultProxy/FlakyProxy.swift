@@ -53,6 +53,7 @@ public final class FlakyProxy: Sendable {
     }
 
     private struct State {
+        var upstream: URL
         var scripted: [Fault]
         var random: SeededRandom
         var enabled = true
@@ -66,8 +67,12 @@ public final class FlakyProxy: Sendable {
     private let holding = AsyncStream.makeStream(of: Void.self)
     private let releasing = AsyncStream.makeStream(of: Void.self)
 
-    /// The hub the proxy forwards to.
-    public let upstream: URL
+    /// The hub the proxy forwards to; it may change between requests (as a load balancer
+    /// sends a station to another hub process).
+    public var upstream: URL {
+        get { state.withLock { $0.upstream } }
+        set { state.withLock { $0.upstream = newValue } }
+    }
     private let path: String
     private let plan: Plan?
     private let state: Mutex<State>
@@ -75,19 +80,17 @@ public final class FlakyProxy: Sendable {
 
     /// A proxy injecting `faults`, in order, into requests whose path contains `path`.
     public init(upstream: URL, path: String, faults: [Fault]) {
-        self.upstream = upstream
         self.path = path
         self.plan = nil
-        self.state = Mutex(State(scripted: faults, random: SeededRandom(seed: 1)))
+        self.state = Mutex(State(upstream: upstream, scripted: faults, random: SeededRandom(seed: 1)))
         self.session = Self.makeSession()
     }
 
     /// A proxy injecting random faults into every request, as `plan` says.
     public init(upstream: URL, plan: Plan) {
-        self.upstream = upstream
         self.path = ""
         self.plan = plan
-        self.state = Mutex(State(scripted: [], random: SeededRandom(seed: plan.seed)))
+        self.state = Mutex(State(upstream: upstream, scripted: [], random: SeededRandom(seed: plan.seed)))
         self.session = Self.makeSession()
     }
 

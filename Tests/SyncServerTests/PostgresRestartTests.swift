@@ -47,4 +47,50 @@ struct PostgresRestartTests {
         #expect(answer.applied == 3 && answer.duplicates == 3 && answer.acked == changes.last!.seq, "\(answer)")
         #expect(try await store.log(after: 0, limit: 100).entries.filter { $0.change.type == "member" }.count == 6)
     }
+
+    /// Found by the PostgreSQL soak (`Scripts/soak.sh --postgres`): a request whose query is on
+    /// the wire when the server dies never ends — PostgresLease bounds only the wait for a
+    /// connection — so the station's turn in that hub process stays taken and every later sync
+    /// of that station through it times out. Kept as a known issue until it is fixed; it fails
+    /// ("known issue not recorded") once the query in flight ends.
+    @Test func aQueryInFlightWhenTheServerDiesEndsInsteadOfHanging() async throws {
+        // Given a hub store on a cluster of this test's own, with a query running on the server
+        let server = try await PostgresTestServer.offPool { try PostgresTestServer.startPrivate() }
+        defer { server.stop() }
+        let store = try await PostgresHubStore.open(
+            try PostgresLocation(url: try await server.newDatabaseOffPool("inflight")), schema: try CountyWorkSchema.load(),
+            wallClock: .fixed(HubFixture.wallMillis))
+        defer { Task { await store.close() } }
+        let (outcomes, report) = AsyncStream.makeStream(of: String?.self)
+        let running = Task {
+            do {
+                _ = try await store.rawRows("SELECT pg_sleep(600)::text")
+                report.yield("answered")
+            } catch let error as SyncError {
+                report.yield(error.code.rawValue)
+            } catch {
+                report.yield("\(error)")
+            }
+        }
+        defer { running.cancel() }
+        while try await store.rawRows("SELECT count(*)::text FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(600)::text'").first?.first != "1" {
+            try await Task.yield()
+        }
+
+        // When the server stops abruptly (as a crash leaves it) and starts again
+        try await PostgresTestServer.offPool { try server.restart() }
+
+        // Then the request in flight ends (unavailable), rather than waiting for an answer that
+        // can never come (20 s is only the bound on "never")
+        let bound = Task {
+            try? await Task.sleep(for: .seconds(20))
+            report.yield(nil)
+        }
+        defer { bound.cancel() }
+        var iterator = outcomes.makeAsyncIterator()
+        let outcome = await iterator.next() ?? nil
+        withKnownIssue("a query in flight when the PostgreSQL server dies never ends (found by the PostgreSQL soak)") {
+            #expect(outcome == SyncErrorCode.unavailable.rawValue, "the query in flight \(outcome ?? "never ended")")
+        }
+    }
 }

@@ -113,10 +113,11 @@ public final class PostgresTestServer: Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// Stops the cluster abruptly (`-m immediate`: what a crash or a power cut leaves) and starts
-    /// it again on the same socket and port.
-    public func restart() throws {
-        try Self.run(binaries + "/pg_ctl", ["-D", directory + "/data", "-m", "immediate", "-w", "stop"], asPostgres: true)
+    /// Stops the cluster — by default abruptly (`-m immediate`: what a crash or a power cut
+    /// leaves; `fast` disconnects the sessions and shuts down cleanly) — and starts it again on
+    /// the same socket and port.
+    public func restart(mode: String = "immediate") throws {
+        try Self.run(binaries + "/pg_ctl", ["-D", directory + "/data", "-m", mode, "-w", "stop"], asPostgres: true)
         try Self.run(binaries + "/pg_ctl", ["-D", directory + "/data", "-l", directory + "/server.log", "-w", "-t", "60", "start"], asPostgres: true)
     }
 
@@ -168,7 +169,8 @@ public final class PostgresTestServer: Sendable {
 
     /// Runs a PostgreSQL tool, as the `postgres` user when this process is root and `asPostgres`.
     /// Spawned and reaped directly (posix_spawn, waitpid): the server `pg_ctl` starts lives on,
-    /// and the tool may run while a static initialiser holds its lock.
+    /// and the tool may run while a static initialiser holds its lock. The tool gets only
+    /// stdin, stdout and stderr of this process's descriptors.
     static func run(_ executable: String, _ arguments: [String], asPostgres: Bool) throws {
         let argv = asPostgres && getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--", executable] + arguments : [executable] + arguments
         let outputPath = NSTemporaryDirectory() + "pg-tool-\(UUID().uuidString.prefix(8)).out"
@@ -179,6 +181,11 @@ public final class PostgresTestServer: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else of this process goes along: `pg_ctl start` leaves a server running that
+        // would hold inherited descriptors for its whole life — among them the socket by which
+        // Foundation's Process learns that a child spawned at the same moment has ended, which
+        // then never ends for its parent (the soak's station processes, during a restart).
+        closeFrom3(&actions)
         let cArguments = argv.map { strdup($0) } + [nil]
         defer { for pointer in cArguments { free(pointer) } }
         var pid: pid_t = 0
@@ -195,6 +202,19 @@ public final class PostgresTestServer: Sendable {
             throw PostgresTestServerError(reason: "\((executable as NSString).lastPathComponent) failed (\(code)): \(text.suffix(400))")
         }
     }
+}
+
+/// Adds "close every descriptor from 3 up" to `actions`: glibc's
+/// `posix_spawn_file_actions_addclosefrom_np` (2.34+, not in Swift's Glibc module, so looked up),
+/// else a close of each descriptor open now.
+private func closeFrom3(_ actions: inout posix_spawn_file_actions_t) {
+    typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    if let symbol = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np") {
+        _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
+        return
+    }
+    let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd"))?.compactMap { Int32($0) } ?? []
+    for fd in open where fd > 2 { posix_spawn_file_actions_addclose(&actions, fd) }
 }
 
 /// Why the PostgreSQL test cluster is missing.

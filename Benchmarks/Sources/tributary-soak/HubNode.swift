@@ -1,11 +1,14 @@
 import Foundation
 import TributaryTestSupport
 
-/// The real `tributary-hub serve` process of the soak: set up from the sample county,
-/// killed with SIGKILL and restarted on the same port.
+/// A real `tributary-hub serve` process of the soak: set up from the sample county,
+/// killed with SIGKILL and restarted on the same port. On PostgreSQL several of them share
+/// one database.
 actor HubNode {
-    /// The hub's SQLite file.
+    /// The hub's `--db`: its SQLite file or its PostgreSQL URL.
     let database: String
+    /// How the hub is named in problems ("the hub", "hub process 2").
+    let name: String
     private let tools: Tools
     private var process: ToolProcess?
     /// The port it listens on (kept across restarts).
@@ -15,12 +18,13 @@ actor HubNode {
     /// How the hub ended when no one killed it (each one is a failure of the run).
     private(set) var crashes: [String] = []
 
-    init(database: String, tools: Tools) {
+    init(database: String, tools: Tools, name: String = "the hub") {
         self.database = database
+        self.name = name
         self.tools = tools
     }
 
-    /// Imports the sample county into a new hub file.
+    /// Imports the sample county into a new hub database.
     func importCounty(_ csv: String) async throws {
         try await tools.ok("tributary-hub", ["org", "import", "--db", database, csv])
     }
@@ -43,8 +47,9 @@ actor HubNode {
         if let process {
             guard process.hasEnded else { return }
             // Not killed by the soak: the hub died by itself.
+            SoakCleanup.remove(process)
             let exit = await process.wait()
-            crashes.append("the hub exited by itself with status \(exit.status): \(exit.stderr.suffix(300))")
+            crashes.append("\(name) exited by itself with status \(exit.status): \(exit.stderr.suffix(300))")
             self.process = nil
         }
         for attempt in 1...50 {
@@ -55,6 +60,7 @@ actor HubNode {
                 if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("listening on ") }) {
                     port = Int(line.split(separator: ":").last ?? "") ?? port
                     process = started
+                    SoakCleanup.add(started) { started.kill9() }
                     return
                 }
                 if started.hasEnded { break }
@@ -62,7 +68,7 @@ actor HubNode {
             }
             // The port may still be held for a moment after a kill: try again shortly.
             let exit = await started.wait()
-            if attempt == 50 { throw SoakFailure("the hub did not start: exit \(exit.status): \(exit.stderr.suffix(400))") }
+            if attempt == 50 { throw SoakFailure("\(name) did not start: exit \(exit.status): \(exit.stderr.suffix(400))") }
             try await Task.sleep(for: .milliseconds(100))
         }
     }
@@ -71,6 +77,7 @@ actor HubNode {
     func kill9() async -> Bool {
         guard let process else { return false }
         self.process = nil
+        SoakCleanup.remove(process)
         let delivered = process.kill9()
         let exit = await process.wait()
         if delivered && exit.killedBySignal { kills += 1 }
@@ -81,6 +88,7 @@ actor HubNode {
     func stop() async {
         guard let process else { return }
         self.process = nil
+        SoakCleanup.remove(process)
         process.terminate()
         _ = await process.wait()
     }

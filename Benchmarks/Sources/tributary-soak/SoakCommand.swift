@@ -17,6 +17,12 @@ struct SoakCommand: AsyncParsableCommand {
             Examples:
               tributary-soak --kills 100 --seconds 540
               tributary-soak --kills 15 --seconds 60 --stations 6 --seed 42 --json figures.json
+              tributary-soak --postgres --kills 100 --seconds 540    # three hub processes on PostgreSQL
+            With --postgres the driver starts a throw-away PostgreSQL cluster of its own (Debian's postgresql: \
+            initdb and pg_ctl in /usr/lib/postgresql/*/bin, run as the postgres user when root), runs \
+            --hub-processes serve processes on one database with the stations spread over them, restarts \
+            the server --postgres-restarts times while stations sync, reads the checks from PostgreSQL, \
+            and removes the cluster at the end.
             """)
 
     @Option(help: "How many kill -9 to deliver (hub and stations).") var kills = 100
@@ -32,12 +38,18 @@ struct SoakCommand: AsyncParsableCommand {
     var county: String?
     @Option(help: ArgumentHelp("Also write the figures as JSON to this file.", valueName: "FILE")) var json: String?
     @Flag(help: "Keep the work directory even when the run passes.") var keep = false
+    @Flag(help: "Run the hub on PostgreSQL: a throw-away cluster, several hub processes on one database.") var postgres = false
+    @Option(help: "With --postgres: how many tributary-hub serve processes share the database.") var hubProcesses = 3
+    @Option(help: "With --postgres: how many times the server restarts during the run (immediate, then fast).")
+    var postgresRestarts = 1
 
     func validate() throws {
         guard kills >= 0 else { throw ValidationError("--kills cannot be negative") }
         guard seconds >= 10 else { throw ValidationError("--seconds is at least 10") }
         guard stations >= 2 else { throw ValidationError("--stations is at least 2 (a township and the county)") }
         guard (0...1).contains(faultRate) else { throw ValidationError("--fault-rate is between 0 and 1") }
+        guard hubProcesses >= 1 else { throw ValidationError("--hub-processes is at least 1") }
+        guard postgresRestarts >= 0 else { throw ValidationError("--postgres-restarts cannot be negative") }
     }
 
     func run() async throws {
@@ -48,10 +60,16 @@ struct SoakCommand: AsyncParsableCommand {
             ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         let work = URL(fileURLWithPath: workDir ?? NSTemporaryDirectory()).appendingPathComponent(workDir == nil ? "tributary-soak-\(seed)-\(getpid())" : "")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        print("soak: seed \(seed), \(stations) stations, \(kills) kills, at most \(Int(seconds)) s; work in \(work.path)")
-        let options = SoakRun.Options(
+        SoakCleanup.installSignalHandlers()
+        let store = postgres ? "\(hubProcesses) hub processes on PostgreSQL" : "one hub on SQLite"
+        // Unbuffered, so that it shows even when the run is cut short.
+        FileHandle.standardOutput.write(Data("soak: seed \(seed), \(stations) stations, \(store), \(kills) kills, at most \(Int(seconds)) s; work in \(work.path)\n".utf8))
+        var options = SoakRun.Options(
             kills: kills, seconds: seconds, seed: seed, stations: stations, faultRate: faultRate, binDirectory: bin,
             workDirectory: work, countyCSV: county ?? root.appendingPathComponent("Protocol/examples/sample-county.csv").path)
+        options.postgres = postgres
+        options.hubProcesses = hubProcesses
+        options.postgresRestarts = postgresRestarts
         let figures: SoakFigures
         do {
             figures = try await SoakRun(options: options).run()

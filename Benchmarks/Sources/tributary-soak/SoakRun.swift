@@ -5,7 +5,9 @@ import Synchronization
 import TributaryTestSupport
 
 /// One soak run: a real hub and real stations, random writes, kill -9 at random moments,
-/// a faulty link, then clean rounds of sync and the checks.
+/// a faulty link, then clean rounds of sync and the checks. On SQLite one hub process; on
+/// PostgreSQL (``Options/postgres``) several on one database of a throw-away cluster that is
+/// also restarted during the run.
 struct SoakRun: Sendable {
     /// The settings of a run.
     struct Options: Sendable {
@@ -27,6 +29,13 @@ struct SoakRun: Sendable {
         var workDirectory: URL
         /// The org tree to import (Protocol/examples/sample-county.csv).
         var countyCSV: String
+        /// Run the hub on PostgreSQL: a throw-away cluster of the driver's own, ``hubProcesses``
+        /// `serve` processes on one database, stations spread over them.
+        var postgres = false
+        /// How many hub processes share the PostgreSQL database.
+        var hubProcesses = 3
+        /// How many times the PostgreSQL server restarts during the run (immediate, then fast, …).
+        var postgresRestarts = 1
     }
 
     let options: Options
@@ -35,6 +44,7 @@ struct SoakRun: Sendable {
     private final class Flags: Sendable {
         let stop = Atomic<Bool>(false)
         let stationKills = Atomic<Int>(0)
+        let postgresRestarts = Atomic<Int>(0)
     }
 
     /// What one station loop did.
@@ -46,6 +56,7 @@ struct SoakRun: Sendable {
         var syncOutcomes: [String: Int] = [:]
         var killsDuringSync = 0
         var killsDuringWrite = 0
+        var upstreamSwitches = 0
         var problems: [String] = []
     }
 
@@ -63,32 +74,46 @@ struct SoakRun: Sendable {
             throw SoakFailure("the county file has no root or fewer than \(options.stations - 1) townships")
         }
         let townships = Array(county.townships.prefix(options.stations - 1))
-        let hub = HubNode(database: work.appendingPathComponent("hub.db").path, tools: tools)
-        try await hub.importCounty(options.countyCSV)
-        let orgs: [(org: String, township: String?)] = townships.map { ($0, $0) } + [(root, nil)]
-        var tokens: [String] = []
-        for (index, entry) in orgs.enumerated() {
-            tokens.append(try await hub.addStation(org: entry.org, name: "s\(index)-\(entry.org)"))
+        let cluster = options.postgres ? try await SoakPostgres.start(scratch: tools.scratch) : nil
+        let hubs = if let cluster {
+            (0..<options.hubProcesses).map { HubNode(database: cluster.url, tools: tools, name: "hub process \($0 + 1)") }
+        } else {
+            [HubNode(database: work.appendingPathComponent("hub.db").path, tools: tools)]
         }
-        try await hub.start()
-        let hubURL = await hub.url
-        let proxies = (0..<orgs.count).map { index in
-            FlakyProxy(upstream: hubURL, plan: .init(rate: options.faultRate, seed: options.seed &+ UInt64(index) &* 7919))
-        }
-        for proxy in proxies { proxy.isEnabled = false }
+        figures.store = cluster == nil ? "sqlite" : "postgres"
+        figures.hubProcesses = hubs.count
         do {
-            return try await soak(
-                hub: hub, tools: tools, proxies: proxies, orgs: orgs, tokens: tokens, county: county, townships: townships,
-                figures: figures, started: started, deadline: deadline)
+            try await hubs[0].importCounty(options.countyCSV)
+            let orgs: [(org: String, township: String?)] = townships.map { ($0, $0) } + [(root, nil)]
+            var tokens: [String] = []
+            for (index, entry) in orgs.enumerated() {
+                tokens.append(try await hubs[0].addStation(org: entry.org, name: "s\(index)-\(entry.org)"))
+            }
+            var hubURLs: [URL] = []
+            for hub in hubs {
+                try await hub.start()
+                hubURLs.append(await hub.url)
+            }
+            // Station i talks to hub process i mod n (what a load balancer spreads).
+            let proxies = (0..<orgs.count).map { index in
+                FlakyProxy(upstream: hubURLs[index % hubURLs.count], plan: .init(rate: options.faultRate, seed: options.seed &+ UInt64(index) &* 7919))
+            }
+            for proxy in proxies { proxy.isEnabled = false }
+            let result = try await soak(
+                hubs: hubs, hubURLs: hubURLs, cluster: cluster, tools: tools, proxies: proxies, orgs: orgs, tokens: tokens, county: county,
+                townships: townships, figures: figures, started: started, deadline: deadline)
+            await cluster?.stop()
+            return result
         } catch {
-            // Leave no hub behind when the run itself fails.
-            _ = await hub.kill9()
+            // Leave no hub and no PostgreSQL server behind when the run itself fails.
+            for hub in hubs { _ = await hub.kill9() }
+            await cluster?.stop()
             throw error
         }
     }
 
     private func soak(
-        hub: HubNode, tools: Tools, proxies: [FlakyProxy], orgs: [(org: String, township: String?)], tokens: [String], county: County,
+        hubs: [HubNode], hubURLs: [URL], cluster: SoakPostgres?, tools: Tools, proxies: [FlakyProxy], orgs: [(org: String, township: String?)], tokens: [String], county: County,
         townships: [String], figures: SoakFigures, started: ContinuousClock.Instant, deadline: ContinuousClock.Instant
     ) async throws -> SoakFigures {
         var figures = figures
@@ -137,20 +162,38 @@ struct SoakRun: Sendable {
                     let workload = Workload(
                         station: node.index, township: node.township, county: county, townships: townships,
                         seed: options.seed &+ 1_000 &* UInt64(node.index + 1))
-                    group.addTask { try await self.stationLoop(node, workload: workload, flags: flags) }
+                    group.addTask { try await self.stationLoop(node, workload: workload, hubs: hubURLs, flags: flags) }
                 }
                 group.addTask {
-                    try await self.chaos(hub: hub, nodes: stations, flags: flags, until: chaosEnd)
+                    try await self.chaos(hubs: hubs, cluster: cluster, nodes: stations, flags: flags, until: chaosEnd)
                     return nil
                 }
                 for try await tally in group { if let tally { tallies.append(tally) } }
             }
-            figures.hubKills = await hub.kills
+            for hub in hubs { figures.hubKillsByProcess.append(await hub.kills) }
+            figures.hubKills = figures.hubKillsByProcess.reduce(0, +)
+            figures.postgresRestarts = flags.postgresRestarts.load(ordering: .relaxed)
 
-            // Clean link, hub up, three rounds of sync for everyone, then the digests.
+            // Clean link, hubs up, three rounds of sync for everyone, then the digests.
             for proxy in proxies { proxy.isEnabled = false }
-            try await hub.start()
-            for _ in 0..<3 { for node in nodes { _ = try await node.settle() } }
+            for hub in hubs { try await hub.start() }
+            for _ in 0..<3 {
+                for node in nodes {
+                    do {
+                        _ = try await node.settle()
+                    } catch where hubs.count > 1 {
+                        // A hub process that no longer answers this station is a failure of the run;
+                        // say what was seen, restart every process and go on, so that the checks
+                        // still say whether anything was lost.
+                        figures.problems.append("\(error)\(await Self.diagnosis(of: node, hubs: hubURLs, cluster: cluster))")
+                        for hub in hubs {
+                            _ = await hub.kill9()
+                            try await hub.start()
+                        }
+                        _ = try await node.settle()
+                    }
+                }
+            }
             for node in nodes {
                 let (digest, _) = try await node.run(["digest", "--hub", "--json"])
                 let object = (try? digest.json()) as? [String: Any]
@@ -162,8 +205,10 @@ struct SoakRun: Sendable {
                 let (conflicts, _) = try await node.run(["conflicts", "--json"])
                 figures.openConflicts += ((try? conflicts.json()) as? [Any])?.count ?? 0
             }
-            await hub.stop()
-            figures.problems += await hub.crashes
+            for hub in hubs {
+                await hub.stop()
+                figures.problems += await hub.crashes
+            }
 
             for tally in tallies {
                 acknowledged += tally.acknowledged
@@ -173,15 +218,17 @@ struct SoakRun: Sendable {
                 figures.syncOutcomes.merge(tally.syncOutcomes, uniquingKeysWith: +)
                 figures.stationKillsDuringSync += tally.killsDuringSync
                 figures.stationKillsDuringWrite += tally.killsDuringWrite
+                figures.syncsMovedToAnotherProcess += tally.upstreamSwitches
                 figures.problems += tally.problems
             }
             figures.writesAcknowledged = figures.writesByKind.values.reduce(0, +)
             for proxy in proxies {
                 for (kind, count) in proxy.injectedByKind { figures.faultsByKind[kind.rawValue, default: 0] += count }
             }
-            try SoakCheck.run(
-                hub: await hub.database,
-                stations: nodes.map { SoakCheck.StationFile(name: $0.name, database: $0.database, site: $0.site) },
+            let hubLog = if let cluster { try await LogFacts.postgres(cluster) } else { try LogFacts.sqlite(hubs[0].database) }
+            SoakCheck.run(
+                hub: hubLog,
+                stations: try nodes.map { SoakCheck.Station(name: $0.name, site: $0.site, log: try LogFacts.sqlite($0.database)) },
                 acknowledged: acknowledged, into: &figures)
             figures.elapsedSeconds = Self.seconds(ContinuousClock.now - started)
             figures.total()
@@ -189,15 +236,19 @@ struct SoakRun: Sendable {
         }
     }
 
-    /// Kills at random moments until enough kills landed or the time is up: the hub (killed,
-    /// then restarted on its port after a pause) or a station (its next process dies).
+    /// Kills at random moments until enough kills landed or the time is up: a hub process
+    /// (killed, then restarted on its port after a pause) or a station (its next process dies);
+    /// on PostgreSQL also the server's restarts, spread evenly over the kills.
     ///
     /// Which kills go to the hub is dealt up front — its share of the kills, at least one when
     /// there are two or more — and shuffled by the seed: drawing each kill's target at random
     /// left some seeds with no hub kill at all in a short run.
-    private func chaos(hub: HubNode, nodes: [StationNode], flags: Flags, until end: ContinuousClock.Instant) async throws {
+    private func chaos(
+        hubs: [HubNode], cluster: SoakPostgres?, nodes: [StationNode], flags: Flags, until end: ContinuousClock.Instant
+    ) async throws {
         var random = SeededRandom(seed: options.seed ^ 0x5EED)
-        let window = Self.seconds(end - ContinuousClock.now)
+        let begin = ContinuousClock.now
+        let window = Self.seconds(end - begin)
         let interval = max(0.05, window * 0.85 / Double(max(1, options.kills)))
         let hubKills = options.kills < 2 || options.hubKillShare <= 0
             ? 0 : max(1, Int((Double(options.kills) * options.hubKillShare).rounded()))
@@ -207,13 +258,27 @@ struct SoakRun: Sendable {
         }
         defer { flags.stop.store(true, ordering: .relaxed) }
         while ContinuousClock.now < end {
-            let landed = await hub.kills + flags.stationKills.load(ordering: .relaxed)
+            var hubsKilled = 0
+            for hub in hubs { hubsKilled += await hub.kills }
+            let restarts = flags.postgresRestarts.load(ordering: .relaxed)
+            let landed = hubsKilled + flags.stationKills.load(ordering: .relaxed) + restarts
             if landed >= options.kills { return }
             try await Task.sleep(for: .seconds(interval * Double.random(in: 0.5...1.5, using: &random)))
+            // Server restarts are spread evenly over the kills, or over the time when kills are slow to land.
+            let share = Double(restarts + 1) / Double(options.postgresRestarts + 1)
+            if let cluster, restarts < options.postgresRestarts,
+                Double(landed) >= Double(options.kills) * share || ContinuousClock.now >= begin + .seconds(window * share)
+            {
+                // The server goes away under hubs and stations in mid-sync, and comes back.
+                try await cluster.restart(mode: restarts % 2 == 0 ? "immediate" : "fast")
+                flags.postgresRestarts.add(1, ordering: .relaxed)
+                continue
+            }
             // Past the plan (a station kill still pending, the hub not running to be killed),
             // targets are drawn with the hub's share.
             let aimAtHub = plan.isEmpty ? random.chance(options.hubKillShare) : plan.removeFirst()
             if aimAtHub {
+                let hub = hubs.count == 1 ? hubs[0] : hubs[Int(random.next() % UInt64(hubs.count))]
                 _ = await hub.kill9()
                 try await Task.sleep(for: .milliseconds(Int(random.next() % 600)))
                 try await hub.start()
@@ -224,8 +289,9 @@ struct SoakRun: Sendable {
     }
 
     /// One station's work until the chaos loop says stop: random writes and syncs, its
-    /// process killed when a kill is pending for it.
-    private func stationLoop(_ node: StationNode, workload: Workload, flags: Flags) async throws -> Tally {
+    /// process killed when a kill is pending for it. With several hub processes, a sync now
+    /// and then goes to another one (as a load balancer may send it).
+    private func stationLoop(_ node: StationNode, workload: Workload, hubs: [URL], flags: Flags) async throws -> Tally {
         var workload = workload
         var tally = Tally()
         var random = SeededRandom(seed: options.seed &+ 77 &* UInt64(node.index + 1))
@@ -241,6 +307,10 @@ struct SoakRun: Sendable {
             }
             // Most kills land in a sync: that is where a half-done exchange can hurt.
             if killing ? random.chance(0.75) : offline == 0 && random.chance(0.3) {
+                if hubs.count > 1 && random.chance(0.25) {
+                    node.proxy.upstream = hubs[Int(random.next() % UInt64(hubs.count))]
+                    tally.upstreamSwitches += 1
+                }
                 let (exit, killed) = try await node.run(
                     ["sync", "--json", "--timeout", "5"], killAfter: killing ? Int(random.next() % 900) : nil)
                 if killed {
@@ -251,6 +321,7 @@ struct SoakRun: Sendable {
                 } else {
                     let outcome = switch exit.status {
                     case 0: "ok"
+                    case 3 where exit.firstErrorLine.hasPrefix("error: unavailable:"): "unavailable"
                     case 3: "unreachable"
                     case 6: "refused some"
                     default: "failed"
@@ -281,6 +352,26 @@ struct SoakRun: Sendable {
             }
         }
         return tally
+    }
+
+    /// Why a station cannot settle, when there are several hub processes: whether a sync
+    /// through each other process works, and what the database's sessions are doing.
+    private static func diagnosis(of node: StationNode, hubs: [URL], cluster: SoakPostgres?) async -> String {
+        guard let cluster, hubs.count > 1 else { return "" }
+        var lines: [String] = []
+        let stuck = node.proxy.upstream
+        for hub in hubs where hub != stuck {
+            node.proxy.upstream = hub
+            let exit = try? await node.run(["sync", "--json", "--timeout", "20"]).exit
+            lines.append("a sync through \(hub.absoluteString) exits \(exit.map { String($0.status) } ?? "?") \(exit?.firstErrorLine ?? "")")
+        }
+        node.proxy.upstream = stuck
+        let sessions = try? await cluster.queryJSON("""
+            SELECT coalesce(json_agg(json_build_array(pid, state, wait_event_type, wait_event, (now() - query_start)::text,
+                left(query, 160))), '[]') FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+            """)
+        for session in sessions ?? [] { lines.append("session \(session)") }
+        return "\n" + lines.joined(separator: "\n")
     }
 
     /// The error code of a failed command (`error: CODE: message` on stderr).

@@ -73,6 +73,6 @@ final class StationNode: Sendable {
             last = exit
             try await Task.sleep(for: .milliseconds(200))
         }
-        throw SoakFailure("\(name): no clean sync in \(attempts) attempts; last exit \(last?.status ?? -1): \(last?.firstErrorLine ?? "")")
+        throw SoakFailure("\(name): no clean sync through \(proxy.upstream.absoluteString) in \(attempts) attempts; last exit \(last?.status ?? -1): \(last?.firstErrorLine ?? "")")
     }
 }
