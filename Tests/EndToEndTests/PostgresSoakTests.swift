@@ -6,14 +6,9 @@ import TributaryTestSupport
 /// `Scripts/soak.sh --postgres`): the real `tributary-soak --postgres` driver with a throw-away
 /// cluster of its own (restarted once while stations sync), six stations spread over the three
 /// `tributary-hub serve` processes through faulty proxies, and eight kills.
-///
-/// Disabled until a query in flight when the server dies ends (see
-/// `PostgresRestartTests.aQueryInFlightWhenTheServerDiesEndsInsteadOfHanging`): about one run in
-/// three leaves a hub process holding a station's turn forever after the restart, and the run
-/// fails after minutes with "no clean sync". With that fixed it takes ~45 s on 2 cores.
-@Suite(
-    .disabled("a hub request in flight when PostgreSQL restarts never ends (PostgresRestartTests known issue)"),
-    .enabled(if: PostgresTestServer.shouldRun, "needs PostgreSQL: \(PostgresTestServer.unavailableReason ?? "")"))
+/// It found a hub request that never ended when its statement was in flight during the
+/// restart (`PostgresRestartTests.aQueryInFlightWhenTheServerDiesEndsInsteadOfHanging`, fixed).
+@Suite(.enabled(if: PostgresTestServer.shouldRun, "needs PostgreSQL: \(PostgresTestServer.unavailableReason ?? "")"))
 struct PostgresSoakTests {
     @Test func aShortSoakOnThreeHubProcessesLosesNothingAndAppliesNothingTwice() async throws {
         // Given the built executables and a seed (TRIBUTARY_SEED replays a failure)

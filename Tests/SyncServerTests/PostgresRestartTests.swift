@@ -48,11 +48,10 @@ struct PostgresRestartTests {
         #expect(try await store.log(after: 0, limit: 100).entries.filter { $0.change.type == "member" }.count == 6)
     }
 
-    /// Found by the PostgreSQL soak (`Scripts/soak.sh --postgres`): a request whose query is on
-    /// the wire when the server dies never ends — PostgresLease bounds only the wait for a
-    /// connection — so the station's turn in that hub process stays taken and every later sync
-    /// of that station through it times out. Kept as a known issue until it is fixed; it fails
-    /// ("known issue not recorded") once the query in flight ends.
+    /// Found by the PostgreSQL soak (`Scripts/soak.sh --postgres`): the query failed when the
+    /// server closed the connection, and the ROLLBACK the store then sent on that connection
+    /// waited for an answer that never came (half of the runs) — so the station's turn in that
+    /// hub process stayed taken and every later sync of that station through it timed out.
     @Test func aQueryInFlightWhenTheServerDiesEndsInsteadOfHanging() async throws {
         // Given a hub store on a cluster of this test's own, with a query running on the server
         let server = try await PostgresTestServer.offPool { try PostgresTestServer.startPrivate() }
@@ -89,8 +88,6 @@ struct PostgresRestartTests {
         defer { bound.cancel() }
         var iterator = outcomes.makeAsyncIterator()
         let outcome = await iterator.next() ?? nil
-        withKnownIssue("a query in flight when the PostgreSQL server dies never ends (found by the PostgreSQL soak)") {
-            #expect(outcome == SyncErrorCode.unavailable.rawValue, "the query in flight \(outcome ?? "never ended")")
-        }
+        #expect(outcome == SyncErrorCode.unavailable.rawValue, "the query in flight \(outcome ?? "never ended")")
     }
 }
