@@ -31,9 +31,13 @@ struct PostgresServer: Sendable {
         let version = ((try? Self.psql(url, "SHOW server_version")) ?? "?").trimmingCharacters(in: .whitespacesAndNewlines)
         let settings = (try? Self.psql(url, """
             SELECT string_agg(name || '=' || setting || coalesce(unit, ''), ', ' ORDER BY name) FROM pg_settings
-            WHERE source NOT IN ('default', 'override', 'client', 'session') AND name NOT IN ('data_directory', 'config_file', 'hba_file', 'ident_file', 'unix_socket_directories')
+            WHERE (source NOT IN ('default', 'override', 'client', 'session')
+                   AND name NOT IN ('port', 'listen_addresses', 'data_directory', 'config_file', 'hba_file', 'ident_file', 'unix_socket_directories',
+                                    'DateStyle', 'TimeZone', 'log_timezone', 'default_text_search_config', 'dynamic_shared_memory_type')
+                   AND name NOT LIKE 'lc\\_%')
+               OR name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'wal_level', 'checkpoint_timeout')
             """)) ?? "?"
-        return "PostgreSQL \(version); settings not at their defaults: \(settings.trimmingCharacters(in: .whitespacesAndNewlines))"
+        return "PostgreSQL \(version); settings (durability ones and those not at their defaults): \(settings.trimmingCharacters(in: .whitespacesAndNewlines))"
     }
 
     /// Creates a fresh database on the server and returns its URL.
