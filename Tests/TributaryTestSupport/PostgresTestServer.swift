@@ -69,6 +69,13 @@ public final class PostgresTestServer: Sendable {
         return url(name)
     }
 
+    /// Runs SQL on database `name` with `psql` (stops at the first error).
+    public func psql(_ name: String, _ sql: String) throws {
+        try Self.run(
+            binaries + "/psql", ["-h", directory, "-p", String(port), "-U", "postgres", "-d", name, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql],
+            asPostgres: false)
+    }
+
     /// The URL of database `name` over the unix socket.
     public func url(_ name: String) -> String {
         "postgres://postgres@localhost:\(port)/\(name)?host=\(directory)"

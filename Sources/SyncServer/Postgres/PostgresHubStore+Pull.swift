@@ -32,9 +32,9 @@ extension PostgresHubStore {
         var scanned = PullMachine.Scanned(entries: [], read: 0, last: after)
         for row in try await tx.rows(
             """
-            SELECT l.pos, l.site, l.type, l.field, r.scope, r.scope2, l.seq, l.hlc, l.rid, l.scope, l.elem, l.value::text, l.bases
-            FROM log l LEFT JOIN records r ON r.type = l.type AND r.rid = l.rid
-            WHERE l.pos > \(after) ORDER BY l.pos LIMIT \(Int64(batch))
+            SELECT b.first + l.off, l.site, l.type, l.field, r.scope, r.scope2, l.seq, l.hlc, l.rid, l.scope, l.elem, l.value, l.bases
+            FROM \(unescaped: PostgresValues.numberedLog) LEFT JOIN records r ON r.type = l.type AND r.rid = l.rid
+            WHERE b.last > \(after) AND b.first + l.off > \(after) ORDER BY b.last, l.off LIMIT \(Int64(batch))
             """)
         {
             scanned.read += 1
@@ -104,13 +104,16 @@ extension PostgresHubStore {
                 throw SyncError(.badCursor, "position \(position) was never issued by this hub (its log ends at \(last)); start from 0")
             }
             let entries = try await tx.rows(
-                "SELECT \(unescaped: PostgresValues.logColumns) FROM log WHERE pos > \(position) ORDER BY pos LIMIT \(Int64(max(0, limit)))"
+                """
+                SELECT \(unescaped: PostgresValues.logColumns) FROM \(unescaped: PostgresValues.numberedLog)
+                WHERE b.last > \(position) AND b.first + l.off > \(position) ORDER BY b.last, l.off LIMIT \(Int64(max(0, limit)))
+                """
             ).map { row in
                 let (position, change) = try PostgresValues.change(row, schema: schema)
                 return LogEntry(position: position, change: change)
             }
             let cursor = entries.last?.position ?? position
-            let more = try await tx.rows("SELECT 1 FROM log WHERE pos > \(cursor) LIMIT 1").first != nil
+            let more = try await tx.rows("SELECT 1 FROM \(unescaped: PostgresValues.numberedLog) WHERE b.last > \(cursor) AND b.first + l.off > \(cursor) LIMIT 1").first != nil
             return LogPage(entries: entries, cursor: cursor, more: more)
         }
     }

@@ -77,23 +77,29 @@ extension PostgresHubStore {
             // The head's lock first: no push publishes while entries are dropped and marked.
             try await tx.lockHead()
             var positions: [Int64] = [], types: [String] = [], ids: [String] = []
+            var batches: [Int64] = [], offsets: [Int32] = []
             for row in try await tx.rows(
                 """
-                SELECT l.pos, l.type, l.rid, l.hlc, l.site, f.heads FROM log l
+                SELECT b.first + l.off, l.batch, l.off, l.type, l.rid, l.hlc, l.site, f.heads FROM \(unescaped: PostgresValues.numberedLog)
                 JOIN fields f ON f.type = l.type AND f.rid = l.rid AND f.field = l.field AND f.elem = l.elem
                 WHERE l.hlc < \(Int64(bitPattern: cutoff.rawValue)) AND NOT (f.hlc = l.hlc AND f.site = l.site)
-                ORDER BY l.pos
+                ORDER BY b.last, l.off
                 """)
             {
-                let (pos, type, rid, hlc, site, heads) = try row.decode((Int64, String, String, Int64, Int64, String?).self)
+                let (pos, batch, offset, type, rid, hlc, site, heads) = try row.decode((Int64, Int64, Int32, String, String, Int64, Int64, String?).self)
                 // In conflict: an entry that is one of the other heads stays.
                 if let heads, PostgresValues.heads(heads, kind: nil).contains(where: { $0.version == PostgresValues.version(hlc, site) }) { continue }
                 positions.append(pos)
+                batches.append(batch)
+                offsets.append(offset)
                 types.append(type)
                 ids.append(rid)
             }
             if !positions.isEmpty {
-                try await tx.execute("DELETE FROM log WHERE pos = ANY(\(positions))")
+                try await tx.execute("DELETE FROM log l USING unnest(\(batches), \(offsets)) AS u(b, o) WHERE l.batch = u.b AND l.off = u.o")
+                // Batches left empty go too (their positions stay issued: the head never goes back).
+                try await tx.execute(
+                    "DELETE FROM log_batches b WHERE b.batch = ANY(\(Array(Set(batches)))) AND NOT EXISTS (SELECT 1 FROM log l WHERE l.batch = b.batch)")
                 // Each record that loses an entry is marked with its last such position, so that a
                 // pull over it sends the record's state (SPEC §10 "Compaction").
                 try await tx.execute(

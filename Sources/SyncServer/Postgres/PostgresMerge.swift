@@ -57,7 +57,7 @@ struct PostgresMerge {
         }
         try await write(fold.result)
         tx.wallMillis = wallMillis
-        tx.appendLog(changes, newest: newest)
+        try await tx.appendLog(changes, newest: newest)
     }
 
     /// Locks records for the rest of the transaction, in one global order (no lock cycles).

@@ -1,6 +1,6 @@
 import Foundation
-import SyncModel
-import Logging
+package import SyncModel
+package import Logging
 import PostgresNIO
 
 /// The PostgreSQL hub's tables, as frozen SQL: a migration that has shipped is never edited;
@@ -10,7 +10,7 @@ import PostgresNIO
 /// order of snapshots and digests, and SQLite's. Field values are `jsonb` holding the
 /// canonical JSON of the value (exact: 64-bit integers and six-decimal numbers are `numeric`
 /// inside jsonb), read back by the schema's kind of the field, as SQLite's untyped column is.
-enum PostgresMigrations {
+package enum PostgresMigrations {
     static let all: [(version: Int, name: String, sql: String)] = [
         (
             1, "hub-v1",
@@ -179,13 +179,41 @@ enum PostgresMigrations {
             );
             """
         ),
+        (
+            3, "hub-v3-log-batches",
+            """
+            -- Log entries are numbered by batch (SPEC §10 "Storage"): a write transaction inserts
+            -- its entries under a batch id taken from log_batch_ids (off = 0, 1, …) before it
+            -- takes the log head's lock, and under the lock only records where its batch starts.
+            -- An entry's position is first + off; batches are numbered in commit order.
+            CREATE SEQUENCE log_batch_ids;
+            CREATE TABLE log_batches (batch bigint PRIMARY KEY, first bigint NOT NULL UNIQUE, last bigint NOT NULL UNIQUE);
+            ALTER TABLE log ADD COLUMN batch bigint, ADD COLUMN off integer;
+            -- Entries numbered before: one batch each (negative ids: the sequence starts at 1).
+            UPDATE log SET batch = -pos, off = 0;
+            INSERT INTO log_batches (batch, first, last) SELECT -pos, pos, pos FROM log;
+            ALTER TABLE log DROP COLUMN pos;
+            ALTER TABLE log ALTER COLUMN batch SET NOT NULL, ALTER COLUMN off SET NOT NULL;
+            ALTER TABLE log ADD PRIMARY KEY (batch, off);
+            -- A log entry's value is only ever read back whole: its canonical JSON text, stored
+            -- as text (no jsonb parse on every insert, no print on every pull).
+            ALTER TABLE log ALTER COLUMN value TYPE text USING value::text;
+            -- Room on each page for a field's or record's next version (HOT updates: the merge
+            -- rewrites a field row on nearly every change, its keys never).
+            ALTER TABLE fields SET (fillfactor = 85);
+            ALTER TABLE records SET (fillfactor = 85)
+            """
+        ),
     ]
 
     /// Connects once (bounded by the URL's connect timeout), applies the migrations not yet
     /// applied under an advisory lock (several hub processes may start at once), and returns
     /// the hub's site id, created with its first epoch on a new database, and its current
-    /// schema: `seed` is stored as the first version of a hub that holds none yet.
-    static func migrate(_ location: PostgresLocation, seed: Schema?, logger: Logger) async throws -> (site: SiteID, schema: Schema) {
+    /// schema: `seed` is stored as the first version of a hub that holds none yet. Tests stop
+    /// `through` an older version to hold a database as an older hub left it.
+    package static func migrate(
+        _ location: PostgresLocation, seed: Schema?, logger: Logger, through newestVersion: Int = .max
+    ) async throws -> (site: SiteID, schema: Schema) {
         let connection: PostgresConnection
         do {
             connection = try await PostgresConnection.connect(configuration: location.connectionConfiguration, id: 0, logger: logger)
@@ -213,7 +241,7 @@ enum PostgresMigrations {
                 throw SyncError(
                     .storeInvalid, "the database \(location.database) was migrated by a newer tributary-hub (version \(newest)); upgrade this one")
             }
-            for migration in all where !applied.contains(migration.version) {
+            for migration in all where !applied.contains(migration.version) && migration.version <= newestVersion {
                 // One statement at a time (the extended protocol takes one per query).
                 for statement in migration.sql.components(separatedBy: ";\n") {
                     let lines = statement.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("--") }

@@ -11,14 +11,16 @@ enum PostgresReportFacts {
         for table in ReportFacts.tables {
             let ids = records.filter { $0.type == table.type }.map(\.id).sorted()
             guard !ids.isEmpty else { continue }
-            try await tx.execute(PostgresQuery(unsafeSQL: fill(table, where: "r.rid = ANY($1)"), binds: binds(ids)))
-            try await tx.execute(
-                PostgresQuery(
-                    unsafeSQL: """
-                        DELETE FROM \(table.name) x WHERE x.rid = ANY($1)
-                        AND NOT EXISTS (SELECT 1 FROM records r WHERE r.type = '\(table.type)' AND r.rid = x.rid)
-                        """,
-                    binds: binds(ids)))
+            var filled = Set<String>()
+            for row in try await tx.rows(PostgresQuery(unsafeSQL: fill(table, where: "r.rid = ANY($1)") + " RETURNING rid", binds: binds(ids))) {
+                filled.insert(try row.decode(String.self))
+            }
+            // The facts of records that no longer have a row go, by key (a scan of the facts
+            // table against `records` would cost a county's worth of rows on every push).
+            let gone = ids.filter { !filled.contains($0) }
+            if !gone.isEmpty {
+                try await tx.execute(PostgresQuery(unsafeSQL: "DELETE FROM \(table.name) WHERE rid = ANY($1)", binds: binds(gone)))
+            }
         }
     }
 

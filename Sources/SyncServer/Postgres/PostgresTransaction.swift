@@ -4,13 +4,14 @@ import Logging
 import PostgresNIO
 
 /// One transaction on a leased connection, used by one task at a time. Write transactions
-/// collect their new log entries (and the moves they record) here; ``commit()`` numbers and
-/// inserts them last, under the `log_head` row lock (``publish()``), then commits.
+/// insert their new log entries as they merge them, under a batch id of their own and not yet
+/// numbered; ``commit()`` numbers the batch last, under the `log_head` row lock
+/// (``publish()``), then commits (SPEC §10 "Storage").
 final class PostgresTransaction: @unchecked Sendable {
     let connection: PostgresConnection
     let logger: Logger
-    /// Log entries merged in this transaction, in merge order, waiting for their positions.
-    private(set) var pendingLog: [Change] = []
+    /// The batch this transaction's unnumbered log entries belong to, and how many it holds.
+    private var batch: (id: Int64, count: Int64)?
     /// Moves to record at this transaction's last log position.
     private(set) var pendingMoves: [(record: RecordKey, from: RecordPlace, to: RecordPlace)] = []
     /// The newest clock this transaction merged (the hub's clock receives it at publish).
@@ -37,11 +38,34 @@ final class PostgresTransaction: @unchecked Sendable {
         try await connection.query(query, logger: logger).collect()
     }
 
-    /// Queues merged changes for the log.
-    func appendLog(_ changes: [Change], newest: HLC) {
-        pendingLog += changes
+    /// Inserts merged changes into the log, in merge order, in this transaction's batch: they
+    /// take their positions when the batch is numbered (``publish()``). Nothing here waits on
+    /// another hub process, so concurrent pushes write their log entries side by side.
+    func appendLog(_ changes: [Change], newest: HLC) async throws {
+        guard !changes.isEmpty else { return }
+        if batch == nil {
+            let id = try await rows("SELECT nextval('log_batch_ids')").first?.decode(Int64.self) ?? 0
+            batch = (id, 0)
+        }
+        let (id, count) = batch!
+        var columns = LogColumns()
+        for (offset, change) in changes.enumerated() { columns.add(change, offset: Int32(count) + Int32(offset)) }
+        let inserted = try await rows(
+            """
+            INSERT INTO log (batch, off, site, seq, hlc, type, rid, scope, field, elem, value, bases)
+            SELECT \(id), o, s, q, h, t, r, sc, f, e, v, b FROM unnest(\(columns.offsets), \(columns.sites), \(columns.seqs), \(columns.hlcs),
+                \(columns.types), \(columns.ids), \(columns.scopes), \(columns.fields), \(columns.elements), \(columns.values), \(columns.bases))
+                AS u(o, s, q, h, t, r, sc, f, e, v, b)
+            ON CONFLICT (site, seq) DO NOTHING RETURNING 1
+            """)
+        guard inserted.count == changes.count else {
+            // Never merge a change twice: the site lock makes this unreachable, and if it is
+            // reached the whole transaction is rolled back.
+            throw SyncError(.internalError, "a change the hub was merging was logged by another transaction; nothing was kept — retry")
+        }
+        batch = (id, count + Int64(changes.count))
         newestClock = max(newestClock, newest)
-        if !changes.isEmpty { mustPublish = true }
+        mustPublish = true
     }
 
     /// Queues moves, recorded at the last log position this transaction publishes.
@@ -72,33 +96,21 @@ final class PostgresTransaction: @unchecked Sendable {
         newestClock = .zero
     }
 
-    /// Numbers the pending log entries after the head, inserts them and the moves, and
-    /// advances the head and the hub's clock — all under the head's row lock, taken here as
-    /// the transaction's last lock and released by its commit. Since a transaction becomes
-    /// visible before it releases its locks, a later transaction's positions never become
-    /// visible before an earlier one's: the log is commit-ordered (SPEC §10 "Storage").
+    /// Numbers this transaction's batch of log entries after the head (one row in
+    /// `log_batches`: its entries are at `first + off`), records the moves, and advances the
+    /// head and the hub's clock — all under the head's row lock, taken here as the
+    /// transaction's last lock and released by its commit. Since a transaction becomes visible
+    /// before it releases its locks, a later transaction's positions never become visible
+    /// before an earlier one's: the log is commit-ordered (SPEC §10 "Storage"). The entries
+    /// themselves were inserted before, outside the lock (``appendLog(_:newest:)``).
     func publish() async throws {
         guard mustPublish else { return }
-        if !pendingLog.isEmpty, let beforePublish { await beforePublish() }
+        if batch != nil, let beforePublish { await beforePublish() }
         let head = try await lockHead()
-        let first = head.last + 1
-        let last = head.last + Int64(pendingLog.count)
-        if !pendingLog.isEmpty {
-            var columns = LogColumns()
-            for (offset, change) in pendingLog.enumerated() { columns.add(change, position: first + Int64(offset)) }
-            let inserted = try await rows(
-                """
-                INSERT INTO log (pos, site, seq, hlc, type, rid, scope, field, elem, value, bases)
-                SELECT p, s, q, h, t, r, sc, f, e, v::jsonb, b FROM unnest(\(columns.positions), \(columns.sites), \(columns.seqs), \(columns.hlcs),
-                    \(columns.types), \(columns.ids), \(columns.scopes), \(columns.fields), \(columns.elements), \(columns.values), \(columns.bases))
-                    AS u(p, s, q, h, t, r, sc, f, e, v, b)
-                ON CONFLICT (site, seq) DO NOTHING RETURNING pos
-                """)
-            guard inserted.count == pendingLog.count else {
-                // Never merge a change twice: the site lock makes this unreachable, and if it is
-                // reached the whole transaction is rolled back.
-                throw SyncError(.internalError, "a change the hub was merging was logged by another transaction; nothing was kept — retry")
-            }
+        var last = head.last
+        if let (id, count) = batch {
+            last = head.last + count
+            try await execute("INSERT INTO log_batches (batch, first, last) VALUES (\(id), \(head.last + 1), \(last))")
         }
         if !pendingMoves.isEmpty {
             var types: [String] = [], ids: [String] = []
@@ -126,7 +138,7 @@ final class PostgresTransaction: @unchecked Sendable {
         if newestClock > .zero { _ = clock.receive(newestClock, wallMillis: wallMillis) }
         try await execute("UPDATE log_head SET last = \(last), clock = \(Int64(bitPattern: clock.last.rawValue)) WHERE id = 1")
         lockedHead = (last, clock.last)
-        pendingLog.removeAll()
+        batch = nil
         pendingMoves.removeAll()
         newestClock = .zero
         mustPublish = false
@@ -144,7 +156,7 @@ final class PostgresTransaction: @unchecked Sendable {
 
 /// Log entries as column arrays for one `unnest` insert.
 struct LogColumns {
-    var positions: [Int64] = []
+    var offsets: [Int32] = []
     var sites: [Int64] = []
     var seqs: [Int64] = []
     var hlcs: [Int64] = []
@@ -156,8 +168,8 @@ struct LogColumns {
     var values: [String] = []
     var bases: [String] = []
 
-    mutating func add(_ change: Change, position: Int64) {
-        positions.append(position)
+    mutating func add(_ change: Change, offset: Int32) {
+        offsets.append(offset)
         sites.append(Int64(bitPattern: change.site.rawValue))
         seqs.append(Int64(bitPattern: change.seq))
         hlcs.append(Int64(bitPattern: change.hlc.rawValue))

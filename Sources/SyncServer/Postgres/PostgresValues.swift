@@ -50,7 +50,12 @@ enum PostgresValues {
     }
 
     /// The log columns every log query selects, in the order ``change(_:schema:)`` reads them.
-    static let logColumns = "pos, site, seq, hlc, type, rid, scope, field, elem, value::text, bases"
+    static let logColumns = "b.first + l.off, l.site, l.seq, l.hlc, l.type, l.rid, l.scope, l.field, l.elem, l.value, l.bases"
+
+    /// The log with its positions: `FROM` this, an entry `l` is at `b.first + l.off` (SPEC §10
+    /// "Storage"). Entries after a position p: `b.last > p AND b.first + l.off > p`, ordered
+    /// by `b.last, l.off` (the batches' index, then each batch's entries in order).
+    static let numberedLog = "log_batches b JOIN log l ON l.batch = b.batch"
 
     /// A logged change from a row selected with ``logColumns``.
     static func change(_ row: PostgresRow, schema: Schema) throws -> (position: Int64, change: Change) {
