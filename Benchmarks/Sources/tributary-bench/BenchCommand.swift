@@ -44,6 +44,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Write a perf profile of the hub during the (first) ingest here.")
     var perfOut: String?
 
+    @Option(help: "Start no further run once another would likely end after this many seconds (the runs done are reported).")
+    var budget: Double?
+
     @Option(help: "A PostgreSQL database URL (libpq form, `?host=DIR` for a unix socket) on whose server the pg benchmarks create their databases.")
     var postgres: String?
 
@@ -74,7 +77,14 @@ struct BenchCommand: AsyncParsableCommand {
         }
         defer { if let convergenceTemplate { try? FileManager.default.removeItem(at: convergenceTemplate) } }
 
+        let started = ContinuousClock.now
+        var completed = 0
         for run in 1...runs {
+            let elapsed = (ContinuousClock.now - started).seconds
+            if let budget, completed > 0, elapsed + elapsed / Double(completed) > budget {
+                print("stopping after \(completed) of \(runs) runs: another would end after the \(Int(budget)) s budget")
+                break
+            }
             print("run \(run)/\(runs)")
             var runOptions = options
             if run > 1 { runOptions.perfOut = nil }
@@ -102,12 +112,13 @@ struct BenchCommand: AsyncParsableCommand {
             if let convergenceTemplate, selected.contains("convergence") {
                 print(" convergence"); try await convergence.run(template: convergenceTemplate, seats: seats, into: &book)
             }
+            completed += 1
         }
 
         let formatter = ISO8601DateFormatter()
         let results = BenchResults(
             machine: BenchResults.machine(), date: formatter.string(from: Date()), commit: commit, mode: quick ? "quick" : "full",
-            runs: runs, figures: book.figures, checks: book.checks, postgres: server?.describe())
+            runs: completed, figures: book.figures, checks: book.checks, postgres: server?.describe())
         if let json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
