@@ -10,7 +10,7 @@
 #                               replica and 200-station convergence, each on SQLite (1 process),
 #                               PostgreSQL (1 process) and PostgreSQL (3 processes on one database);
 #                               writes Benchmarks/results-postgres.json and RESULTS-postgres.md
-#                               (~25 min full, 3 runs; with --quick ~3 min). It starts a throw-away
+#                               (--quick ~2 min; --budget SECONDS bounds a full run). It starts a throw-away
 #                               PostgreSQL cluster (Debian's postgresql; run by the postgres user when
 #                               root) and stops it at the end; TRIBUTARY_BENCH_POSTGRES=URL uses a
 #                               server of yours instead (the benchmark creates and drops databases).
