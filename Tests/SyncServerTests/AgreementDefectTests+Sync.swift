@@ -116,7 +116,7 @@ extension AgreementDefectTests {
 
         // Then: the station's clock has come back: the new write is accepted.
         #expect(again.refused.isEmpty)
-        #expect(try world.hub.replica.record(RecordKey(type: "member", id: "m-again")) != nil)
+        #expect(try world.sqliteHub.replica.record(RecordKey(type: "member", id: "m-again")) != nil)
         divergence = try await world.check()
         #expect(divergence == nil, "\(divergence.map(String.init(describing:)) ?? "")")
     }

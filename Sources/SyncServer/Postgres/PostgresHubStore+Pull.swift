@@ -34,7 +34,7 @@ extension PostgresHubStore {
             """
             SELECT b.first + l.off, l.site, l.type, l.field, r.scope, r.scope2, l.seq, l.hlc, l.rid, l.scope, l.elem, l.value, l.bases
             FROM \(unescaped: PostgresValues.numberedLog) LEFT JOIN records r ON r.type = l.type AND r.rid = l.rid
-            WHERE b.last > \(after) AND b.first + l.off > \(after) ORDER BY b.last, l.off LIMIT \(Int64(batch))
+            WHERE b.last > \(after) AND l.off > \(after) - b.first ORDER BY b.last, l.off LIMIT \(Int64(batch))
             """)
         {
             scanned.read += 1
@@ -106,14 +106,14 @@ extension PostgresHubStore {
             let entries = try await tx.rows(
                 """
                 SELECT \(unescaped: PostgresValues.logColumns) FROM \(unescaped: PostgresValues.numberedLog)
-                WHERE b.last > \(position) AND b.first + l.off > \(position) ORDER BY b.last, l.off LIMIT \(Int64(max(0, limit)))
+                WHERE b.last > \(position) AND l.off > \(position) - b.first ORDER BY b.last, l.off LIMIT \(Int64(max(0, limit)))
                 """
             ).map { row in
                 let (position, change) = try PostgresValues.change(row, schema: schema)
                 return LogEntry(position: position, change: change)
             }
             let cursor = entries.last?.position ?? position
-            let more = try await tx.rows("SELECT 1 FROM \(unescaped: PostgresValues.numberedLog) WHERE b.last > \(cursor) AND b.first + l.off > \(cursor) LIMIT 1").first != nil
+            let more = try await tx.rows("SELECT 1 FROM \(unescaped: PostgresValues.numberedLog) WHERE b.last > \(cursor) AND l.off > \(cursor) - b.first LIMIT 1").first != nil
             return LogPage(entries: entries, cursor: cursor, more: more)
         }
     }

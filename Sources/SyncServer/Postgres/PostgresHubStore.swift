@@ -115,7 +115,11 @@ public struct PostgresHubStore: HubStore {
                     try await transaction.commit()
                     return result
                 } catch {
-                    try? await transaction.execute("ROLLBACK")
+                    // On a lost connection the server rolls back by itself; a ROLLBACK sent there
+                    // could wait forever (``PostgresErrors/isConnectionLost(_:)``).
+                    if !connection.isClosed && !PostgresErrors.isConnectionLost(error) {
+                        try? await transaction.execute("ROLLBACK")
+                    }
                     throw error
                 }
             }

@@ -78,12 +78,17 @@ struct PostgresMerge {
     }
 
     /// Writes a fold's result in bulk, then refreshes the report facts of the records it changed.
+    /// The fold knows which keys and rows the store held (it read them under the records'
+    /// locks), so new ones are plain inserts and held ones plain updates: no speculative
+    /// insertion, and a key that exists where the fold saw none fails the transaction rather
+    /// than being overwritten.
     func write(_ result: MergeResult) async throws {
-        var upsert = FieldColumns()
+        var insert = FieldColumns()
+        var update = FieldColumns()
         var delete = FieldColumns()
         for write in result.fields {
             if let state = write.state {
-                upsert.add(write.key, state: state)
+                if write.existed { update.add(write.key, state: state) } else { insert.add(write.key, state: state) }
             } else if write.existed {
                 delete.add(write.key, state: nil)
             }
@@ -95,16 +100,25 @@ struct PostgresMerge {
                 WHERE f.type = u.t AND f.rid = u.r AND f.field = u.fl AND f.elem = u.e
                 """)
         }
-        if !upsert.types.isEmpty {
+        if !update.types.isEmpty {
             try await tx.execute(
                 """
-                INSERT INTO fields (type, rid, field, elem, hlc, site, value, heads)
-                SELECT t, r, fl, e, h, s, v::jsonb, CASE WHEN hd = '' THEN NULL ELSE hd END
-                FROM unnest(\(upsert.types), \(upsert.ids), \(upsert.fields), \(upsert.elements), \(upsert.hlcs), \(upsert.sites), \(upsert.values), \(upsert.heads))
-                    AS u(t, r, fl, e, h, s, v, hd)
-                ON CONFLICT (type, rid, field, elem) DO UPDATE
-                SET hlc = excluded.hlc, site = excluded.site, value = excluded.value, heads = excluded.heads
+                UPDATE fields f SET hlc = u.h, site = u.s, value = u.v::jsonb, heads = CASE WHEN u.hd = '' THEN NULL ELSE u.hd END
+                FROM unnest(\(update.types), \(update.ids), \(update.fields), \(update.elements), \(update.hlcs), \(update.sites), \(update.values),
+                    \(update.heads)) AS u(t, r, fl, e, h, s, v, hd)
+                WHERE f.type = u.t AND f.rid = u.r AND f.field = u.fl AND f.elem = u.e
                 """)
+        }
+        if !insert.types.isEmpty {
+            try await Self.unique {
+                try await tx.execute(
+                    """
+                    INSERT INTO fields (type, rid, field, elem, hlc, site, value, heads)
+                    SELECT t, r, fl, e, h, s, v::jsonb, CASE WHEN hd = '' THEN NULL ELSE hd END
+                    FROM unnest(\(insert.types), \(insert.ids), \(insert.fields), \(insert.elements), \(insert.hlcs), \(insert.sites), \(insert.values),
+                        \(insert.heads)) AS u(t, r, fl, e, h, s, v, hd)
+                    """)
+            }
         }
         if !result.superseded.isEmpty {
             let entries = result.superseded
@@ -116,19 +130,44 @@ struct PostgresMerge {
                 ON CONFLICT DO NOTHING
                 """)
         }
-        if !result.rows.isEmpty {
-            let rows = result.rows
+        let newRows = result.rows.filter { !$0.existed }, heldRows = result.rows.filter(\.existed)
+        if !heldRows.isEmpty {
+            let rows = heldRows
             try await tx.execute(
                 """
-                INSERT INTO records (type, rid, scope, scope2, deleted)
-                SELECT t, r, s, CASE WHEN n THEN NULL ELSE s2 END, d
+                UPDATE records x SET scope = u.s, scope2 = CASE WHEN u.n THEN NULL ELSE u.s2 END, deleted = u.d
                 FROM unnest(\(rows.map(\.record.type)), \(rows.map(\.record.id)), \(rows.map(\.row.place.scope)),
                     \(rows.map { $0.row.place.scope2 ?? "" }), \(rows.map { $0.row.place.scope2 == nil }), \(rows.map { Int64($0.row.deleted ? 1 : 0) }))
                     AS u(t, r, s, s2, n, d)
-                ON CONFLICT (type, rid) DO UPDATE SET scope = excluded.scope, scope2 = excluded.scope2, deleted = excluded.deleted
+                WHERE x.type = u.t AND x.rid = u.r
                 """)
         }
+        if !newRows.isEmpty {
+            let rows = newRows
+            try await Self.unique {
+                try await tx.execute(
+                    """
+                    INSERT INTO records (type, rid, scope, scope2, deleted)
+                    SELECT t, r, s, CASE WHEN n THEN NULL ELSE s2 END, d
+                    FROM unnest(\(rows.map(\.record.type)), \(rows.map(\.record.id)), \(rows.map(\.row.place.scope)),
+                        \(rows.map { $0.row.place.scope2 ?? "" }), \(rows.map { $0.row.place.scope2 == nil }), \(rows.map { Int64($0.row.deleted ? 1 : 0) }))
+                        AS u(t, r, s, s2, n, d)
+                    """)
+            }
+        }
         try await PostgresReportFacts.refresh(result.changedRecords, tx)
+    }
+}
+
+extension PostgresMerge {
+    /// Runs an insert of rows the merge found absent: a unique violation means another writer
+    /// holds one of them after all — a broken lock, never to be papered over by an overwrite.
+    static func unique(_ insert: () async throws -> Void) async throws {
+        do {
+            try await insert()
+        } catch where PostgresErrors.sqlState(error) == "23505" {
+            throw SyncError(.internalError, "the hub found a row it was about to create already written by another transaction; nothing was kept — retry")
+        }
     }
 }
 

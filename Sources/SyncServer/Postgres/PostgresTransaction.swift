@@ -50,18 +50,16 @@ final class PostgresTransaction: @unchecked Sendable {
         let (id, count) = batch!
         var columns = LogColumns()
         for (offset, change) in changes.enumerated() { columns.add(change, offset: Int32(count) + Int32(offset)) }
-        let inserted = try await rows(
-            """
-            INSERT INTO log (batch, off, site, seq, hlc, type, rid, scope, field, elem, value, bases)
-            SELECT \(id), o, s, q, h, t, r, sc, f, e, v, b FROM unnest(\(columns.offsets), \(columns.sites), \(columns.seqs), \(columns.hlcs),
-                \(columns.types), \(columns.ids), \(columns.scopes), \(columns.fields), \(columns.elements), \(columns.values), \(columns.bases))
-                AS u(o, s, q, h, t, r, sc, f, e, v, b)
-            ON CONFLICT (site, seq) DO NOTHING RETURNING 1
-            """)
-        guard inserted.count == changes.count else {
-            // Never merge a change twice: the site lock makes this unreachable, and if it is
-            // reached the whole transaction is rolled back.
-            throw SyncError(.internalError, "a change the hub was merging was logged by another transaction; nothing was kept — retry")
+        // Never merge a change twice: the site lock and the merge's check of the log make a
+        // second entry of one origin unreachable; if it is reached, the transaction fails whole.
+        try await PostgresMerge.unique {
+            try await execute(
+                """
+                INSERT INTO log (batch, off, site, seq, hlc, type, rid, scope, field, elem, value, bases)
+                SELECT \(id), o, s, q, h, t, r, sc, f, e, v, b FROM unnest(\(columns.offsets), \(columns.sites), \(columns.seqs), \(columns.hlcs),
+                    \(columns.types), \(columns.ids), \(columns.scopes), \(columns.fields), \(columns.elements), \(columns.values), \(columns.bases))
+                    AS u(o, s, q, h, t, r, sc, f, e, v, b)
+                """)
         }
         batch = (id, count + Int64(changes.count))
         newestClock = max(newestClock, newest)
@@ -107,11 +105,7 @@ final class PostgresTransaction: @unchecked Sendable {
         guard mustPublish else { return }
         if batch != nil, let beforePublish { await beforePublish() }
         let head = try await lockHead()
-        var last = head.last
-        if let (id, count) = batch {
-            last = head.last + count
-            try await execute("INSERT INTO log_batches (batch, first, last) VALUES (\(id), \(head.last + 1), \(last))")
-        }
+        let last = head.last + (batch?.count ?? 0)
         if !pendingMoves.isEmpty {
             var types: [String] = [], ids: [String] = []
             var old: [String] = [], old2: [String] = [], old2Null: [Bool] = []
@@ -136,7 +130,17 @@ final class PostgresTransaction: @unchecked Sendable {
         }
         var clock = HybridLogicalClock(last: head.clock)
         if newestClock > .zero { _ = clock.receive(newestClock, wallMillis: wallMillis) }
-        try await execute("UPDATE log_head SET last = \(last), clock = \(Int64(bitPattern: clock.last.rawValue)) WHERE id = 1")
+        let clockValue = Int64(bitPattern: clock.last.rawValue)
+        if let (id, _) = batch {
+            // The batch's number and the head in one round trip under the lock.
+            try await execute(
+                """
+                WITH numbered AS (INSERT INTO log_batches (batch, first, last) VALUES (\(id), \(head.last + 1), \(last)))
+                UPDATE log_head SET last = \(last), clock = \(clockValue) WHERE id = 1
+                """)
+        } else {
+            try await execute("UPDATE log_head SET last = \(last), clock = \(clockValue) WHERE id = 1")
+        }
         lockedHead = (last, clock.last)
         batch = nil
         pendingMoves.removeAll()

@@ -53,8 +53,9 @@ enum PostgresValues {
     static let logColumns = "b.first + l.off, l.site, l.seq, l.hlc, l.type, l.rid, l.scope, l.field, l.elem, l.value, l.bases"
 
     /// The log with its positions: `FROM` this, an entry `l` is at `b.first + l.off` (SPEC §10
-    /// "Storage"). Entries after a position p: `b.last > p AND b.first + l.off > p`, ordered
-    /// by `b.last, l.off` (the batches' index, then each batch's entries in order).
+    /// "Storage"). Entries after a position p: `b.last > p AND l.off > p - b.first` (both
+    /// index conditions), ordered by `b.last, l.off` (the batches' index, then each batch's
+    /// entries in order).
     static let numberedLog = "log_batches b JOIN log l ON l.batch = b.batch"
 
     /// A logged change from a row selected with ``logColumns``.
@@ -80,6 +81,21 @@ enum PostgresErrors {
     static func isRetryable(_ error: PSQLError) -> Bool {
         guard let state = error.serverInfo?[.sqlState] else { return false }
         return state == "40001" || state == "40P01"
+    }
+
+    /// Whether `error` ended the connection (or the server is ending it): its transaction is
+    /// rolled back by the server, and nothing more may be sent on it — a statement written to
+    /// a connection the server has just closed can wait for an answer that never comes
+    /// (postgres-nio 1.33; found by the PostgreSQL soak).
+    static func isConnectionLost(_ error: any Error) -> Bool {
+        guard let psql = error as? PSQLError else { return false }
+        switch psql.code {
+        case .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed, .uncleanShutdown: return true
+        default: break
+        }
+        if let severity = psql.serverInfo?[.severity], severity == "FATAL" || severity == "PANIC" { return true }
+        guard let state = psql.serverInfo?[.sqlState] else { return false }
+        return state.hasPrefix("08") || state.hasPrefix("57P")
     }
 
     /// The SQLSTATE of a server error.

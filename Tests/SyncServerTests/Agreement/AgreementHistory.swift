@@ -101,12 +101,19 @@ struct AgreementHistory {
     /// Runs the history of `seed` with `stepCount` random steps (drawn when `nil`); with
     /// `checking` false, quiescent points only sync and the history plays to its end.
     static func run(
-        seed: UInt64, features: HistoryFeatures = .fromEnvironment(), stepCount: Int? = nil, checking: Bool = true
+        seed: UInt64, features: HistoryFeatures = .fromEnvironment(), stepCount: Int? = nil, checking: Bool = true, kind: HubStoreKind = .sqlite
     ) async throws -> HistoryOutcome {
         var random = SeededRandom(seed: seed)
-        let world = try await AgreementWorld()
+        let world = try await AgreementWorld(kind: kind)
         var history = AgreementHistory(world: world, features: features, checking: checking, random: random)
-        let divergence = try await history.play(stepCount: stepCount)
+        let divergence: Divergence?
+        do {
+            divergence = try await history.play(stepCount: stepCount)
+        } catch {
+            await world.close()
+            throw error
+        }
+        await world.close()
         return HistoryOutcome(seed: seed, steps: history.steps, divergence: divergence, stats: history.stats)
     }
 

@@ -37,7 +37,7 @@ final class AgreementStation: Sendable {
     /// so that a replay breaks version ties the same way).
     init(
         name: String, unit: String, site: SiteID, normalOffset: Int64, configuration: SyncEngine.Configuration,
-        hub: SQLiteHubStore, truth: TestClock, path: String, template: [UInt8]
+        hub: any HubStore, truth: TestClock, path: String, template: [UInt8]
     ) async throws {
         let (_, token) = try await hub.addStation(name: name, org: unit)
         let offset = ClockOffset(normalOffset)

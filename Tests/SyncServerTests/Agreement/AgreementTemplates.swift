@@ -1,6 +1,7 @@
 import CountyWork
 import Foundation
 import GRDB
+import Logging
 import Synchronization
 import SyncModel
 import SyncServer
@@ -41,6 +42,22 @@ enum AgreementTemplates {
         )
         made.withLock { $0 = result }
         return result
+    }
+
+    /// A hub on a new PostgreSQL database holding what the SQLite template holds: the
+    /// template's site (set before the store first opens) and the county tree.
+    static func postgresHub(schema: Schema, wallClock: WallClock) async throws -> PostgresHubStore {
+        let server = try PostgresTestServer.require()
+        let location = try PostgresLocation(url: try await server.newDatabaseOffPool("agreement"))
+        _ = try await PostgresMigrations.migrate(location, seed: schema, logger: Logger(label: "agreement"))
+        let database = location.database
+        try await PostgresTestServer.offPool {
+            try server.psql(database, "UPDATE meta SET value = '\(hubSite.hex)' WHERE key = 'site_id'")
+        }
+        let hub = try await PostgresHubStore.open(location, schema: schema, wallClock: wallClock)
+        precondition(hub.siteID == hubSite)
+        _ = try await hub.importOrgUnits(AgreementTree.units)
+        return hub
     }
 
     /// Writes `bytes` as a new SQLite file at `path`.

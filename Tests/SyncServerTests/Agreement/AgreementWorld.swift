@@ -7,7 +7,7 @@ import SyncStore
 import TributaryTestSupport
 
 /// A hub and its stations for one agreement history: the real `SQLiteHubStore` on a temp-dir
-/// file with the county tree of ``AgreementTree``, stations added as the history goes, true
+/// file (or the real `PostgresHubStore` on a new database) with the county tree of ``AgreementTree``, stations added as the history goes, true
 /// time (the hub's wall clock), the reference view, and the checks of a quiescent point.
 final class AgreementWorld {
     /// True time when a history starts.
@@ -18,20 +18,33 @@ final class AgreementWorld {
     let directory: TemporaryDirectory
     /// True time: the hub's wall clock; stations read it plus their offset.
     let truth = TestClock(AgreementWorld.start)
-    let hub: SQLiteHubStore
+    let hub: any HubStore
+    /// The hub as SQLite (the tests that read its file).
+    var sqliteHub: SQLiteHubStore { hub as! SQLiteHubStore }
     private(set) var stations: [AgreementStation] = []
     private(set) var reference: ReferenceView
 
-    /// Opens a hub holding the county tree (from ``AgreementTemplates``).
-    init() async throws {
+    /// Opens a hub holding the county tree: a copy of ``AgreementTemplates``' file, or a new
+    /// PostgreSQL database given the template's site and tree.
+    init(kind: HubStoreKind = .sqlite) async throws {
         schema = try CountyWorkSchema.load()
         directory = TemporaryDirectory.forAgreement()
         let templates = try await AgreementTemplates.bytes(schema: schema)
-        let path = directory.path("hub.db")
-        try AgreementTemplates.copy(templates.hub, to: path)
-        hub = try SQLiteHubStore.open(path: path, schema: schema, wallClock: truth.wallClock)
+        switch kind {
+        case .sqlite:
+            let path = directory.path("hub.db")
+            try AgreementTemplates.copy(templates.hub, to: path)
+            hub = try SQLiteHubStore.open(path: path, schema: schema, wallClock: truth.wallClock)
+        case .postgres:
+            hub = try await AgreementTemplates.postgresHub(schema: schema, wallClock: truth.wallClock)
+        }
         replicaTemplate = templates.replica
         reference = ReferenceView(schema: schema, tree: tree)
+    }
+
+    /// Ends the hub's connection pool (PostgreSQL; a file needs nothing).
+    func close() async {
+        await (hub as? PostgresHubStore)?.close()
     }
 
     /// An empty migrated replica file, as bytes.
@@ -62,13 +75,13 @@ final class AgreementWorld {
 
     /// Reads what the hub accepted since the last call into the reference (call before a
     /// compaction drops any of it).
-    func collect() throws {
-        try reference.collect(from: hub)
+    func collect() async throws {
+        try await reference.collect(from: hub)
     }
 
     /// Compacts the hub after reading its log into the reference.
     func compact(retentionMillis: UInt64) async throws -> CompactReport {
-        try collect()
+        try await collect()
         return try await hub.compact(retentionMillis: retentionMillis)
     }
 }
@@ -107,7 +120,7 @@ extension AgreementWorld {
 
     /// The checks of a quiescent point, hub first, then every station in order.
     func check() async throws -> Divergence? {
-        try collect()
+        try await collect()
         if let difference = DumpDiff.firstDifference(expected: reference.dump(for: nil), actual: try await hub.dump()) {
             return Divergence(station: "hub", check: "hub state = every accepted change merged", detail: difference)
         }

@@ -8,7 +8,7 @@ import TributaryTestSupport
 /// hub's wall clock with the default drift, as `SyncController` does. Errors reach the
 /// station as the codes the HTTP transport would give it.
 enum HubTransport {
-    static func make(hub: SQLiteHubStore, token: String, hubClock: TestClock) -> InProcessTransport {
+    static func make(hub: any HubStore, token: String, hubClock: TestClock) -> InProcessTransport {
         InProcessTransport(
             push: { request throws(SyncError) in
                 try await answer {

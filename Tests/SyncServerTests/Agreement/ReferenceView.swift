@@ -25,9 +25,9 @@ struct ReferenceView {
 
     /// Reads the hub's log past what was read before. Call before every compaction (which
     /// drops entries) and before every check.
-    mutating func collect(from hub: SQLiteHubStore) throws {
+    mutating func collect(from hub: any HubStore) async throws {
         while true {
-            let page = try hub.replica.changes(after: collectedUpTo, limit: 5_000)
+            let page = try await hub.log(after: collectedUpTo, limit: 5_000).entries
             guard let last = page.last else {
                 merged = replica.records
                 return
