@@ -20,7 +20,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Runs of each benchmark (the median is reported).")
     var runs: Int?
 
-    @Option(help: "Benchmarks to run: ingest, store, replica, snapshot, convergence, station, pg-ingest (comma-separated).")
+    @Option(help: "Benchmarks to run: ingest, store, replica, snapshot, convergence, station; or pg (the PostgreSQL comparison: pg-ingest and pg-convergence) (comma-separated).")
     var only = "ingest,store,replica,snapshot,convergence,station"
 
     @Option(help: "The tributary-hub binary.")
@@ -44,7 +44,10 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Write a perf profile of the hub during the (first) ingest here.")
     var perfOut: String?
 
-    @Option(help: "A PostgreSQL database URL whose server the pg-ingest benchmark creates its databases on.")
+    @Option(help: "Start no further run once another would likely end after this many seconds (the runs done are reported).")
+    var budget: Double?
+
+    @Option(help: "A PostgreSQL database URL (libpq form, `?host=DIR` for a unix socket) on whose server the pg benchmarks create their databases.")
     var postgres: String?
 
     func run() async throws {
@@ -52,14 +55,21 @@ struct BenchCommand: AsyncParsableCommand {
         options.perfOut = perfOut
         let runs = self.runs ?? (quick ? 1 : 3)
         let tree = try CountyTree.load(path: county)
-        let selected = Set(only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        var selected = Set(only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        if selected.remove("pg") != nil { selected.formUnion(["pg-ingest", "pg-convergence"]) }
+        let comparing = !selected.isDisjoint(with: ["pg-ingest", "pg-convergence"])
+        var server: PostgresServer?
+        if comparing {
+            guard let postgres else { throw BenchError("the pg benchmarks need --postgres URL (Scripts/bench.sh --postgres starts a server)") }
+            server = try PostgresServer(url: postgres)
+        }
         var book = FigureBook()
         print("tributary-bench: \(quick ? "quick" : "full") mode, \(runs) run(s), county of \(tree.units.count) units, \(tree.townships.count) townships")
 
         var convergenceTemplate: URL?
         let convergence = ConvergenceBenchmark(options: options, tree: tree)
         let seats = convergence.seats()
-        if selected.contains("convergence") {
+        if selected.contains("convergence") || selected.contains("pg-convergence") {
             let template = FileManager.default.temporaryDirectory.appendingPathComponent("tributary-bench-stations-\(UUID().uuidString.prefix(8))")
             print("writing \(seats.count) station replicas × \(options.changesPerStation) changes …")
             try convergence.writeTemplate(seats, at: template)
@@ -67,7 +77,14 @@ struct BenchCommand: AsyncParsableCommand {
         }
         defer { if let convergenceTemplate { try? FileManager.default.removeItem(at: convergenceTemplate) } }
 
+        let started = ContinuousClock.now
+        var completed = 0
         for run in 1...runs {
+            let elapsed = (ContinuousClock.now - started).seconds
+            if let budget, completed > 0, elapsed + elapsed / Double(completed) > budget {
+                print("stopping after \(completed) of \(runs) runs: another would end after the \(Int(budget)) s budget")
+                break
+            }
             print("run \(run)/\(runs)")
             var runOptions = options
             if run > 1 { runOptions.perfOut = nil }
@@ -86,19 +103,22 @@ struct BenchCommand: AsyncParsableCommand {
             if selected.contains("ingest") {
                 print(" ingest + pull"); try await IngestBenchmark(options: runOptions, tree: tree).run(into: &book)
             }
-            if selected.contains("pg-ingest") {
-                guard let postgres else { throw BenchError("pg-ingest needs --postgres URL") }
-                print(" ingest on PostgreSQL"); try await PostgresIngestBenchmark(options: runOptions, tree: tree, server: postgres).run(into: &book)
+            if let server {
+                print(" SQLite and PostgreSQL compared")
+                try await PostgresComparison(
+                    options: runOptions, tree: tree, server: server, ingest: selected.contains("pg-ingest"), convergence: selected.contains("pg-convergence")
+                ).run(template: convergenceTemplate, seats: seats, into: &book)
             }
-            if let convergenceTemplate {
+            if let convergenceTemplate, selected.contains("convergence") {
                 print(" convergence"); try await convergence.run(template: convergenceTemplate, seats: seats, into: &book)
             }
+            completed += 1
         }
 
         let formatter = ISO8601DateFormatter()
         let results = BenchResults(
             machine: BenchResults.machine(), date: formatter.string(from: Date()), commit: commit, mode: quick ? "quick" : "full",
-            runs: runs, figures: book.figures, checks: book.checks)
+            runs: completed, figures: book.figures, checks: book.checks, postgres: server?.describe())
         if let json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -103,26 +103,31 @@ struct ConvergenceBenchmark {
         }
     }
 
-    func run(template: URL, seats: [Seat], into book: inout FigureBook) async throws {
+    /// Copies the template's replicas, registers every seat on a fresh hub of `deployment`
+    /// (stations spread round-robin over its processes), syncs them all twice at once, then
+    /// checks every station's digest against the hub's view of it — asked of the process the
+    /// station synced through and, with several processes, of the next one too.
+    func run(template: URL, seats: [Seat], deployment: HubDeployment = .sqlite, into book: inout FigureBook) async throws {
         let setup = try HubSetup(label: "convergence")
         defer { setup.remove() }
-        let registered = try await setup.prepare(tree: tree, stations: seats.map { ($0.name, $0.org) })
-        let hub = try HubProcess(binary: options.hubBinary, dbPath: setup.dbPath)
-        defer { hub.stop() }
+        let (database, registered) = try await deployment.prepare(setup, tree: tree, stations: seats.map { ($0.name, $0.org) })
+        let hubs = try deployment.start(binary: options.hubBinary, database: database)
+        defer { hubs.stop() }
         var stations: [Station] = []
-        for (seat, entry) in zip(seats, registered) {
+        for (index, (seat, entry)) in zip(seats, registered).enumerated() {
             let path = setup.directory.appendingPathComponent("\(seat.name).db").path
             for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: template.appendingPathComponent("\(seat.name).db\(suffix)").path) {
                 try FileManager.default.copyItem(atPath: template.appendingPathComponent("\(seat.name).db\(suffix)").path, toPath: path + suffix)
             }
             let station = try Station.open(at: path)
-            try station.setRemote(hub: hub.url, token: entry.token)
+            try station.setRemote(hub: hubs.url(for: index), token: entry.token)
             stations.append(station)
         }
         let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
         let engines = try stations.map { station in
             try station.syncEngine(transport: try station.httpTransport(retry: RetryPolicy(attempts: 5), timeout: 600), logger: logger)
         }
+        let meter = hubs.meter()
         let began = ContinuousClock.now
         var pushed = 0
         for round in 0..<2 {
@@ -133,23 +138,34 @@ struct ConvergenceBenchmark {
             print("  round \(round + 1) done after \(String(format: "%.1f", (ContinuousClock.now - began).seconds)) s")
         }
         let seconds = (ContinuousClock.now - began).seconds
+        let cpu = meter.summary()
         let total = seats.count * options.changesPerStation
-        book.check("convergence: every change pushed", pushed == total)
+        book.check(deployment.title("convergence: every change pushed"), pushed == total)
 
         var mismatched: [String] = []
         var conflicts = 0
-        for (seat, station) in zip(seats, stations) {
-            let hubDigest = try await station.httpTransport().scopeDigest()
-            if try station.store.digest() != hubDigest.digest { mismatched.append(seat.name) }
+        let checking = ContinuousClock.now
+        for (index, (seat, station)) in zip(seats, stations).enumerated() {
+            if index > 0, index % 50 == 0 { print("  \(index) digests compared after \(String(format: "%.1f", (ContinuousClock.now - checking).seconds)) s") }
+            let local = try station.store.digest()
+            if try await station.httpTransport().scopeDigest().digest != local { mismatched.append(seat.name) }
+            if hubs.hubs.count > 1 {
+                let other = HubClient(hub: hubs.url(for: index + 1), token: registered[index].token, schemaTag: setup.schemaTag)
+                if try await other.digest().digest != local { mismatched.append(seat.name + " (asked of another process)") }
+            }
             conflicts += try station.store.conflicts().count
         }
-        book.check("convergence: every station digest equals the hub's /v1/digest for it", mismatched.isEmpty)
+        let checked = (ContinuousClock.now - checking).seconds
+        let asked = hubs.hubs.count > 1 ? " (asked of its own process and of another)" : ""
+        book.check(deployment.title("convergence: every station digest equals the hub's /v1/digest for it\(asked)"), mismatched.isEmpty)
         if !mismatched.isEmpty { print("  digest mismatch at \(mismatched.count) stations, e.g. \(mismatched.prefix(5))") }
-        book.check("convergence: concurrent edits surfaced as conflicts", conflicts > 0)
-        let detail = "\(seats.count) stations × \(options.changesPerStation) changes (\(total) in all), push + bootstrap + pull, then a second round; \(conflicts) open conflicts held across stations; digests \(mismatched.isEmpty ? "all equal" : "DIFFER at \(mismatched.count)")"
-        book.add("convergence.seconds", "Convergence, \(seats.count) × \(options.changesPerStation.formatted(.number)) through the hub", unit: "s", value: seconds,
-                 target: Figure.below(60, aim: 30), detail: detail)
-        book.add("memory.convergencePeakMB", "Hub peak RSS during the \(seats.count)-station run", unit: "MB", value: hub.peakRSSMB,
-                 target: Figure.below(200, aim: 100), detail: "VmHWM of the tributary-hub process")
+        book.check(deployment.title("convergence: concurrent edits surfaced as conflicts"), conflicts > 0)
+        let detail = "\(seats.count) stations × \(options.changesPerStation) changes (\(total) in all), push + bootstrap + pull, then a second round; \(conflicts) open conflicts held across stations; digests \(mismatched.isEmpty ? "all equal" : "DIFFER at \(mismatched.count)") (compared in \(String(format: "%.0f", checked)) s, not timed); \(cpu)"
+        book.add(deployment.key("convergence.seconds"), deployment.title("Convergence, \(seats.count) × \(options.changesPerStation.formatted(.number)) through the hub"),
+                 unit: "s", value: seconds, target: deployment.compared ? nil : Figure.below(60, aim: 30), detail: detail)
+        if !deployment.compared {
+            book.add("memory.convergencePeakMB", "Hub peak RSS during the \(seats.count)-station run", unit: "MB", value: hubs.peakRSSMB,
+                     target: Figure.below(200, aim: 100), detail: "VmHWM of the tributary-hub process")
+        }
     }
 }

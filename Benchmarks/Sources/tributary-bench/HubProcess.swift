@@ -49,17 +49,7 @@ final class HubProcess: @unchecked Sendable {
     var peakRSSMB: Double { Double(status("VmHWM")) / 1024 }
 
     /// CPU seconds the hub used so far (user + system), from /proc/PID/stat.
-    var cpuSeconds: Double { Self.cpuSeconds(statFile: "/proc/\(pid)/stat") }
-
-    private static func cpuSeconds(statFile: String) -> Double {
-        guard let text = try? String(contentsOfFile: statFile, encoding: .utf8),
-            let close = text.lastIndex(of: ")")
-        else { return 0 }
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        // After the command: state is field 3; utime and stime are fields 14 and 15.
-        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
-        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
-    }
+    var cpuSeconds: Double { ProcStat(pid: pid).map { $0.user + $0.system } ?? 0 }
 
     /// Stops the hub (SIGTERM, graceful) and waits for it.
     func stop() {

@@ -8,10 +8,13 @@ import SyncStore
 /// Hub ingest end to end, hub memory, wire size and pull, on one county year:
 /// 20 township stations push their year (orders, time bank, activities, member corrections)
 /// concurrently in batches of 5,000 over HTTP into a hub pre-filled with the county's member
-/// register; then a new county-level station pulls the whole log.
+/// register; then a new county-level station pulls the whole log. `deployment` says which
+/// store and how many hub processes (stations spread round-robin over them); compared, it
+/// reports only the figures the PostgreSQL comparison sets side by side.
 struct IngestBenchmark {
     let options: BenchOptions
     let tree: CountyTree
+    var deployment = HubDeployment.sqlite
 
     /// One station's pre-encoded push bodies.
     struct Load: Sendable {
@@ -45,15 +48,17 @@ struct IngestBenchmark {
 
         var stations: [(name: String, org: String)] = [("registry", tree.root), ("county-reader", tree.root)]
         stations += year.stations.map { ("station-\($0.township)", $0.township) }
-        let registeredStations = try await setup.prepare(tree: tree, stations: stations, prefill: year.register)
-        let hub = try HubProcess(binary: options.hubBinary, dbPath: setup.dbPath)
-        defer { hub.stop() }
-        let baseRSS = hub.peakRSSMB
-        let profiler = options.perfOut.flatMap { Profiler(pid: hub.pid, output: $0) }
+        let (database, registeredStations) = try await deployment.prepare(setup, tree: tree, stations: stations, prefill: year.register)
+        let hubs = try deployment.start(binary: options.hubBinary, database: database)
+        defer { hubs.stop() }
+        let baseRSS = hubs.peakRSSMB
+        let profiler = options.perfOut.flatMap { Profiler(pid: hubs.hubs[0].pid, output: $0) }
 
         // Ingest: every station pushes its batches one after another, all stations at once.
-        let clients = registeredStations.dropFirst(2).map { HubClient(hub: hub.url, token: $0.token, schemaTag: setup.schemaTag) }
-        let cpuBefore = hub.cpuSeconds
+        let clients = registeredStations.dropFirst(2).enumerated().map { index, station in
+            HubClient(hub: hubs.url(for: index), token: station.token, schemaTag: setup.schemaTag)
+        }
+        let meter = hubs.meter()
         let loadCPUBefore = ProcessCPU.seconds
         let began = ContinuousClock.now
         let (histogram, refused) = try await withThrowingTaskGroup(of: (Histogram<UInt64>, Int).self) { group in
@@ -81,34 +86,45 @@ struct IngestBenchmark {
         }
         let seconds = (ContinuousClock.now - began).seconds
         profiler?.stop()
-        let cpu = hub.cpuSeconds - cpuBefore
+        let cpu = meter.summary()
         let loadCPU = ProcessCPU.seconds - loadCPUBefore
-        book.check("ingest: no change refused", refused == 0)
+        book.check(deployment.title("ingest: no change refused"), refused == 0)
         let detail =
             "\(total) changes from \(clients.count) stations, batches of \(options.batch), into \(year.register.count) pre-filled live fields; "
-            + "hub CPU \(String(format: "%.1f", cpu)) s, "
-            + "load generator CPU \(String(format: "%.1f", loadCPU)) s, in \(String(format: "%.1f", seconds)) s wall"
-        book.add("ingest.changesPerSecond", "Hub ingest end to end (HTTP, gzip, 20 concurrent stations)", unit: "changes/s",
-                 value: Double(total) / seconds, target: Figure.atLeast(100_000, aim: 200_000), detail: detail)
-        book.add("ingest.pushP50", "Push ack latency p50, 5k batch", unit: "ms", value: Double(histogram.valueAtPercentile(50)) / 1000, detail: detail)
-        book.add("ingest.pushP99", "Push ack latency p99, 5k batch, \(clients.count) concurrent stations", unit: "ms",
-                 value: Double(histogram.valueAtPercentile(99)) / 1000, target: Figure.below(250, aim: 100), detail: detail)
-        book.add("memory.ingestPeakMB", "Hub peak RSS during the \(total / 1000)k-change ingest", unit: "MB", value: hub.peakRSSMB,
+            + "load generator CPU \(String(format: "%.1f", loadCPU)) s, \(cpu)"
+        let target = deployment.compared
+            ? (deployment.isSQLite ? nil : Figure.atLeast(50_000, aim: 100_000)) : Figure.atLeast(100_000, aim: 200_000)
+        book.add(deployment.key("ingest.changesPerSecond"), deployment.title("Hub ingest end to end (HTTP, gzip, 20 concurrent stations)"),
+                 unit: "changes/s", value: Double(total) / seconds, target: target, detail: detail)
+        if !deployment.compared {
+            book.add("ingest.pushP50", "Push ack latency p50, 5k batch", unit: "ms", value: Double(histogram.valueAtPercentile(50)) / 1000, detail: detail)
+        }
+        book.add(deployment.key("ingest.pushP99"), deployment.title("Push ack latency p99, 5k batch, \(clients.count) concurrent stations"), unit: "ms",
+                 value: Double(histogram.valueAtPercentile(99)) / 1000, target: deployment.compared ? nil : Figure.below(250, aim: 100),
+                 detail: deployment.compared ? "" : detail)
+        if deployment.compared {
+            try await pull(hubs: hubs, setup: setup, token: registeredStations[1].token, expected: total + year.register.count, into: &book)
+            return
+        }
+        book.add("memory.ingestPeakMB", "Hub peak RSS during the \(total / 1000)k-change ingest", unit: "MB", value: hubs.peakRSSMB,
                  target: Figure.below(200, aim: 100), detail: "VmHWM of the tributary-hub process (\(String(format: "%.0f", baseRSS)) MB at start)")
         book.add("wire.plainBytesPerChange", "Wire size per change, plain JSON (push)", unit: "B/change", value: Double(plainBytes) / Double(total),
                  detail: "PushRequest bodies of \(options.batch) changes")
         book.add("wire.gzipBytesPerChange", "Wire size per change, gzip (push)", unit: "B/change", value: Double(gzipBytes) / Double(total),
                  target: Figure.below(60, aim: 40), detail: "PushRequest bodies of \(options.batch) changes, gzip -6 (what the station sends)")
 
-        try await pull(hub: hub, setup: setup, token: registeredStations[1].token, expected: total + year.register.count, into: &book)
+        try await pull(hubs: hubs, setup: setup, token: registeredStations[1].token, expected: total + year.register.count, into: &book)
     }
 
-    /// A new county station pulls the whole log: first on the wire only (decode), then into a replica.
-    private func pull(hub: HubProcess, setup: HubSetup, token: String, expected: Int, into book: inout FigureBook) async throws {
+    /// A new county station pulls the whole log (from the last process): first on the wire
+    /// only (decode), then into a replica.
+    private func pull(hubs: HubGroup, setup: HubSetup, token: String, expected: Int, into book: inout FigureBook) async throws {
+        let hub = hubs.hubs[hubs.hubs.count - 1]
         let client = HubClient(hub: hub.url, token: token, schemaTag: setup.schemaTag)
         var cursor: Int64 = 0
         var count = 0
         var bytes = 0
+        var meter = hubs.meter()
         var began = ContinuousClock.now
         while true {
             let (page, size) = try await client.pull(cursor: cursor, limit: 20_000)
@@ -118,9 +134,32 @@ struct IngestBenchmark {
             if !page.more { break }
         }
         var seconds = (ContinuousClock.now - began).seconds
-        book.check("pull: every change reached the new station", count >= expected)
-        book.add("pull.wireChangesPerSecond", "Pull, hub → station on the wire (decoded, not applied)", unit: "changes/s",
-                 value: Double(count) / seconds, detail: "\(count) changes, pages of 20,000, plain JSON")
+        book.check(deployment.title("pull: every change reached the new station"), count >= expected)
+        book.add(deployment.key("pull.wireChangesPerSecond"), deployment.title("Pull, hub → station on the wire (decoded, not applied)"), unit: "changes/s",
+                 value: Double(count) / seconds, detail: "\(count) changes, pages of 20,000, plain JSON; \(meter.summary())")
+        if !deployment.compared { try await wireSizes(client: client, count: count, bytes: bytes, into: &book) }
+
+        // Into a station replica: the engine pulls from cursor 0 (no snapshot) and applies.
+        let path = setup.directory.appendingPathComponent("reader.db").path
+        let station = try Station.create(at: path, org: tree.root, hub: hub.url, token: token)
+        try station.store.write { db in try Meta.pullCursor.write("0", db) }
+        var configuration = SyncEngine.Configuration()
+        configuration.pullLimit = 20_000
+        let engine = try station.syncEngine(configuration: configuration, logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
+        meter = hubs.meter()
+        began = ContinuousClock.now
+        let summary = try await engine.sync()
+        seconds = (ContinuousClock.now - began).seconds
+        book.check(deployment.title("pull: the replica applied every change"), summary.pulled >= expected)
+        book.add(deployment.key("pull.changesPerSecond"), deployment.title("Pull into a new station's replica (HTTP + apply, SyncEngine)"), unit: "changes/s",
+                 value: Double(summary.pulled) / seconds, target: deployment.compared ? nil : Figure.atLeast(500_000, aim: 1_000_000),
+                 detail: "\(summary.pulled) changes into a new county-level station, pages of 20,000; \(meter.summary())")
+        let digest = try await client.digest()
+        book.check(deployment.title("pull: the new station's digest equals the hub's"), try station.store.digest() == digest.digest)
+    }
+
+    /// Wire sizes of the pull (the SQLite suite only).
+    private func wireSizes(client: HubClient, count: Int, bytes: Int, into book: inout FigureBook) async throws {
         book.add("wire.pullPlainBytesPerChange", "Wire size per change, plain JSON (pull)", unit: "B/change", value: Double(bytes) / Double(count))
         // The hub gzips answers at level 1 (its CPU is shared by every station); what that costs on the wire:
         let page = try await client.pullBody(cursor: 0, limit: 20_000)
@@ -131,23 +170,6 @@ struct IngestBenchmark {
                      target: level == 1 ? Figure.below(60, aim: 40) : nil,
                      detail: "the first pull page (\(changes) changes)\(level == 1 ? "; level 1 is what the hub sends" : "")")
         }
-
-        // Into a station replica: the engine pulls from cursor 0 (no snapshot) and applies.
-        let path = setup.directory.appendingPathComponent("reader.db").path
-        let station = try Station.create(at: path, org: tree.root, hub: hub.url, token: token)
-        try station.store.write { db in try Meta.pullCursor.write("0", db) }
-        var configuration = SyncEngine.Configuration()
-        configuration.pullLimit = 20_000
-        let engine = try station.syncEngine(configuration: configuration, logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
-        began = ContinuousClock.now
-        let summary = try await engine.sync()
-        seconds = (ContinuousClock.now - began).seconds
-        book.check("pull: the replica applied every change", summary.pulled >= expected)
-        book.add("pull.changesPerSecond", "Pull into a new station's replica (HTTP + apply, SyncEngine)", unit: "changes/s",
-                 value: Double(summary.pulled) / seconds, target: Figure.atLeast(500_000, aim: 1_000_000),
-                 detail: "\(summary.pulled) changes into a new county-level station, pages of 20,000")
-        let digest = try await client.digest()
-        book.check("pull: the new station's digest equals the hub's", try station.store.digest() == digest.digest)
     }
 }
 

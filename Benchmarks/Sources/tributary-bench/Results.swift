@@ -63,6 +63,8 @@ struct BenchResults: Codable, Sendable {
     var figures: [Figure]
     /// Correctness checks made along the way (digests equal, nothing refused…), each with its outcome.
     var checks: [String: Bool]
+    /// The PostgreSQL server's version and the settings not at their defaults (the comparison only).
+    var postgres: String?
 
     static func machine() -> Machine {
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
