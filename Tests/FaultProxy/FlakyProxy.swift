@@ -195,7 +195,7 @@ public final class FlakyProxy: Sendable {
             default:
                 break
             }
-            let answer: (status: HTTPResponse.Status, data: Data)
+            let answer: (status: HTTPResponse.Status, data: Data, retryAfter: String?)
             if case .duplicateRequest? = fault {
                 async let first = forward(request, bytes)
                 async let second = forward(request, bytes)
@@ -215,11 +215,14 @@ public final class FlakyProxy: Sendable {
             default:
                 break
             }
-            return Response(status: answer.status, headers: [.contentType: "application/json"], body: .init(byteBuffer: buffer))
+            var headers: HTTPFields = [.contentType: "application/json"]
+            // The hub's 429s and 503s say when to come back; a station honours it.
+            if let retryAfter = answer.retryAfter { headers[.retryAfter] = retryAfter }
+            return Response(status: answer.status, headers: headers, body: .init(byteBuffer: buffer))
         }
 
         /// Sends the request to the hub; a hub that cannot be reached is a `502`.
-        private func forward(_ request: Request, _ bytes: [UInt8]) async -> (status: HTTPResponse.Status, data: Data) {
+        private func forward(_ request: Request, _ bytes: [UInt8]) async -> (status: HTTPResponse.Status, data: Data, retryAfter: String?) {
             var forwarded = URLRequest(url: URL(string: proxy.upstream.absoluteString + request.uri.description)!)
             forwarded.httpMethod = request.method.rawValue
             for field in request.headers where field.name != .contentLength {
@@ -228,9 +231,10 @@ public final class FlakyProxy: Sendable {
             if !bytes.isEmpty { forwarded.httpBody = Data(bytes) }
             do {
                 let (data, response) = try await proxy.session.data(for: forwarded)
-                return (HTTPResponse.Status(code: (response as? HTTPURLResponse)?.statusCode ?? 502), data)
+                let http = response as? HTTPURLResponse
+                return (HTTPResponse.Status(code: http?.statusCode ?? 502), data, http?.value(forHTTPHeaderField: "Retry-After"))
             } catch {
-                return (.badGateway, Data(#"{"error":{"code":"unavailable","message":"the proxy could not reach the hub"}}"#.utf8))
+                return (.badGateway, Data(#"{"error":{"code":"unavailable","message":"the proxy could not reach the hub"}}"#.utf8), nil)
             }
         }
 
