@@ -29,7 +29,7 @@ final class ToolProcess: Sendable {
         self.keepOutput = keepOutput
         outURL = scratch.appendingPathComponent("\(name).out")
         errURL = scratch.appendingPathComponent("\(name).err")
-        for url in [outURL, errURL] { FileManager.default.createFile(atPath: url.path, contents: nil) }
+        for url in [outURL, errURL] { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
         process = Process()
         process.executableURL = executable
         process.arguments = args
