@@ -130,28 +130,22 @@ struct PostgresMerge {
                 ON CONFLICT DO NOTHING
                 """)
         }
-        let newRows = result.rows.filter { !$0.existed }, heldRows = result.rows.filter(\.existed)
-        if !heldRows.isEmpty {
-            let rows = heldRows
+        let held = RowColumns(result.rows.filter(\.existed)), new = RowColumns(result.rows.filter { !$0.existed })
+        if !held.types.isEmpty {
             try await tx.execute(
                 """
                 UPDATE records x SET scope = u.s, scope2 = CASE WHEN u.n THEN NULL ELSE u.s2 END, deleted = u.d
-                FROM unnest(\(rows.map(\.record.type)), \(rows.map(\.record.id)), \(rows.map(\.row.place.scope)),
-                    \(rows.map { $0.row.place.scope2 ?? "" }), \(rows.map { $0.row.place.scope2 == nil }), \(rows.map { Int64($0.row.deleted ? 1 : 0) }))
-                    AS u(t, r, s, s2, n, d)
+                FROM unnest(\(held.types), \(held.ids), \(held.scopes), \(held.scopes2), \(held.noScope2), \(held.deleted)) AS u(t, r, s, s2, n, d)
                 WHERE x.type = u.t AND x.rid = u.r
                 """)
         }
-        if !newRows.isEmpty {
-            let rows = newRows
+        if !new.types.isEmpty {
             try await Self.unique {
                 try await tx.execute(
                     """
                     INSERT INTO records (type, rid, scope, scope2, deleted)
                     SELECT t, r, s, CASE WHEN n THEN NULL ELSE s2 END, d
-                    FROM unnest(\(rows.map(\.record.type)), \(rows.map(\.record.id)), \(rows.map(\.row.place.scope)),
-                        \(rows.map { $0.row.place.scope2 ?? "" }), \(rows.map { $0.row.place.scope2 == nil }), \(rows.map { Int64($0.row.deleted ? 1 : 0) }))
-                        AS u(t, r, s, s2, n, d)
+                    FROM unnest(\(new.types), \(new.ids), \(new.scopes), \(new.scopes2), \(new.noScope2), \(new.deleted)) AS u(t, r, s, s2, n, d)
                     """)
             }
         }
@@ -167,6 +161,23 @@ extension PostgresMerge {
             try await insert()
         } catch where PostgresErrors.sqlState(error) == "23505" {
             throw SyncError(.internalError, "the hub found a row it was about to create already written by another transaction; nothing was kept — retry")
+        }
+    }
+}
+
+/// Record rows as column arrays for one `unnest` statement.
+struct RowColumns {
+    var types: [String] = [], ids: [String] = [], scopes: [String] = [], scopes2: [String] = []
+    var noScope2: [Bool] = [], deleted: [Int64] = []
+
+    init(_ rows: [MergeResult.RowWrite]) {
+        for write in rows {
+            types.append(write.record.type)
+            ids.append(write.record.id)
+            scopes.append(write.row.place.scope)
+            scopes2.append(write.row.place.scope2 ?? "")
+            noScope2.append(write.row.place.scope2 == nil)
+            deleted.append(write.row.deleted ? 1 : 0)
         }
     }
 }
