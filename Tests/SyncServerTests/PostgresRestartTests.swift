@@ -90,4 +90,69 @@ struct PostgresRestartTests {
         let outcome = await iterator.next() ?? nil
         #expect(outcome == SyncErrorCode.unavailable.rawValue, "the query in flight \(outcome ?? "never ended")")
     }
+
+    /// Found by the PostgreSQL soak in CI: a statement written to a connection the server had
+    /// already closed — here, the publish of a push held open across a restart — is dropped by
+    /// the closed channel, and postgres-nio 1.33 never answers it. The store watches each leased
+    /// connection's close and ends the transaction `unavailable` instead.
+    @Test func aStatementSentAfterTheServerClosedTheConnectionEndsInsteadOfHanging() async throws {
+        // Given a hub store on a cluster of this test's own, and a push held right before it
+        // numbers its changes
+        let server = try await PostgresTestServer.offPool { try PostgresTestServer.startPrivate() }
+        defer { server.stop() }
+        let store = try await PostgresHubStore.open(
+            try PostgresLocation(url: try await server.newDatabaseOffPool("afterclose")), schema: try CountyWorkSchema.load(),
+            wallClock: .fixed(HubFixture.wallMillis))
+        defer { Task { await store.close() } }
+        _ = try await store.importOrgUnits([HubOrgUnit(id: "yc", name: "永春县", kind: "county")])
+        let (station, _) = try await store.addStation(name: "county", org: "yc")
+        let replica = try ReplicaStore.inMemory(schema: try CountyWorkSchema.load(), wallClock: .fixed(HubFixture.wallMillis - 60_000))
+        try replica.writeLocal(memberEdits("m-1", unit: "yc"))
+        let changes = try replica.outbox()
+        let (held, hold) = AsyncStream.makeStream(of: Void.self)
+        let (released, release) = AsyncStream.makeStream(of: Void.self)
+        store.hooks.beforePublish = {
+            hold.yield()
+            var waiting = released.makeAsyncIterator()
+            _ = await waiting.next()
+        }
+        let (outcomes, report) = AsyncStream.makeStream(of: String?.self)
+        let pushing = Task {
+            do {
+                _ = try await store.push(changes, from: station, context: ValidationContext(wallMillis: HubFixture.wallMillis))
+                report.yield("answered")
+            } catch let error as SyncError {
+                report.yield(error.code.rawValue)
+            } catch {
+                report.yield("\(error)")
+            }
+        }
+        defer { pushing.cancel() }
+        var heldIterator = held.makeAsyncIterator()
+        _ = await heldIterator.next()
+
+        // When the server stops abruptly and starts again while the push is held, and the push
+        // then goes on to its next statement on the connection the server closed
+        try await PostgresTestServer.offPool { try server.restart() }
+        try await Task.sleep(for: .milliseconds(300))
+        release.yield()
+
+        // Then the push ends unavailable (nothing kept), rather than waiting forever
+        let bound = Task {
+            try? await Task.sleep(for: .seconds(20))
+            report.yield(nil)
+        }
+        defer { bound.cancel() }
+        var iterator = outcomes.makeAsyncIterator()
+        let outcome = await iterator.next() ?? nil
+        #expect(outcome == SyncErrorCode.unavailable.rawValue, "the push \(outcome ?? "never ended")")
+        // And once the server is back the same push is taken whole, once
+        store.hooks.beforePublish = nil
+        var answer: PushResponse?
+        for _ in 0..<20 where answer == nil {
+            answer = try? await store.push(changes, from: try #require(try await store.stations().first), context: ValidationContext(wallMillis: HubFixture.wallMillis))
+        }
+        let taken = try #require(answer, "the hub never came back")
+        #expect(taken.applied == changes.count && taken.duplicates == 0, "\(taken)")
+    }
 }

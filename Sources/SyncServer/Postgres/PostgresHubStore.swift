@@ -107,20 +107,24 @@ public struct PostgresHubStore: HubStore {
         let hooks = self.hooks
         do {
             return try await PostgresLease.with(client, timeout: leaseTimeout) { connection in
-                let transaction = PostgresTransaction(connection: connection, logger: logger)
-                transaction.beforePublish = hooks.beforePublish
-                try await transaction.execute(PostgresQuery(unsafeSQL: begin))
-                do {
-                    let result = try await body(transaction)
-                    try await transaction.commit()
-                    return result
-                } catch {
-                    // On a lost connection the server rolls back by itself; a ROLLBACK sent there
-                    // could wait forever (``PostgresErrors/isConnectionLost(_:)``).
-                    if !connection.isClosed && !PostgresErrors.isConnectionLost(error) {
-                        try? await transaction.execute("ROLLBACK")
+                // A statement sent after the server closed the connection is never answered:
+                // the watch ends the transaction when the connection closes.
+                try await PostgresConnectionWatch.shared.run(on: connection) {
+                    let transaction = PostgresTransaction(connection: connection, logger: logger)
+                    transaction.beforePublish = hooks.beforePublish
+                    try await transaction.execute(PostgresQuery(unsafeSQL: begin))
+                    do {
+                        let result = try await body(transaction)
+                        try await transaction.commit()
+                        return result
+                    } catch {
+                        // On a lost connection the server rolls back by itself, and nothing
+                        // more is sent there (``PostgresErrors/isConnectionLost(_:)``).
+                        if !connection.isClosed && !PostgresErrors.isConnectionLost(error) {
+                            try? await transaction.execute("ROLLBACK")
+                        }
+                        throw error
                     }
-                    throw error
                 }
             }
         } catch let error as PSQLError where PostgresErrors.isRetryable(error) {

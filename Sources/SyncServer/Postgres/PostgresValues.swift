@@ -98,6 +98,11 @@ enum PostgresErrors {
         return state.hasPrefix("08") || state.hasPrefix("57P")
     }
 
+    /// What a request meets when its connection closes under it (``PostgresConnectionWatch``).
+    static var connectionClosed: SyncError {
+        SyncError(.unavailable, "the hub lost its connection to the database; nothing of this request was kept — retry in a moment")
+    }
+
     /// The SQLSTATE of a server error.
     static func sqlState(_ error: any Error) -> String? {
         (error as? PSQLError)?.serverInfo?[.sqlState]
@@ -124,7 +129,7 @@ enum PostgresErrors {
         }
         switch psql.code {
         case .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed, .uncleanShutdown:
-            return SyncError(.unavailable, "the hub lost its connection to the database; nothing of this request was kept — retry in a moment")
+            return connectionClosed
         default:
             return error
         }
