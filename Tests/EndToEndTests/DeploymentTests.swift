@@ -121,9 +121,10 @@ struct DeploymentTests {
              "-H", "Tributary-Schema: county-work/1"] + (0..<70).flatMap { _ in ["-o", "/dev/null", url] })
         let codes = burst.stdout.split(separator: "\n").map(String.init)
 
-        // Then that client is limited (401s, then 429s) …
+        // Then that client is limited (401s, then 429s; on a loaded machine the burst may last
+        // long enough for the allowance to refill by one, so the tail is not fixed) …
         #expect(codes.count == 70, "\(burst.stderr)")
-        #expect(codes.first == "401" && codes.last == "429", "\(codes)")
+        #expect(codes.first == "401" && codes.contains("429") && Set(codes).isSubset(of: ["401", "429"]), "\(codes)")
         // … and the station, from its own address, still syncs
         try station.ok("put", "member", "m-2", "name=陈美玲", "orgUnitId=yc-t01", "category=retired")
         let sync = try station.run(["sync"])

@@ -6,8 +6,10 @@ import TributaryTestSupport
 /// `Scripts/soak.sh --postgres`): the real `tributary-soak --postgres` driver with a throw-away
 /// cluster of its own (restarted once while stations sync), six stations spread over the three
 /// `tributary-hub serve` processes through faulty proxies, and eight kills.
-/// It found a hub request that never ended when its statement was in flight during the
-/// restart (`PostgresRestartTests.aQueryInFlightWhenTheServerDiesEndsInsteadOfHanging`, fixed).
+/// It found, twice, a hub request that never ended across the restart — a ROLLBACK sent after
+/// a statement in flight failed (`PostgresRestartTests.aQueryInFlightWhenTheServerDiesEndsInsteadOfHanging`),
+/// then, in CI, the next statement of a transaction sent to the connection the server had
+/// closed (`…aStatementSentAfterTheServerClosedTheConnectionEndsInsteadOfHanging`); both fixed.
 @Suite(.enabled(if: PostgresTestServer.shouldRun, "needs PostgreSQL: \(PostgresTestServer.unavailableReason ?? "")"))
 struct PostgresSoakTests {
     @Test func aShortSoakOnThreeHubProcessesLosesNothingAndAppliesNothingTwice() async throws {

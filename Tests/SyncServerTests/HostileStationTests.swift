@@ -9,8 +9,8 @@ import SyncStore
 import Testing
 import TributaryTestSupport
 
-/// Stations that misbehave, on purpose or by a bug, against the real server on loopback: each
-/// is refused with its code, nothing of it is applied (the hub's digest stays the same), the
+/// Stations that misbehave, on purpose or by a bug, against the real server on loopback, on
+/// each store: each is refused with its code, nothing of it is applied (the hub's digest stays the same), the
 /// refusal is logged without personal fields, and honest stations carry on.
 @Suite struct HostileStationTests {
     static let phone = "13912345678"
@@ -42,9 +42,10 @@ import TributaryTestSupport
         return try JSONDecoder().decode(WhoAmIResponse.self, from: body)
     }
 
-    @Test func writingOutsideItsSubtreeIsRefusedLoggedWithoutValues() async throws {
+    @Test(arguments: HubStoreKind.all)
+    func writingOutsideItsSubtreeIsRefusedLoggedWithoutValues(kind: HubStoreKind) async throws {
         // Given a hub logging to memory, and station t2 (yc-t02) holding a member of yc-t01-c01
-        let hub = try await HubFixture()
+        let hub = try await HubFixture(kind)
         let (logger, log) = Self.memoryLogger(.trace)
         let changes = try Self.memberWithPersonalFields(hub, station: "t2", id: "m-intruder", unit: "yc-t01-c01")
         let before = try await Self.digest(hub)
@@ -74,9 +75,10 @@ import TributaryTestSupport
         }
     }
 
-    @Test func anotherStationsBatchReplayedWithAnotherTokenIsRefused() async throws {
+    @Test(arguments: HubStoreKind.all)
+    func anotherStationsBatchReplayedWithAnotherTokenIsRefused(kind: HubStoreKind) async throws {
         // Given t1 has pushed its member (binding its token to its site)
-        let hub = try await HubFixture()
+        let hub = try await HubFixture(kind)
         let (logger, log) = Self.memoryLogger(.info)
         let t1 = try Self.memberWithPersonalFields(hub, station: "t1", id: "m-1", unit: "yc-t01-c02")
         try await hub.application(logger: logger).test(.live) { client in
@@ -101,10 +103,10 @@ import TributaryTestSupport
         #expect(refused.count == 2 && refused.allSatisfy { $0.level == .notice && $0.metadata["sync.code"]?.description == "wrong_site" })
     }
 
-    @Test(arguments: [UInt64(0), UInt64.max])
-    func bogusSiteIDsAreRefusedAndNeverBound(site: UInt64) async throws {
+    @Test(arguments: HubStoreKind.all, [UInt64(0), UInt64.max])
+    func bogusSiteIDsAreRefusedAndNeverBound(kind: HubStoreKind, site: UInt64) async throws {
         // Given a valid batch of t1 rewritten to site 0000… or ffff…
-        let hub = try await HubFixture()
+        let hub = try await HubFixture(kind)
         var changes = try hub.replica("t1").writeLocal(memberEdits("m-bogus", unit: "yc-t01"))
         for index in changes.indices { changes[index].site = SiteID(rawValue: site) }
         let forged = changes
@@ -123,15 +125,16 @@ import TributaryTestSupport
         }
     }
 
-    @Test func replayedSeqsAreAppliedOnce() async throws {
+    @Test(arguments: HubStoreKind.all)
+    func replayedSeqsAreAppliedOnce(kind: HubStoreKind) async throws {
         // Given t1 pushed its batch
-        let hub = try await HubFixture()
+        let hub = try await HubFixture(kind)
         let changes = try hub.replica("t1").writeLocal(memberEdits("m-1", unit: "yc-t01", phone: Self.phone))
         try await hub.application().test(.live) { client in
             let first = try await client.push(hub, "t1", changes)
             #expect(first.applied == changes.count)
             let before = try await Self.digest(hub)
-            let logged = try hub.sqlite.replica.logCount()
+            let logged = try await hub.logCount()
             // When it replays the same seqs, whole and in part, with changed values
             var altered = changes
             for index in altered.indices where altered[index].field == "name" { altered[index].value = .string("篡改") }
@@ -141,13 +144,14 @@ import TributaryTestSupport
                 #expect(response.applied == 0 && response.duplicates == batch.count && response.acked == changes.last!.seq)
             }
             #expect(try await Self.digest(hub) == before)
-            #expect(try hub.sqlite.replica.logCount() == logged)
+            #expect(try await hub.logCount() == logged)
         }
     }
 
-    @Test func aFutureClockIsRefusedChangeByChangeAndLogged() async throws {
+    @Test(arguments: HubStoreKind.all)
+    func aFutureClockIsRefusedChangeByChangeAndLogged(kind: HubStoreKind) async throws {
         // Given t1's replica whose clock runs an hour ahead of the hub's
-        let hub = try await HubFixture()
+        let hub = try await HubFixture(kind)
         let (logger, log) = Self.memoryLogger(.info)
         let replica = try ReplicaStore.open(
             path: hub.directory.path("ahead.db"), schema: hub.schema, wallClock: .fixed(HubFixture.wallMillis + 3_600_000))
@@ -168,9 +172,10 @@ import TributaryTestSupport
         }
     }
 
-    @Test func revokedTokensAndTheirDashboardSessionsStopAtOnce() async throws {
+    @Test(arguments: HubStoreKind.all)
+    func revokedTokensAndTheirDashboardSessionsStopAtOnce(kind: HubStoreKind) async throws {
         // Given a running hub, a station in contact, and an admin signed in to the dashboard
-        let hub = try await HubFixture()
+        let hub = try await HubFixture(kind)
         let (admin, adminToken) = try await hub.store.addAdminToken(name: "county office")
         try await hub.application().test(.live) { client in
             _ = try await Self.whoami(client, hub, "t1")

@@ -29,8 +29,8 @@ import TributaryTestSupport
 
     /// A hub without rate limits (the fuzzer sends thousands of requests from one token) with
     /// t1's first batch pushed; the bodies of that batch and of t1's next one; an admin token.
-    static func hub() async throws -> (hub: HubFixture, configuration: HubConfiguration, first: [UInt8], next: [UInt8], admin: String) {
-        let hub = try await HubFixture()
+    static func hub(_ kind: HubStoreKind = .sqlite) async throws -> (hub: HubFixture, configuration: HubConfiguration, first: [UInt8], next: [UInt8], admin: String) {
+        let hub = try await HubFixture(kind)
         var configuration = hub.configuration
         configuration.rateLimit = 0
         configuration.failedAuthLimit = 0
@@ -195,9 +195,10 @@ import TributaryTestSupport
         return cases
     }
 
-    @Test func handWrittenHostileRequestsAreRefusedAsJSON() async throws {
+    @Test(arguments: HubStoreKind.all)
+    func handWrittenHostileRequestsAreRefusedAsJSON(kind: HubStoreKind) async throws {
         // Given a hub holding t1's first batch
-        let (hub, configuration, valid, _, admin) = try await Self.hub()
+        let (hub, configuration, valid, _, admin) = try await Self.hub(kind)
         let before = try await hub.store.digest(for: nil).digest
         let cases = try Self.cases(push: valid, token: hub.tokens["t1"]!, admin: admin)
         try await hub.application(configuration: configuration).test(.live) { client in
@@ -222,7 +223,7 @@ import TributaryTestSupport
             let after = try await hub.store.digest(for: nil).digest
             #expect(after == before)
         }
-        print("HubFuzzTests: \(cases.count) hand-written cases")
+        print("HubFuzzTests: \(cases.count) hand-written cases (\(kind))")
     }
 
     @Test(arguments: ["null", "-1", "0", "1.5", "99999999999999999999"])
@@ -236,11 +237,14 @@ import TributaryTestSupport
         }
     }
 
-    @Test func mutatedPushBodiesNeverBreakTheHub() async throws {
+    /// PostgreSQL gets fewer cases per run (each is a few round trips to the server); the
+    /// mutations are the same, from the same seed.
+    @Test(arguments: HubStoreKind.all)
+    func mutatedPushBodiesNeverBreakTheHub(kind: HubStoreKind) async throws {
         // Given a hub holding t1's first batch, and the bodies to mutate: that batch and t1's next one
-        let (hub, configuration, first, next, _) = try await Self.hub()
+        let (hub, configuration, first, next, _) = try await Self.hub(kind)
         let seed = PropertySettings.baseSeed()
-        let runs = PropertySettings.runs(default: 2_000)
+        let runs = PropertySettings.runs(default: kind == .sqlite ? 2_000 : 1_000)
         let token = hub.tokens["t1"]!
         let started = ContinuousClock.now
         try await hub.application(configuration: configuration).test(.live) { client in
@@ -266,7 +270,7 @@ import TributaryTestSupport
                 digest = now
             }
             #expect(await RawHTTP.send(port: port, head: "GET /healthz HTTP/1.1\r\nHost: x").status == 200)
-            print("HubFuzzTests: \(runs) mutated cases (seed \(seed)) in \(ContinuousClock.now - started); statuses \(statuses.sorted { $0.key < $1.key })")
+            print("HubFuzzTests: \(runs) mutated cases on \(kind) (seed \(seed)) in \(ContinuousClock.now - started); statuses \(statuses.sorted { $0.key < $1.key })")
         }
     }
 
