@@ -75,6 +75,43 @@ import TributaryTestSupport
         }
     }
 
+    /// Found by the fuzzer on PostgreSQL, whose text holds no NUL: a change with NUL in its type
+    /// or id made the hub look the record up (500 `internal`), and a refusal quoting one could
+    /// not be stored. The hub looks up only records it could hold, and a refusal's message
+    /// quotes what the station sent with control characters escaped — the same on both stores.
+    @Test(arguments: HubStoreKind.all)
+    func nulInEveryTextOfAChangeIsRefusedChangeByChangeAndAnsweredAgainTheSame(kind: HubStoreKind) async throws {
+        // Given t1's changes of two members, each carrying NUL in one of its texts
+        let hub = try await HubFixture(kind)
+        let replica = try hub.replica("t1")
+        var changes = try replica.writeLocal(memberEdits("m-1", unit: "yc-t01") + memberEdits("m-2", unit: "yc-t01"))
+        let expected: [SyncErrorCode] = [.unknownType, .malformedID, .outOfScope, .unknownField, .malformedChange, .invalidValue]
+        for index in changes.indices {
+            switch index % 6 {
+            case 0: changes[index].type = "mem\u{0}ber"
+            case 1: changes[index].id = "m-\u{0}1"
+            case 2: changes[index].scope = "yc\u{0}"
+            case 3: changes[index].field = "na\u{0}me"
+            case 4: changes[index].element = "\u{0}"
+            default: changes[index].value = .string("re\u{0}tired")
+            }
+        }
+        let pushed = changes
+        let before = try await Self.digest(hub)
+        try await hub.application().test(.live) { client in
+            // When t1 pushes them
+            let first = try await client.push(hub, "t1", pushed)
+            // Then each is refused with its own code, nothing is applied, and no message holds NUL
+            #expect(first.applied == 0 && first.acked == pushed.last!.seq)
+            #expect(first.refused.map(\.code) == pushed.indices.map { expected[$0 % 6] }, "\(first.refused)")
+            #expect(first.refused.allSatisfy { !$0.message.unicodeScalars.contains("\u{0}") }, "\(first.refused)")
+            #expect(try await Self.digest(hub) == before)
+            // And when it sends them again (its answer lost), the stored refusals come back the same
+            let again = try await client.push(hub, "t1", pushed)
+            #expect(again.duplicates == pushed.count && again.refused == first.refused, "\(again.refused)")
+        }
+    }
+
     @Test(arguments: HubStoreKind.all)
     func anotherStationsBatchReplayedWithAnotherTokenIsRefused(kind: HubStoreKind) async throws {
         // Given t1 has pushed its member (binding its token to its site)

@@ -25,6 +25,12 @@ import TributaryTestSupport
         /// The request is not valid HTTP: Hummingbird's HTTP/1 parser, before any route or
         /// middleware, answers a bare 400 (no body) and closes, or just closes.
         var mayClose = false
+
+        /// Whether the request can get as far as a store: valid framing, a body under the
+        /// hub's limits and not compressed.
+        var reachesStore: Bool {
+            !mayClose && repeatBody == 1 && body.count <= 65_536 && !head.contains("Content-Encoding")
+        }
     }
 
     /// A hub without rate limits (the fuzzer sends thousands of requests from one token) with
@@ -99,6 +105,13 @@ import TributaryTestSupport
             push("invalid UTF-8 in a string", Array(text.replacingOccurrences(of: "林秀英", with: "\u{1}").utf8).map { $0 == 1 ? 0xFF : $0 }),
             push("lone surrogate escape", replacing("林秀英", "\\ud800")), push("NUL escape", replacing("林秀英", "\\u0000")),
             push("raw NUL byte", Array(text.utf8).map { $0 == 0xE6 ? 0 : $0 }),
+            // NUL where the hub looks things up or stores the refusal (PostgreSQL text holds none)
+            push("NUL in the type", replacing("\"type\":\"member\"", "\"type\":\"mem\\u0000ber\"")),
+            push("NUL in the id", replacing("\"id\":\"m-1\"", "\"id\":\"m-\\u00001\"")),
+            push("NUL in the scope", replacing("\"scope\":\"yc-t01-c01\"", "\"scope\":\"yc\\u0000\"")),
+            push("NUL in the field", replacing("\"field\":\"name\"", "\"field\":\"na\\u0000me\"")),
+            push("NUL in an element", replacing("\"field\":\"name\"", "\"field\":\"name\",\"elem\":\"\\u0000\"")),
+            push("NUL in an enum value", replacing("\"retired\"", "\"re\\u0000tired\"")),
             push("control bytes", Array(text.replacingOccurrences(of: "林秀英", with: "\u{7}\u{8}").utf8)),
             push("byte order mark twice", [0xEF, 0xBB, 0xBF, 0xEF, 0xBB, 0xBF] + valid),
             push("truncated half", Array(valid.prefix(valid.count / 2))), push("truncated by one", Array(valid.dropLast())),
@@ -156,7 +169,7 @@ import TributaryTestSupport
         // Query parameters of pull, snapshot, digest, reports
         for query in ["cursor=-1", "cursor=abc", "cursor=9223372036854775807", "cursor=9223372036854775808", "cursor=1e5", "cursor=%FF",
             "cursor=", "cursor=1&cursor=2", "limit=0", "limit=-1", "limit=99999999999999999999", "limit=2147483648", "limit=9223372036854775807",
-            "cursor=0x10", "cursor=%2B5", "cursor=00000000000000000000001"]
+            "cursor=0x10", "cursor=%2B5", "cursor=00000000000000000000001", "cursor=%00", "limit=%00"]
         {
             cases.append(Case(label: "pull?\(query)", head: head("GET", "/v1/pull?\(query)", nil, [])))
         }
@@ -175,7 +188,8 @@ import TributaryTestSupport
         let reportHead = { (target: String, auth: String) in RawHTTP.head("GET", target, token: auth) }
         for query in ["members?org=%FF", "members?org=" + String(repeating: "x", count: 5_000), "members?from=2025-13-45&to=x", "hours?from=99999-01-01",
             "members?limit=-1", "balances?limit=99999999999999999999", "balances?limit=0", "members?format=xml", "members?format=csv&bom=%FF",
-            "members?lang=xx", "%2e%2e", String(repeating: "r", count: 2_000), "members?org=yc-t02", "sync?org=yc&from=&to="]
+            "members?lang=xx", "%2e%2e", String(repeating: "r", count: 2_000), "members?org=yc-t02", "sync?org=yc&from=&to=",
+            "members?org=yc%00", "hours?from=2025-01-01%00&to=%00", "counts?type=%00", "records?type=member%00", "records?type=member&org=%00"]
         {
             cases.append(Case(label: "reports/\(query.prefix(40)) (station)", head: reportHead("/v1/reports/\(query)", token)))
             cases.append(Case(label: "reports/\(query.prefix(40)) (admin)", head: reportHead("/v1/reports/\(query)", admin)))
@@ -200,7 +214,10 @@ import TributaryTestSupport
         // Given a hub holding t1's first batch
         let (hub, configuration, valid, _, admin) = try await Self.hub(kind)
         let before = try await hub.store.digest(for: nil).digest
-        let cases = try Self.cases(push: valid, token: hub.tokens["t1"]!, admin: admin)
+        // On PostgreSQL only the cases that get past HTTP framing and body limits to a store
+        // (the rest are refused before any store is asked, the same way on both, and the big
+        // bodies are what load a busy CI machine most).
+        let cases = try Self.cases(push: valid, token: hub.tokens["t1"]!, admin: admin).filter { kind == .sqlite || $0.reachesStore }
         try await hub.application(configuration: configuration).test(.live) { client in
             let port = client.port!
             // When every hand-written case is sent
@@ -244,7 +261,7 @@ import TributaryTestSupport
         // Given a hub holding t1's first batch, and the bodies to mutate: that batch and t1's next one
         let (hub, configuration, first, next, _) = try await Self.hub(kind)
         let seed = PropertySettings.baseSeed()
-        let runs = PropertySettings.runs(default: kind == .sqlite ? 2_000 : 1_000)
+        let runs = PropertySettings.runs(default: kind == .sqlite ? 2_000 : 400)
         let token = hub.tokens["t1"]!
         let started = ContinuousClock.now
         try await hub.application(configuration: configuration).test(.live) { client in

@@ -157,7 +157,7 @@ public struct PushMachine: Sendable {
         try PushCheck.check(changes)
         site = changes.first?.site ?? station.site
         let seqs = changes.first.map { $0.seq...changes.last!.seq }
-        return .loadFacts(FactsRequest(station: station, site: site, seqs: seqs, records: Set(changes.map(\.record))))
+        return .loadFacts(FactsRequest(station: station, site: site, seqs: seqs, records: Set(changes.lazy.map(\.record).filter(holdable))))
     }
 
     /// Decides the push from the facts: refuses it whole (`wrong_site`, `seq_gap`) or sorts
@@ -215,7 +215,7 @@ public struct PushMachine: Sendable {
             }
         }
         refused.sort { $0.seq < $1.seq }
-        let records = Dictionary(changes.map { ($0.seq, $0.record) }, uniquingKeysWith: { a, _ in a })
+        let records = Dictionary(changes.filter { holdable($0.record) }.map { ($0.seq, $0.record) }, uniquingKeysWith: { a, _ in a })
         var moves: [(record: RecordKey, from: RecordPlace, to: RecordPlace)] = []
         for (record, from) in before.sorted(by: { $0.key < $1.key }) {
             if let to = result.places[record], to != from { moves.append((record, from, to)) }
@@ -249,9 +249,19 @@ public struct PushMachine: Sendable {
 
     // MARK: Rules
 
+    /// Refuses a change. Its message quotes what the station sent (an id, a value) with every
+    /// control character escaped (``TerminalText``): a stored refusal holds no NUL, which
+    /// PostgreSQL's text cannot, and reads the same from either store.
     private mutating func refuse(_ change: Change, _ code: SyncErrorCode, _ message: String) {
-        refused.append(PushRefusal(seq: change.seq, code: code, message: message))
-        refusedRecords.insert(change.record)
+        refused.append(PushRefusal(seq: change.seq, code: code, message: TerminalText.escaped(message)))
+        if holdable(change.record) { refusedRecords.insert(change.record) }
+    }
+
+    /// Whether the hub can hold `record` at all: a type of the schema and a valid id. The
+    /// others (refused `unknown_type` or `malformed_id`) are never looked up, nor named by a
+    /// stored refusal: no store holds them, and their ids may hold anything, NUL included.
+    private func holdable(_ record: RecordKey) -> Bool {
+        schema.types[record.type] != nil && Identifier.isValidID(record.id)
     }
 
     /// Whether a change writes a field that decides the record's place.

@@ -30,21 +30,28 @@ enum PostgresReportFacts {
         return binds
     }
 
-    /// The upsert of a facts table's rows of the records matching `condition`.
+    /// The upsert of a facts table's rows of the records matching `condition`. A record's fields
+    /// are read in one range of the `fields` key, each kept column picked out by a filtered
+    /// aggregate (a field key has one row, so `max` is that row's value), rather than one
+    /// look-up per column.
     static func fill(_ table: ReportFacts.Table, where condition: String) -> String {
+        let fields = Array(Set(table.columns.map(\.field))).sorted()
+        let picks = fields.enumerated().map { index, field in "max(f.value #>> '{}') FILTER (WHERE f.field = '\(field)') AS v\(index)" }
         let selects = table.columns.map { column -> String in
-            let text = "(f.value #>> '{}')"
-            let value: String
+            let text = "w.v\(fields.firstIndex(of: column.field)!)"
             switch column.column {
-            case "hours", "rating": value = "\(text)::double precision"
-            default: value = column.value.replacingOccurrences(of: "value", with: text)
+            case "hours", "rating": return "\(text)::double precision"
+            default: return column.value.replacingOccurrences(of: "value", with: text)
             }
-            return "(SELECT \(value) FROM fields f WHERE f.type = r.type AND f.rid = r.rid AND f.field = '\(column.field)' AND f.elem = '')"
         }
         let names = table.columns.map(\.column)
         return """
             INSERT INTO \(table.name) (rid, scope, deleted, \(names.joined(separator: ", ")))
             SELECT r.rid, r.scope, r.deleted, \(selects.joined(separator: ", ")) FROM records r
+            CROSS JOIN LATERAL (
+                SELECT \(picks.joined(separator: ", ")) FROM fields f
+                WHERE f.type = r.type AND f.rid = r.rid AND f.elem = '' AND f.field IN (\(fields.map { "'\($0)'" }.joined(separator: ", ")))
+            ) w
             WHERE r.type = '\(table.type)' AND \(condition)
             ON CONFLICT (rid) DO UPDATE SET scope = excluded.scope, deleted = excluded.deleted,
                 \(names.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
