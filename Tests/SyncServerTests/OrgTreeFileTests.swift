@@ -24,6 +24,8 @@ import Testing
         ("id,name,kind,parentId\na,甲,township,b\nb,乙,township,a\n", "cycle"),
         ("id,name,kind,parentId\nyc,县,planet,\n", "line 2"),
         ("id,name\nyc,县\n", "line 1"),
+        ("id,name,kind,parentId\nyc,县\u{0},county,\n", "line 2: the name of unit yc holds the NUL character"),
+        (#"[{"id":"yc","name":"县","kind":"county\u0000"}]"#, "the kind of unit yc holds the NUL character"),
     ])
     func problemsAreReportedWithTheirLine(_ text: String, _ expected: String) {
         // When a broken tree is parsed / Then the error names the line (or the cycle)

@@ -45,6 +45,10 @@ public enum OrgTreeFile {
             guard Identifier.isValidID(unit.id) else { throw problem(line, "\"\(unit.id.prefix(40))\" is not a valid unit id") }
             if let first = seen[unit.id] { throw problem(line, "unit \(unit.id) is already defined on line \(first)") }
             seen[unit.id] = line
+            // No store keeps it the same way (PostgreSQL's text holds none), and no name needs it.
+            for (column, value) in [("name", unit.name), ("kind", unit.kind), ("orgForm", unit.orgForm ?? "")] where value.utf8.contains(0) {
+                throw problem(line, "the \(column) of unit \(unit.id) holds the NUL character (U+0000)")
+            }
             guard kinds.isEmpty || kinds.contains(unit.kind) else {
                 throw problem(line, "kind \"\(unit.kind)\" is not one of \(kinds.joined(separator: ", "))")
             }
