@@ -9,8 +9,8 @@ import SyncStore
 import Testing
 import TributaryTestSupport
 
-/// Stations that misbehave, on purpose or by a bug, against the real server on loopback, on
-/// each store: each is refused with its code, nothing of it is applied (the hub's digest stays the same), the
+/// Stations that misbehave, on purpose or by a bug, against the real server on loopback: each
+/// is refused with its code, nothing of it is applied (the hub's digest stays the same), the
 /// refusal is logged without personal fields, and honest stations carry on.
 @Suite struct HostileStationTests {
     static let phone = "13912345678"
@@ -42,10 +42,9 @@ import TributaryTestSupport
         return try JSONDecoder().decode(WhoAmIResponse.self, from: body)
     }
 
-    @Test(arguments: HubStoreKind.all)
-    func writingOutsideItsSubtreeIsRefusedLoggedWithoutValues(kind: HubStoreKind) async throws {
+    @Test func writingOutsideItsSubtreeIsRefusedLoggedWithoutValues() async throws {
         // Given a hub logging to memory, and station t2 (yc-t02) holding a member of yc-t01-c01
-        let hub = try await HubFixture(kind)
+        let hub = try await HubFixture()
         let (logger, log) = Self.memoryLogger(.trace)
         let changes = try Self.memberWithPersonalFields(hub, station: "t2", id: "m-intruder", unit: "yc-t01-c01")
         let before = try await Self.digest(hub)
@@ -112,10 +111,9 @@ import TributaryTestSupport
         }
     }
 
-    @Test(arguments: HubStoreKind.all)
-    func anotherStationsBatchReplayedWithAnotherTokenIsRefused(kind: HubStoreKind) async throws {
+    @Test func anotherStationsBatchReplayedWithAnotherTokenIsRefused() async throws {
         // Given t1 has pushed its member (binding its token to its site)
-        let hub = try await HubFixture(kind)
+        let hub = try await HubFixture()
         let (logger, log) = Self.memoryLogger(.info)
         let t1 = try Self.memberWithPersonalFields(hub, station: "t1", id: "m-1", unit: "yc-t01-c02")
         try await hub.application(logger: logger).test(.live) { client in
@@ -140,10 +138,10 @@ import TributaryTestSupport
         #expect(refused.count == 2 && refused.allSatisfy { $0.level == .notice && $0.metadata["sync.code"]?.description == "wrong_site" })
     }
 
-    @Test(arguments: HubStoreKind.all, [UInt64(0), UInt64.max])
-    func bogusSiteIDsAreRefusedAndNeverBound(kind: HubStoreKind, site: UInt64) async throws {
+    @Test(arguments: [UInt64(0), UInt64.max])
+    func bogusSiteIDsAreRefusedAndNeverBound(site: UInt64) async throws {
         // Given a valid batch of t1 rewritten to site 0000… or ffff…
-        let hub = try await HubFixture(kind)
+        let hub = try await HubFixture()
         var changes = try hub.replica("t1").writeLocal(memberEdits("m-bogus", unit: "yc-t01"))
         for index in changes.indices { changes[index].site = SiteID(rawValue: site) }
         let forged = changes
@@ -162,10 +160,9 @@ import TributaryTestSupport
         }
     }
 
-    @Test(arguments: HubStoreKind.all)
-    func replayedSeqsAreAppliedOnce(kind: HubStoreKind) async throws {
+    @Test func replayedSeqsAreAppliedOnce() async throws {
         // Given t1 pushed its batch
-        let hub = try await HubFixture(kind)
+        let hub = try await HubFixture()
         let changes = try hub.replica("t1").writeLocal(memberEdits("m-1", unit: "yc-t01", phone: Self.phone))
         try await hub.application().test(.live) { client in
             let first = try await client.push(hub, "t1", changes)
@@ -185,10 +182,9 @@ import TributaryTestSupport
         }
     }
 
-    @Test(arguments: HubStoreKind.all)
-    func aFutureClockIsRefusedChangeByChangeAndLogged(kind: HubStoreKind) async throws {
+    @Test func aFutureClockIsRefusedChangeByChangeAndLogged() async throws {
         // Given t1's replica whose clock runs an hour ahead of the hub's
-        let hub = try await HubFixture(kind)
+        let hub = try await HubFixture()
         let (logger, log) = Self.memoryLogger(.info)
         let replica = try ReplicaStore.open(
             path: hub.directory.path("ahead.db"), schema: hub.schema, wallClock: .fixed(HubFixture.wallMillis + 3_600_000))
@@ -209,10 +205,9 @@ import TributaryTestSupport
         }
     }
 
-    @Test(arguments: HubStoreKind.all)
-    func revokedTokensAndTheirDashboardSessionsStopAtOnce(kind: HubStoreKind) async throws {
+    @Test func revokedTokensAndTheirDashboardSessionsStopAtOnce() async throws {
         // Given a running hub, a station in contact, and an admin signed in to the dashboard
-        let hub = try await HubFixture(kind)
+        let hub = try await HubFixture()
         let (admin, adminToken) = try await hub.store.addAdminToken(name: "county office")
         try await hub.application().test(.live) { client in
             _ = try await Self.whoami(client, hub, "t1")
