@@ -107,24 +107,20 @@ public struct PostgresHubStore: HubStore {
         let hooks = self.hooks
         do {
             return try await PostgresLease.with(client, timeout: leaseTimeout) { connection in
-                // A statement sent after the server closed the connection is never answered:
-                // the watch ends the transaction when the connection closes.
-                try await PostgresConnectionWatch.shared.run(on: connection) {
-                    let transaction = PostgresTransaction(connection: connection, logger: logger)
-                    transaction.beforePublish = hooks.beforePublish
-                    try await transaction.execute(PostgresQuery(unsafeSQL: begin))
-                    do {
-                        let result = try await body(transaction)
-                        try await transaction.commit()
-                        return result
-                    } catch {
-                        // On a lost connection the server rolls back by itself, and nothing
-                        // more is sent there (``PostgresErrors/isConnectionLost(_:)``).
-                        if !connection.isClosed && !PostgresErrors.isConnectionLost(error) {
-                            try? await transaction.execute("ROLLBACK")
-                        }
-                        throw error
+                let transaction = PostgresTransaction(connection: connection, logger: logger)
+                transaction.beforePublish = hooks.beforePublish
+                try await transaction.execute(PostgresQuery(unsafeSQL: begin))
+                do {
+                    let result = try await body(transaction)
+                    try await transaction.commit()
+                    return result
+                } catch {
+                    // On a lost connection the server rolls back by itself, and nothing more is
+                    // sent there (``PostgresErrors/isConnectionLost(_:)``).
+                    if !connection.isClosed && !PostgresErrors.isConnectionLost(error) {
+                        try? await transaction.execute("ROLLBACK")
                     }
+                    throw error
                 }
             }
         } catch let error as PSQLError where PostgresErrors.isRetryable(error) {
@@ -165,7 +161,8 @@ final class RunningClient: Sendable {
 }
 
 /// Leasing a connection, bounded in time: a server that went away answers `unavailable`
-/// instead of leaving requests waiting.
+/// instead of leaving requests waiting — before the lease (the wait for a connection is
+/// bounded) and after it (the work ends when its connection closes, ``PostgresConnectionWatch``).
 enum PostgresLease {
     static func with<T: Sendable>(
         _ client: PostgresClient, timeout: Duration, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
@@ -175,7 +172,7 @@ enum PostgresLease {
             group.addTask {
                 try await client.withConnection { connection in
                     leased.set()
-                    return try await body(connection)
+                    return try await PostgresConnectionWatch.shared.run(on: connection) { try await body(connection) }
                 }
             }
             group.addTask {

@@ -222,65 +222,74 @@ package enum PostgresMigrations {
         }
         defer { Task { try? await connection.close() } }
         do {
-            return try await PostgresConnectionWatch.shared.run(on: connection) { () async throws -> (site: SiteID, schema: Schema) in
-                let tx = PostgresTransaction(connection: connection, logger: logger)
-                try await tx.execute("BEGIN")
-                try await tx.execute("SELECT pg_advisory_xact_lock(7316201)")
-                try await tx.execute("CREATE TABLE IF NOT EXISTS tributary_migrations (version integer PRIMARY KEY, name text NOT NULL, applied bigint NOT NULL)")
-                let foreign = try await tx.rows(
-                    "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN ('log', 'fields', 'records')"
-                ).first?.decode(Int64.self) ?? 0
-                var applied = Set<Int>()
-                for row in try await tx.rows("SELECT version FROM tributary_migrations") { applied.insert(Int(try row.decode(Int32.self))) }
-                if applied.isEmpty, foreign > 0 {
-                    try? await tx.execute("ROLLBACK")
-                    throw SyncError(
-                        .storeInvalid, "the database \(location.database) holds tables of something else (no Tributary migrations); give the hub a database of its own")
-                }
-                if let newest = applied.max(), newest > all.last!.version {
-                    try? await tx.execute("ROLLBACK")
-                    throw SyncError(
-                        .storeInvalid, "the database \(location.database) was migrated by a newer tributary-hub (version \(newest)); upgrade this one")
-                }
-                for migration in all where !applied.contains(migration.version) && migration.version <= newestVersion {
-                    // One statement at a time (the extended protocol takes one per query).
-                    for statement in migration.sql.components(separatedBy: ";\n") {
-                        let lines = statement.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("--") }
-                        let sql = lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-                        if !sql.isEmpty { try await tx.execute(PostgresQuery(unsafeSQL: sql)) }
-                    }
-                    try await tx.execute(
-                        "INSERT INTO tributary_migrations (version, name, applied) VALUES (\(migration.version), \(migration.name), \(Int64(WallClock.system.nowMillis())))")
-                }
-                var site = try await tx.rows("SELECT value FROM meta WHERE key = 'site_id'").first.map { try $0.decode(String.self) }
-                if site == nil {
-                    let fresh = SiteID.random()
-                    try await tx.execute("INSERT INTO meta (key, value) VALUES ('site_id', \(fresh.hex)), ('log_epoch', \(HubEpoch.random()))")
-                    site = fresh.hex
-                }
-                if let seed {
-                    let document = String(decoding: try JSONEncoder().encode(seed), as: UTF8.self)
-                    try await tx.execute(
-                        """
-                        INSERT INTO schemas (version, name, document, applied)
-                        SELECT \(seed.version), \(seed.name), \(document), \(Int64(WallClock.system.nowMillis()))
-                        WHERE NOT EXISTS (SELECT 1 FROM schemas)
-                        """)
-                }
-                guard let current = try await PostgresHubStore.schemaHistory(tx).last else {
-                    try? await tx.execute("ROLLBACK")
-                    throw SyncError(
-                        .storeInvalid,
-                        "the hub database \(location.database) holds no schema and none was given: create the hub with tributary-hub (or give the hub's configuration a schema)")
-                }
-                try await tx.execute("COMMIT")
-                guard let text = site, let id = SiteID(hex: text) else {
-                    throw SyncError(.storeInvalid, "the hub database's site id is damaged")
-                }
-                return (id, current)
+            // A statement sent after the server closed the connection is never answered
+            // (``PostgresConnectionWatch``).
+            return try await PostgresConnectionWatch.shared.run(on: connection) {
+                try await apply(PostgresTransaction(connection: connection, logger: logger), location: location, seed: seed, through: newestVersion)
             }
         } catch {
             throw PostgresErrors.map(error)
         }
+    }
+
+    /// Applies the migrations not yet applied in one transaction on `tx` and returns the hub's
+    /// site id and current schema (``migrate(_:seed:logger:through:)``).
+    private static func apply(
+        _ tx: PostgresTransaction, location: PostgresLocation, seed: Schema?, through newestVersion: Int
+    ) async throws -> (site: SiteID, schema: Schema) {
+        try await tx.execute("BEGIN")
+        try await tx.execute("SELECT pg_advisory_xact_lock(7316201)")
+        try await tx.execute("CREATE TABLE IF NOT EXISTS tributary_migrations (version integer PRIMARY KEY, name text NOT NULL, applied bigint NOT NULL)")
+        let foreign = try await tx.rows(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN ('log', 'fields', 'records')"
+        ).first?.decode(Int64.self) ?? 0
+        var applied = Set<Int>()
+        for row in try await tx.rows("SELECT version FROM tributary_migrations") { applied.insert(Int(try row.decode(Int32.self))) }
+        if applied.isEmpty, foreign > 0 {
+            try? await tx.execute("ROLLBACK")
+            throw SyncError(
+                .storeInvalid, "the database \(location.database) holds tables of something else (no Tributary migrations); give the hub a database of its own")
+        }
+        if let newest = applied.max(), newest > all.last!.version {
+            try? await tx.execute("ROLLBACK")
+            throw SyncError(
+                .storeInvalid, "the database \(location.database) was migrated by a newer tributary-hub (version \(newest)); upgrade this one")
+        }
+        for migration in all where !applied.contains(migration.version) && migration.version <= newestVersion {
+            // One statement at a time (the extended protocol takes one per query).
+            for statement in migration.sql.components(separatedBy: ";\n") {
+                let lines = statement.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("--") }
+                let sql = lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+                if !sql.isEmpty { try await tx.execute(PostgresQuery(unsafeSQL: sql)) }
+            }
+            try await tx.execute(
+                "INSERT INTO tributary_migrations (version, name, applied) VALUES (\(migration.version), \(migration.name), \(Int64(WallClock.system.nowMillis())))")
+        }
+        var site = try await tx.rows("SELECT value FROM meta WHERE key = 'site_id'").first.map { try $0.decode(String.self) }
+        if site == nil {
+            let fresh = SiteID.random()
+            try await tx.execute("INSERT INTO meta (key, value) VALUES ('site_id', \(fresh.hex)), ('log_epoch', \(HubEpoch.random()))")
+            site = fresh.hex
+        }
+        if let seed {
+            let document = String(decoding: try JSONEncoder().encode(seed), as: UTF8.self)
+            try await tx.execute(
+                """
+                INSERT INTO schemas (version, name, document, applied)
+                SELECT \(seed.version), \(seed.name), \(document), \(Int64(WallClock.system.nowMillis()))
+                WHERE NOT EXISTS (SELECT 1 FROM schemas)
+                """)
+        }
+        guard let current = try await PostgresHubStore.schemaHistory(tx).last else {
+            try? await tx.execute("ROLLBACK")
+            throw SyncError(
+                .storeInvalid,
+                "the hub database \(location.database) holds no schema and none was given: create the hub with tributary-hub (or give the hub's configuration a schema)")
+        }
+        try await tx.execute("COMMIT")
+        guard let text = site, let id = SiteID(hex: text) else {
+            throw SyncError(.storeInvalid, "the hub database's site id is damaged")
+        }
+        return (id, current)
     }
 }
